@@ -1,0 +1,91 @@
+# resgraph - citation graphs of UN texts.
+#
+#   make demo    install what is missing, build, draw the example's lineage into graphs/
+#   make check   install what is missing, build, run every test
+#   make         build build/resgraph
+#   make graphs  regenerate graphs/ from examples/
+#   make bench   benchmarks (not tests: they print figures)
+#   make asan    build and run the tests with AddressSanitizer and UBSan
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+STD = -std=c11 -D_POSIX_C_SOURCE=200809L
+PKGS = igraph libpcre2-8 libcgraph libgvc gmp
+BUILD ?= build
+
+# Evaluated when a recipe runs, so that `make demo` can install the libraries first.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+
+LIB_SRC = src/util.c src/text.c src/ids.c src/extract.c src/records.c src/graph.c \
+          src/lineage.c src/render.c src/export.c src/output.c
+LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -pthread
+ALL_LIBS = $(PKG_LIBS) -pthread -lm
+
+EXAMPLES = examples/A-C.1-78-L.11.zh.txt
+
+.PHONY: all demo check deps test graphs bench asan install clean
+
+all: $(BUILD)/resgraph
+
+$(BUILD)/%.o: src/%.c src/resgraph.h src/internal.h | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+$(BUILD)/libresgraph.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/resgraph: $(BUILD)/main.o $(BUILD)/libresgraph.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LIBS)
+
+$(BUILD)/unit: tests/unit.c $(BUILD)/libresgraph.a
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $^ $(ALL_LIBS)
+
+$(BUILD)/cases: tests/cases.c $(BUILD)/libresgraph.a
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $^ $(ALL_LIBS)
+
+deps:
+	@scripts/install-deps
+
+demo: deps
+	$(MAKE) all
+	$(MAKE) graphs
+	@echo
+	@echo "The example's lineage: graphs/A-C.1-78-L.11.svg (open it in a browser)"
+
+check: deps
+	$(MAKE) all
+	$(MAKE) test
+
+test: $(BUILD)/resgraph $(BUILD)/unit $(BUILD)/cases
+	$(BUILD)/unit
+	$(BUILD)/cases tests/extract/*.cases
+	tests/cli.sh $(BUILD)/resgraph
+	tests/graph-files.sh $(BUILD)/resgraph
+
+graphs: $(BUILD)/resgraph
+	scripts/make-graphs $(BUILD)/resgraph graphs $(EXAMPLES)
+
+bench: all
+	scripts/bench
+
+asan:
+	$(MAKE) BUILD=build/asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    test
+
+install: $(BUILD)/resgraph
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/resgraph $(DESTDIR)$(PREFIX)/bin/resgraph
+
+clean:
+	rm -rf build
+

@@ -1,0 +1,1350 @@
+/*
+ * extract.c - finds every reference to another UN text, and who is citing.
+ *
+ * One PCRE2 pattern cuts the text into tokens: hyperlinks, page footers,
+ * document symbols, dates, numbered references (第 36/103 号, 43/78 H,
+ * 1325(2000), 2625(XXV)), old-style references (决议案三九六(五)) and the
+ * closing words 决议 / 决定.  A small state machine then reads the tokens as
+ * a careful reader does:
+ *
+ *   - numbered references chained by separators (、 和 及 以及 与, or nothing)
+ *     become citations only when a closing word ends the chain; the closing
+ *     word gives the type of every item before it;
+ *   - a date belongs to the reference right after it;
+ *   - the body (GA, SC, ECOSOC, HRC, CHR) comes from the nearest body word
+ *     before the reference in the same clause, else from the citing
+ *     document's own body;
+ *   - page furniture (footers, a symbol alone on its line, link-only lines)
+ *     is transparent, so a list broken by a page turn still reads as one.
+ *
+ * The citing document's identity (its symbol in a header line, its title,
+ * its resolution heading "54/254.") is settled after the scan; references to
+ * itself are dropped, and ids and bodies are resolved then.  This is the only
+ * file that includes pcre2.h.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "internal.h"
+
+#include <errno.h>
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- the pattern ---------------------------------------------------------- */
+
+#define SP "[\\s\\x{3000}\\x{a0}\\x{feff}]"
+#define D "[0-9\\x{ff10}-\\x{ff19}]"
+#define SL "[/\\x{ff0f}]"
+#define LP "[(\\x{ff08}]"
+#define RP "[)\\x{ff09}]"
+#define HY "[-\\x{ff0d}\\x{2010}-\\x{2015}\\x{2212}]"
+#define UP "[A-Z\\x{ff21}-\\x{ff3a}]"
+#define CN "[0〇零○一二三四五六七八九]"  /* digits written one by one: 三九六 */
+#define CNP "[一二三四五六七八九十〇零]" /* positional: 二十一 */
+#define NOTAFTER "(?<![A-Za-z0-9./\\-\\x{ff10}-\\x{ff19}])"
+#define ROOTS                                                                                   \
+    "(?:A|S|E|ST|SC|GA|CD|DP|TD|UNEP|HRI|CCPR|CAT|CRC|CEDAW|CERD|CMW|CRPD|ICCD|FCCC|ECE|JIU|"  \
+    "IDB|PBC|ISBA|SPLOS|UNW|ICEF|DC|NPT|CCW|APLC|BWC|CTBT|ITLOS|OPCW|UNCTAD)"
+#define PART "(?:" UP "(?![A-Za-z0-9/\\x{ff21}-\\x{ff3a}]))"
+#define PARTSEP "(?:[、和及与與至到~～]|以及|" HY ")"
+
+enum tok {
+    T_NONE = 0,
+    T_LINK = 1,    /* https://undocs.org/ch/A/RES/36/103 */
+    T_FURN = 2,    /* a page footer: 23-18952 2/4 */
+    T_SYMBOL = 3,  /* A/78/265, S/RES/1325 (2000) */
+    T_OLD = 4,     /* 决议案三九六(五) */
+    T_DATE = 5,    /* 1981年 12月 9日 */
+    T_HEADCN = 6,  /* 二一五九(二十一)、 at the start of a line */
+    T_ITEM = 7,    /* 第 36/103 号, 43/78 H, 1325(2000), 217 A(III) */
+    T_CLOSER = 8,  /* 决议, 决定 */
+    T_COUNT
+};
+
+static const char pattern[] =
+    "(https?://(?:www\\.)?undocs\\.org/[!-~]+)"
+    "|((?m:^)[ \\t\\x{3000}]*[0-9]{2}-[0-9]{5}(?:[ \\t]*\\(C\\))?(?:[ \\t]+[0-9]{1,3}/[0-9]{1,3})?"
+    "[ \\t\\r]*(?m:$)"
+    "|(?m:^)[ \\t\\x{3000}]*[0-9]{1,3}/[0-9]{1,3}[ \\t]+[0-9]{2}-[0-9]{5}(?:[ \\t]*\\(C\\))?"
+    "[ \\t\\r]*(?m:$))"
+    "|(" NOTAFTER ROOTS "(?:" SL "[A-Za-z0-9][A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9]+)*)+"
+    "(?:[ \\x{a0}]?" LP "[0-9]{4}" RP ")?(?:" SP "*[号號](?:[决決](?:[议議]|定)|文件)?)?)"
+    "|([决決][议議]案" SP "*(?:" CN "{2,5}|" D "{1,4})" SP "*" LP SP "*(?:" CNP "{1,4}|[IVXL]{1,7})"
+    SP "*" RP ")"
+    "|((?<![0-9\\x{ff10}-\\x{ff19}])" D "{4}" SP "*年" SP "*" D "{1,2}" SP "*月" SP "*" D "{1,2}"
+    SP "*日|" CN "{4}年" CNP "{1,3}月" CNP "{1,3}日)"
+    "|((?m:^)[ \\t\\x{3000}]*" CN "{2,5}" LP CNP "{1,4}" RP "(?=" SP "*[、.．]))"
+    "|(" NOTAFTER "(?:第" SP "*)?"
+    "(?:(?:(?:E" SP "*)?S" SP "*" HY SP "*)?" D "{1,4}" SP "*" SL SP "*" D "{1,4}(?!" D "|" SP "*"
+    SL ")(?:" SP "*" PART "(?:" SP "*" PARTSEP SP "*" PART ")*)?"
+    "|" D "{1,4}" SP "*(?:" UP SP "*)?" LP SP "*(?:" D "{4}|[IVXL]{1,7})" SP "*" RP
+    "|(?<=第)" SP "*" CN "{2,5}" SP "*" LP SP "*" CNP "{1,4}" SP "*" RP
+    "|(?<=第" SP ")" SP "*" CN "{2,5}" SP "*" LP SP "*" CNP "{1,4}" SP "*" RP
+    ")(?:" SP "*[号號])?)"
+    "|([决決](?:[议議]|定))";
+
+static struct {
+    pthread_once_t once;
+    pcre2_code *re;
+    bool jit;
+    char error[256];
+} compiled = {PTHREAD_ONCE_INIT, NULL, false, ""};
+
+static void compile_patterns(void)
+{
+    int errcode;
+    PCRE2_SIZE erroff;
+    compiled.re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &errcode,
+                                &erroff, NULL);
+    if (!compiled.re) {
+        PCRE2_UCHAR msg[200];
+        pcre2_get_error_message(errcode, msg, sizeof msg);
+        snprintf(compiled.error, sizeof compiled.error,
+                 "PCRE2 rejected the citation pattern at offset %zu: %s", (size_t)erroff,
+                 (const char *)msg);
+        return;
+    }
+    compiled.jit = pcre2_jit_compile(compiled.re, PCRE2_JIT_COMPLETE) == 0;
+}
+
+void rg_cleanup(void)
+{
+    if (compiled.re) {
+        pcre2_code_free(compiled.re);
+        compiled.re = NULL;
+    }
+}
+
+/* --- characters ------------------------------------------------------------ */
+
+static size_t cp_at(const char *p, const char *end, uint32_t *cp)
+{
+    size_t l = rg_utf8_seqlen((const unsigned char *)p, (size_t)(end - p));
+    if (l == 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = rg_utf8_decode((const unsigned char *)p, l);
+    return l;
+}
+
+static bool is_space_cp(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+           c == 0x3000 || c == 0xA0 || c == 0xFEFF || c == 0x2009 || c == 0x202F ||
+           (c >= 0x2000 && c <= 0x200B);
+}
+
+static int digit_value(uint32_t c)
+{
+    if (c >= '0' && c <= '9')
+        return (int)(c - '0');
+    if (c >= 0xFF10 && c <= 0xFF19)
+        return (int)(c - 0xFF10);
+    switch (c) {
+    case 0x3007: /* 〇 */
+    case 0x96F6: /* 零 */
+    case 0x25CB: /* ○ */
+        return 0;
+    case 0x4E00: return 1; /* 一 */
+    case 0x4E8C: return 2; /* 二 */
+    case 0x4E09: return 3; /* 三 */
+    case 0x56DB: return 4; /* 四 */
+    case 0x4E94: return 5; /* 五 */
+    case 0x516D: return 6; /* 六 */
+    case 0x4E03: return 7; /* 七 */
+    case 0x516B: return 8; /* 八 */
+    case 0x4E5D: return 9; /* 九 */
+    default: return -1;
+    }
+}
+
+/* Reads digits written one by one (ASCII, full-width or Chinese). */
+static const char *read_digits(const char *p, const char *end, long *val, int *ndig)
+{
+    long v = 0;
+    int n = 0;
+    while (p < end) {
+        uint32_t c;
+        size_t l = cp_at(p, end, &c);
+        int d = digit_value(c);
+        if (d < 0 || n >= 9)
+            break;
+        v = v * 10 + d;
+        n++;
+        p += l;
+    }
+    *val = v;
+    *ndig = n;
+    return p;
+}
+
+/* Reads a positional Chinese numeral: 五, 十六, 二十一, 七十八. */
+static const char *read_positional(const char *p, const char *end, long *val)
+{
+    long total = 0, cur = 0;
+    bool any = false;
+    while (p < end) {
+        uint32_t c;
+        size_t l = cp_at(p, end, &c);
+        if (c == 0x5341) { /* 十 */
+            total += (cur ? cur : 1) * 10;
+            cur = 0;
+        } else if (c == 0x767E) { /* 百 */
+            total += (cur ? cur : 1) * 100;
+            cur = 0;
+        } else {
+            int d = digit_value(c);
+            if (d < 0 || c < 0x80 || (c >= 0xFF10 && c <= 0xFF19))
+                break;
+            cur = d;
+        }
+        any = true;
+        p += l;
+    }
+    *val = any ? total + cur : 0;
+    return p;
+}
+
+static const char *skip_spaces(const char *p, const char *end)
+{
+    while (p < end) {
+        uint32_t c;
+        size_t l = cp_at(p, end, &c);
+        if (!is_space_cp(c))
+            break;
+        p += l;
+    }
+    return p;
+}
+
+/* --- words around references ------------------------------------------------ */
+
+typedef struct word {
+    const char *s;
+    rg_body body;
+} word;
+
+/* Longest first where one contains another. */
+static const word body_words[] = {
+    {"经济及社会理事会", RG_BODY_ECOSOC}, {"經濟及社會理事會", RG_BODY_ECOSOC},
+    {"经济和社会理事会", RG_BODY_ECOSOC}, {"经社理事会", RG_BODY_ECOSOC},
+    {"經社理事會", RG_BODY_ECOSOC},       {"安全理事会", RG_BODY_SC},
+    {"安全理事會", RG_BODY_SC},           {"人权理事会", RG_BODY_HRC},
+    {"人權理事會", RG_BODY_HRC},          {"人权委员会", RG_BODY_CHR},
+    {"人權委員會", RG_BODY_CHR},          {"联合国大会", RG_BODY_GA},
+    {"聯合國大會", RG_BODY_GA},           {"安理会", RG_BODY_SC},
+    {"安理會", RG_BODY_SC},               {"理事会", RG_BODY_OWN},
+    {"理事會", RG_BODY_OWN},              {"委员会", RG_BODY_OWN},
+    {"委員會", RG_BODY_OWN},              {"大会", RG_BODY_GA},
+    {"大會", RG_BODY_GA},                 {"其", RG_BODY_OWN},
+};
+
+/* Words that may stand between the items of one enumeration. */
+static const char *const separators[] = {"以及", "、", "和", "及", "与", "與", "并", "並",
+                                         "暨", "的", "至", "到", "~", "～", "－", "-"};
+
+static size_t match_word(const char *p, const char *end, const char *w)
+{
+    size_t n = strlen(w);
+    return (size_t)(end - p) >= n && memcmp(p, w, n) == 0 ? n : 0;
+}
+
+static size_t match_body(const char *p, const char *end, rg_body *body)
+{
+    for (size_t i = 0; i < sizeof body_words / sizeof *body_words; i++) {
+        size_t n = match_word(p, end, body_words[i].s);
+        if (n) {
+            *body = body_words[i].body;
+            return n;
+        }
+    }
+    return 0;
+}
+
+/* True when s[0..n) holds only what may stand between two items of one
+ * enumeration.  Sets *body to the last body word in it (unchanged if none)
+ * and *range when it says "to" (至, 到, -). */
+static bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *range)
+{
+    *range = false;
+    const char *p = s;
+    while (p < end) {
+        uint32_t c;
+        size_t l = cp_at(p, end, &c);
+        if (is_space_cp(c)) {
+            p += l;
+            continue;
+        }
+        rg_body b;
+        size_t n = match_body(p, end, &b);
+        if (n) {
+            *body = b;
+            p += n;
+            continue;
+        }
+        bool found = false;
+        for (size_t i = 0; i < sizeof separators / sizeof *separators; i++) {
+            n = match_word(p, end, separators[i]);
+            if (n) {
+                const char *w = separators[i];
+                if (!strcmp(w, "至") || !strcmp(w, "到") || !strcmp(w, "~") || !strcmp(w, "～") ||
+                    !strcmp(w, "－") || !strcmp(w, "-"))
+                    *range = true;
+                p += n;
+                found = true;
+                break;
+            }
+        }
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static bool is_clause_end(uint32_t c)
+{
+    switch (c) {
+    case 0xFF0C: /* ， */
+    case ',':
+    case 0x3002: /* 。 */
+    case 0xFF1B: /* ； */
+    case ';':
+    case 0xFF1A: /* ： */
+    case ':':
+    case 0xFF01:
+    case '!':
+    case 0xFF1F:
+    case '?':
+    case '|':
+        return true;
+    default:
+        return false;
+    }
+}
+
+#define LOOKBACK_CHARS 48 /* how far before a reference its body word may stand */
+#define DATE_GAP_CHARS 40 /* how far before a reference its date may stand */
+
+/* The last body word in the clause before pos, within LOOKBACK_CHARS. */
+static rg_body body_before(const char *text, size_t pos)
+{
+    const char *start = text + pos;
+    for (int n = 0; n < LOOKBACK_CHARS && start > text; n++) {
+        const char *q = start - 1;
+        while (q > text && ((unsigned char)*q & 0xC0) == 0x80)
+            q--;
+        uint32_t c;
+        cp_at(q, text + pos, &c);
+        if (is_clause_end(c))
+            break;
+        start = q;
+    }
+    rg_body found = RG_BODY_NONE;
+    const char *end = text + pos;
+    for (const char *p = start; p < end;) {
+        rg_body b;
+        size_t n = match_body(p, end, &b);
+        if (n) {
+            /* 其 means "its" only before a reference: 回顾其第…, 回顾其 1981年… */
+            if (b == RG_BODY_OWN && n == 3 && !strncmp(p, "其", 3)) {
+                const char *q = skip_spaces(p + n, end);
+                if (q != end)
+                    b = found;
+            }
+            found = b;
+            p += n;
+        } else {
+            uint32_t c;
+            p += cp_at(p, end, &c);
+        }
+    }
+    return found;
+}
+
+/* True when the text between a and b has no clause end and is short. */
+static bool same_clause_near(const char *text, size_t a, size_t b, int max_chars)
+{
+    const char *p = text + a, *end = text + b;
+    int n = 0;
+    while (p < end) {
+        uint32_t c;
+        p += cp_at(p, end, &c);
+        if (is_clause_end(c) || ++n > max_chars)
+            return false;
+    }
+    return true;
+}
+
+/* --- parsing a reference token ------------------------------------------- */
+
+#define MAX_PARTS 26
+
+/* Parses the text of a T_ITEM, T_OLD or T_HEADCN token into refs (one per
+ * part).  Returns the number of refs, 0 when it is not a valid reference. */
+static size_t parse_ref(const char *p, const char *end, rg_ref *refs)
+{
+    rg_ref r;
+    memset(&r, 0, sizeof r);
+    uint32_t c;
+    size_t l;
+    /* leading 第 or 决议案 and spaces */
+    for (;;) {
+        p = skip_spaces(p, end);
+        if (p >= end)
+            return 0;
+        l = cp_at(p, end, &c);
+        if (c == 0x7B2C /* 第 */ || c == 0x51B3 || c == 0x6C7A /* 决 決 */ ||
+            c == 0x8BAE || c == 0x8B70 /* 议 議 */ || c == 0x6848 /* 案 */) {
+            p += l;
+            continue;
+        }
+        break;
+    }
+    /* S- and ES- of special sessions */
+    if (*p == 'E' || *p == 'S') {
+        size_t k = 0;
+        if (*p == 'E') {
+            r.prefix[k++] = 'E';
+            p = skip_spaces(p + 1, end);
+        }
+        if (p >= end || *p != 'S')
+            return 0;
+        r.prefix[k++] = 'S';
+        r.prefix[k] = '\0';
+        p = skip_spaces(p + 1, end);
+        l = cp_at(p, end, &c); /* the hyphen */
+        p = skip_spaces(p + l, end);
+    }
+    int nd;
+    p = read_digits(p, end, &r.a, &nd);
+    if (nd == 0 || nd > 5)
+        return 0;
+    p = skip_spaces(p, end);
+    if (p >= end)
+        return 0;
+    l = cp_at(p, end, &c);
+    char parts[MAX_PARTS];
+    size_t nparts = 0;
+    if (c == '/' || c == 0xFF0F) {
+        r.shape = RG_SHAPE_SLASH;
+        p = skip_spaces(p + l, end);
+        p = read_digits(p, end, &r.b, &nd);
+        if (nd == 0 || r.b < 1)
+            return 0;
+        if (r.a < 1 || (r.a > 99 && r.a < 1946) || r.a > 2100)
+            return 0;
+        /* parts: A, A 和 B, A 至 C */
+        bool range = false;
+        for (;;) {
+            const char *q = skip_spaces(p, end);
+            if (q >= end)
+                break;
+            l = cp_at(q, end, &c);
+            char letter = 0;
+            if (c >= 'A' && c <= 'Z')
+                letter = (char)c;
+            else if (c >= 0xFF21 && c <= 0xFF3A)
+                letter = (char)('A' + (c - 0xFF21));
+            if (letter) {
+                if (range && nparts > 0 && letter > parts[nparts - 1]) {
+                    for (char x = (char)(parts[nparts - 1] + 1); x <= letter && nparts < MAX_PARTS; x++)
+                        parts[nparts++] = x;
+                } else if (nparts < MAX_PARTS) {
+                    parts[nparts++] = letter;
+                }
+                range = false;
+                p = q + l;
+                continue;
+            }
+            if (nparts == 0)
+                break;
+            /* a separator between two letters */
+            if (c == 0x81F3 || c == 0x5230 || c == '-' || c == 0xFF0D || c == '~' || c == 0xFF5E ||
+                (c >= 0x2010 && c <= 0x2015) || c == 0x2212)
+                range = true;
+            else if (!(c == 0x3001 || c == 0x548C || c == 0x53CA || c == 0x4EE5 || c == 0x4E0E ||
+                       c == 0x8207))
+                break;
+            p = q + l;
+        }
+    } else {
+        /* 217 A(III), 1325(2000), 2625(XXV), 三九六(五) */
+        if ((c >= 'A' && c <= 'Z') || (c >= 0xFF21 && c <= 0xFF3A)) {
+            parts[nparts++] = c < 0x80 ? (char)c : (char)('A' + (c - 0xFF21));
+            p = skip_spaces(p + l, end);
+            l = cp_at(p, end, &c);
+        }
+        if (c != '(' && c != 0xFF08)
+            return 0;
+        p = skip_spaces(p + l, end);
+        l = cp_at(p, end, &c);
+        if (digit_value(c) >= 0 && (c < 0x80 || (c >= 0xFF10 && c <= 0xFF19))) {
+            p = read_digits(p, end, &r.b, &nd);
+            if (nd != 4 || r.b < 1946 || r.b > 2100 || nparts)
+                return 0;
+            r.shape = RG_SHAPE_YEAR;
+        } else if (c == 'I' || c == 'V' || c == 'X' || c == 'L') {
+            const char *q = p;
+            while (q < end && (*q == 'I' || *q == 'V' || *q == 'X' || *q == 'L'))
+                q++;
+            r.b = rg_roman_value(p, (size_t)(q - p));
+            if (!r.b)
+                return 0;
+            r.shape = RG_SHAPE_ROMAN;
+            p = q;
+        } else {
+            p = read_positional(p, end, &r.b);
+            if (r.b < 1 || r.b > 80)
+                return 0;
+            r.shape = RG_SHAPE_ROMAN;
+        }
+    }
+    if (nparts == 0) {
+        refs[0] = r;
+        return 1;
+    }
+    for (size_t i = 0; i < nparts; i++) {
+        refs[i] = r;
+        refs[i].part = parts[i];
+    }
+    return nparts;
+}
+
+/* Parses a date token into y, m, d; false when it is not a real date. */
+static bool parse_date(const char *p, const char *end, int *y, int *m, int *d)
+{
+    long v[3];
+    for (int i = 0; i < 3; i++) {
+        p = skip_spaces(p, end);
+        int nd;
+        const char *q = read_digits(p, end, &v[i], &nd);
+        if (i > 0 && q == p) {
+            q = read_positional(p, end, &v[i]);
+        } else if (i > 0 && nd == 1 && q < end) {
+            /* 十二 after a first digit is positional: re-read */
+            uint32_t c;
+            cp_at(q, end, &c);
+            if (c == 0x5341)
+                q = read_positional(p, end, &v[i]);
+        }
+        if (q == p)
+            return false;
+        p = skip_spaces(q, end);
+        uint32_t c;
+        p += cp_at(p, end, &c); /* 年 月 日 */
+    }
+    if (v[0] < 1900 || v[0] > 2100 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
+        return false;
+    *y = (int)v[0];
+    *m = (int)v[1];
+    *d = (int)v[2];
+    return true;
+}
+
+/* --- the document ---------------------------------------------------------- */
+
+/* A reference found by the scan, before the document's identity is known. */
+typedef struct raw {
+    size_t s, e;       /* surface, UTF-8 offsets in the text */
+    rg_ref ref;
+    rg_body word;      /* the body word in force */
+    rg_type type;
+    char date[11];
+    size_t list;
+    rg_form form;
+    const char *symbol; /* for symbols: canonical symbol (arena) */
+} raw;
+
+/* A candidate for the document's own identity. */
+typedef enum { ID_SYMBOL_LINE, ID_TITLE, ID_HEADING } id_kind;
+typedef struct idcand {
+    id_kind kind;
+    const char *symbol; /* ID_SYMBOL_LINE */
+    rg_ref ref;         /* ID_TITLE, ID_HEADING */
+    rg_body word;
+    size_t count, first;
+} idcand;
+
+struct rg_doc {
+    char *file;
+    const char *id, *body, *date;
+    int session;
+    rg_arena arena;
+    rg_mention *mentions;
+    size_t nmentions, mcap;
+    rg_link *links;
+    size_t nlinks, lcap;
+    char **warnings;
+    size_t nwarnings, wcap;
+};
+
+/* The scan's working state. */
+typedef struct scan {
+    const char *name;
+    const rg_text *t;
+    const char *text;
+    size_t len;
+    rg_doc *doc;
+    raw *raws;
+    size_t nraws, rcap;
+    idcand *ids;
+    size_t nids, icap;
+    /* enumeration state */
+    size_t pend_start;  /* raws[pend_start..nraws) await a closing word */
+    size_t pend_group;  /* raws[pend_group..nraws) are the last item token's refs */
+    bool run_active;
+    size_t run_end;     /* end of the last token of the current enumeration */
+    size_t list;        /* current enumeration number */
+    rg_body run_body;
+    /* the last date not yet given to a reference */
+    bool have_date;
+    size_t date_s, date_e;
+    char date[11];
+    rg_buf warn;
+    bool nomem;
+} scan;
+
+static raw *add_raw(scan *sc)
+{
+    if (!rg_grow(&sc->raws, &sc->rcap, sc->nraws + 1, sizeof *sc->raws)) {
+        sc->nomem = true;
+        return NULL;
+    }
+    raw *r = &sc->raws[sc->nraws++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+static void add_id(scan *sc, const idcand *c)
+{
+    for (size_t i = 0; i < sc->nids; i++) {
+        idcand *o = &sc->ids[i];
+        if (o->kind != c->kind)
+            continue;
+        bool same = c->kind == ID_SYMBOL_LINE ? strcmp(o->symbol, c->symbol) == 0
+                                              : memcmp(&o->ref, &c->ref, sizeof c->ref) == 0;
+        if (same) {
+            o->count++;
+            return;
+        }
+    }
+    if (!rg_grow(&sc->ids, &sc->icap, sc->nids + 1, sizeof *sc->ids)) {
+        sc->nomem = true;
+        return;
+    }
+    sc->ids[sc->nids] = *c;
+    sc->ids[sc->nids].count = 1;
+    sc->nids++;
+}
+
+static size_t line_start(const char *text, size_t pos)
+{
+    while (pos > 0 && text[pos - 1] != '\n')
+        pos--;
+    return pos;
+}
+
+static size_t line_end(const char *text, size_t len, size_t pos)
+{
+    const char *nl = memchr(text + pos, '\n', len - pos);
+    return nl ? (size_t)(nl - text) : len;
+}
+
+static bool only_spaces(const char *s, const char *end)
+{
+    return skip_spaces(s, end) == end;
+}
+
+/* Forgets references still waiting for a closing word: they were numbers in
+ * running text, not citations. */
+static void break_run(scan *sc)
+{
+    sc->nraws = sc->pend_start;
+    sc->pend_group = sc->nraws;
+    sc->run_active = false;
+}
+
+static void take_date(scan *sc, size_t item_start, raw *first, size_t n)
+{
+    if (!sc->have_date || sc->date_e > item_start ||
+        !same_clause_near(sc->text, sc->date_e, item_start, DATE_GAP_CHARS))
+        return;
+    for (size_t i = 0; i < n; i++)
+        memcpy(first[i].date, sc->date, sizeof sc->date);
+    sc->have_date = false;
+}
+
+/* Numbers n1..n2 of one session, cited as 61/244 至 61/246: adds the ones
+ * between as refs of the same group. */
+static void expand_range(scan *sc, size_t group_start)
+{
+    if (sc->nraws - group_start != 1 || group_start == 0 || group_start <= sc->pend_start)
+        return;
+    raw *hi = &sc->raws[group_start];
+    raw *lo = &sc->raws[group_start - 1];
+    if (lo->ref.shape != RG_SHAPE_SLASH || hi->ref.shape != RG_SHAPE_SLASH || lo->ref.part ||
+        hi->ref.part || lo->ref.a != hi->ref.a || strcmp(lo->ref.prefix, hi->ref.prefix) ||
+        hi->ref.b <= lo->ref.b + 1 || hi->ref.b - lo->ref.b > 50)
+        return;
+    raw top = *hi;
+    top.s = lo->s;
+    sc->nraws--; /* re-add the top after the numbers between */
+    for (long b = lo->ref.b + 1; b <= top.ref.b; b++) {
+        raw *r = add_raw(sc);
+        if (!r)
+            return;
+        *r = top;
+        r->ref.b = b;
+        r->date[0] = '\0';
+    }
+    /* the whole range is the surface of each of its items */
+    for (size_t i = group_start - 1; i < sc->nraws; i++)
+        sc->raws[i].s = lo->s;
+    sc->pend_group = group_start - 1;
+}
+
+static void on_item(scan *sc, size_t s, size_t e, bool old)
+{
+    rg_ref refs[MAX_PARTS];
+    size_t n = parse_ref(sc->text + s, sc->text + e, refs);
+    if (n == 0) {
+        break_run(sc);
+        return;
+    }
+    /* A bare reference followed by '.': the document's own heading (54/254.) */
+    if (!old && n == 1) {
+        const char *p = sc->text + s, *q = sc->text + e;
+        bool bare = strncmp(p, "第", 3) != 0 && !(e - s >= 3 && (!memcmp(q - 3, "号", 3) ||
+                                                                 !memcmp(q - 3, "號", 3)));
+        bool dot = (e < sc->len && *q == '.' && !(e + 1 < sc->len && q[1] >= '0' && q[1] <= '9')) ||
+                   (sc->len - e >= 3 && !memcmp(q, "．", 3));
+        if (bare && dot) {
+            idcand c = {.kind = ID_HEADING, .ref = refs[0], .first = s};
+            add_id(sc, &c);
+            break_run(sc);
+            return;
+        }
+    }
+    rg_body gap_body = RG_BODY_NONE;
+    bool range = false;
+    if (sc->run_active &&
+        !gap_is_filler(sc->text + sc->run_end, sc->text + s, &gap_body, &range))
+        break_run(sc);
+    if (!sc->run_active) {
+        sc->run_active = true;
+        sc->list++;
+        size_t from = sc->have_date && sc->date_e <= s ? sc->date_s : s;
+        sc->run_body = body_before(sc->text, from);
+        sc->pend_start = sc->nraws;
+        range = false;
+    } else if (gap_body != RG_BODY_NONE) {
+        sc->run_body = gap_body;
+    }
+    size_t group = sc->nraws;
+    for (size_t i = 0; i < n; i++) {
+        raw *r = add_raw(sc);
+        if (!r)
+            return;
+        r->s = s;
+        r->e = e;
+        r->ref = refs[i];
+        r->word = sc->run_body;
+        r->list = sc->list;
+        r->form = RG_FORM_TEXT;
+    }
+    sc->pend_group = group;
+    take_date(sc, s, &sc->raws[group], n);
+    if (range)
+        expand_range(sc, group);
+    sc->run_end = e;
+    if (old) { /* 决议案三九六(五): closed by its own first word */
+        for (size_t i = sc->pend_start; i < sc->nraws; i++)
+            sc->raws[i].type = RG_RESOLUTION;
+        sc->pend_start = sc->pend_group = sc->nraws;
+    }
+}
+
+static void on_closer(scan *sc, size_t s, size_t e)
+{
+    if (!sc->run_active || sc->pend_start == sc->nraws ||
+        !only_spaces(sc->text + sc->run_end, sc->text + s)) {
+        if (sc->run_active && sc->pend_start != sc->nraws)
+            break_run(sc);
+        return;
+    }
+    rg_type type = strncmp(sc->text + s + 3, "定", 3) == 0 ? RG_DECISION : RG_RESOLUTION;
+    for (size_t i = sc->pend_start; i < sc->nraws; i++)
+        sc->raws[i].type = type;
+    /* the last item's surface runs to the end of the closing word */
+    for (size_t i = sc->pend_group; i < sc->nraws; i++)
+        sc->raws[i].e = e;
+    sc->pend_start = sc->pend_group = sc->nraws;
+    sc->run_end = e;
+}
+
+/* Line-level tokens that do not interrupt an enumeration. */
+static bool transparent(scan *sc, size_t s, size_t e)
+{
+    size_t ls = line_start(sc->text, s), le = line_end(sc->text, sc->len, e);
+    return only_spaces(sc->text + ls, sc->text + s) && only_spaces(sc->text + e, sc->text + le);
+}
+
+/* A token that may stand inside an enumeration (a date, page furniture):
+ * the enumeration goes on past it if only filler came before it. */
+static void pass_over(scan *sc, size_t s, size_t e)
+{
+    if (!sc->run_active)
+        return;
+    rg_body body = RG_BODY_NONE;
+    bool range;
+    if (!gap_is_filler(sc->text + sc->run_end, sc->text + s, &body, &range)) {
+        break_run(sc);
+        return;
+    }
+    if (body != RG_BODY_NONE)
+        sc->run_body = body;
+    sc->run_end = e;
+}
+
+static void on_symbol(scan *sc, size_t s, size_t e)
+{
+    /* the symbol proper: without 号决定 and, except S/RES, without (YYYY) */
+    size_t se = e;
+    const char *hao = NULL;
+    for (const char *p = sc->text + s; p < sc->text + e; p++)
+        if (!memcmp(p, "号", 3) || !memcmp(p, "號", 3)) {
+            hao = p;
+            break;
+        }
+    if (hao)
+        se = (size_t)(hao - sc->text);
+    while (se > s && (sc->text[se - 1] == ' ' || (unsigned char)sc->text[se - 1] >= 0x80))
+        se--; /* spaces before 号 */
+    char sym[256];
+    if (!rg_symbol_canonical(sc->text + s, se - s, sym, sizeof sym))
+        return;
+    char *paren = strchr(sym, '(');
+    if (paren && strncmp(sym, "S/RES/", 6) != 0) {
+        /* A/52/231 (2000) is not one symbol: keep A/52/231 */
+        *paren = '\0';
+        const char *p = memchr(sc->text + s, '(', se - s);
+        if (!p)
+            p = strstr(sc->text + s, "（");
+        e = se = p ? (size_t)(p - sc->text) : se;
+        while (e > s && sc->text[e - 1] == ' ')
+            e--;
+    }
+    const char *csym = rg_arena_strdup(&sc->doc->arena, sym);
+    if (!csym) {
+        sc->nomem = true;
+        return;
+    }
+    if (transparent(sc, s, e)) {
+        idcand c = {.kind = ID_SYMBOL_LINE, .symbol = csym, .first = s};
+        add_id(sc, &c);
+        pass_over(sc, s, e);
+    } else {
+        break_run(sc);
+    }
+    raw *r = add_raw(sc);
+    if (!r)
+        return;
+    r->s = s;
+    r->e = e;
+    r->symbol = csym;
+    r->form = RG_FORM_SYMBOL;
+    r->type = rg_id_type(csym);
+    sc->pend_start = sc->pend_group = sc->nraws;
+}
+
+static void on_link(scan *sc, size_t s, size_t e)
+{
+    /* trailing punctuation is not part of the link */
+    while (e > s && strchr(".,;:)]}'\"", sc->text[e - 1]))
+        e--;
+    const char *u = sc->text + s;
+    const char *path = strstr(u, "undocs.org/");
+    if (!path || path >= sc->text + e)
+        return;
+    path += strlen("undocs.org/");
+    /* a language segment: ch/, zh/, en/ ... */
+    if (sc->text + e - path > 3 && path[2] == '/' && path[0] >= 'a' && path[0] <= 'z' &&
+        path[1] >= 'a' && path[1] <= 'z')
+        path += 3;
+    char sym[256];
+    rg_doc *d = sc->doc;
+    if (!rg_symbol_canonical(path, (size_t)(sc->text + e - path), sym, sizeof sym))
+        return;
+    if (!rg_grow(&d->links, &d->lcap, d->nlinks + 1, sizeof *d->links)) {
+        sc->nomem = true;
+        return;
+    }
+    rg_link *k = &d->links[d->nlinks++];
+    memset(k, 0, sizeof *k);
+    k->target = rg_arena_strdup(&d->arena, sym);
+    k->url = rg_arena_strndup(&d->arena, u, e - s);
+    k->offset = s; /* mapped to the original bytes in finish() */
+    if (!k->target || !k->url)
+        sc->nomem = true;
+    if (transparent(sc, s, e))
+        pass_over(sc, s, e);
+    else
+        break_run(sc);
+}
+
+static rg_status run_scan(scan *sc, rg_error *err)
+{
+    pthread_once(&compiled.once, compile_patterns);
+    if (!compiled.re)
+        return rg_fail(err, RG_ELIB, "%s", compiled.error);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(compiled.re, NULL);
+    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    if (!md || !mc) {
+        pcre2_match_data_free(md);
+        pcre2_match_context_free(mc);
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    }
+    pcre2_set_match_limit(mc, 1000000);
+    pcre2_set_depth_limit(mc, 10000);
+    PCRE2_SPTR subject = (PCRE2_SPTR)sc->text;
+    size_t pos = 0;
+    rg_status st = RG_OK;
+    while (pos < sc->len && !sc->nomem) {
+        int rc = pcre2_match(compiled.re, subject, sc->len, pos, 0, md, mc);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            break;
+        if (rc < 0) {
+            PCRE2_UCHAR msg[200];
+            pcre2_get_error_message(rc, msg, sizeof msg);
+            st = rg_fail(err, RG_ELIB, "%s: byte %zu: PCRE2: %s", sc->name,
+                         rg_text_orig_offset(sc->t, pos), (const char *)msg);
+            break;
+        }
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        size_t s = ov[0], e = ov[1];
+        int kind = T_NONE;
+        for (int g = 1; g < rc; g++)
+            if (ov[2 * g] != PCRE2_UNSET) {
+                kind = g;
+                break;
+            }
+        switch (kind) {
+        case T_LINK:
+            on_link(sc, s, e);
+            break;
+        case T_FURN:
+            pass_over(sc, s, e);
+            break;
+        case T_SYMBOL:
+            on_symbol(sc, s, e);
+            break;
+        case T_OLD:
+            on_item(sc, s, e, true);
+            break;
+        case T_DATE: {
+            int y, m, d;
+            if (parse_date(sc->text + s, sc->text + e, &y, &m, &d)) {
+                sc->have_date = true;
+                sc->date_s = s;
+                sc->date_e = e;
+                snprintf(sc->date, sizeof sc->date, "%04d-%02d-%02d", y, m, d);
+            }
+            pass_over(sc, s, e);
+            break;
+        }
+        case T_HEADCN: {
+            rg_ref refs[MAX_PARTS];
+            if (parse_ref(sc->text + s, sc->text + e, refs) == 1) {
+                idcand c = {.kind = ID_HEADING, .ref = refs[0], .first = s};
+                add_id(sc, &c);
+            }
+            break;
+        }
+        case T_ITEM:
+            on_item(sc, s, e, false);
+            break;
+        case T_CLOSER:
+            on_closer(sc, s, e);
+            break;
+        default:
+            break;
+        }
+        pos = e > s ? e : s + 1;
+    }
+    if (st == RG_OK)
+        break_run(sc);
+    pcre2_match_data_free(md);
+    pcre2_match_context_free(mc);
+    return st;
+}
+
+/* --- identity ---------------------------------------------------------------- */
+
+/* 第七十八届会议 near the top gives the session. */
+static int session_heading(const char *text, size_t len)
+{
+    size_t lim = len < 4096 ? len : 4096;
+    const char *end = text + lim;
+    for (const char *p = text; p + 3 <= end; p++) {
+        if (memcmp(p, "第", 3))
+            continue;
+        long v;
+        const char *q = read_positional(p + 3, end, &v);
+        if (q == p + 3)
+            continue;
+        if (end - q >= 9 && (!memcmp(q, "届会议", 9) || !memcmp(q, "屆會議", 9)))
+            return (int)v;
+    }
+    return 0;
+}
+
+/* "大会，" standing alone opens a resolution: the adopting body. */
+static rg_body subject_body(const char *text, size_t len)
+{
+    size_t lim = len < 8192 ? len : 8192;
+    const char *end = text + lim;
+    for (const char *p = text; p < end;) {
+        rg_body b;
+        size_t n = match_body(p, end, &b);
+        if (n && b != RG_BODY_OWN) {
+            const char *q = skip_spaces(p + n, end);
+            uint32_t c;
+            if (q < end) {
+                cp_at(q, end, &c);
+                if (c == 0xFF0C || c == ',')
+                    return b;
+            }
+            p += n;
+            continue;
+        }
+        uint32_t c;
+        p += cp_at(p, end, &c);
+    }
+    return RG_BODY_NONE;
+}
+
+static bool title_line(scan *sc, const raw *r)
+{
+    /* a line of the first few that holds nothing but this reference */
+    size_t ls = line_start(sc->text, r->s), le = line_end(sc->text, sc->len, r->e);
+    size_t lines = 0;
+    for (size_t i = 0; i < ls; i++)
+        lines += sc->text[i] == '\n';
+    if (lines > 30)
+        return false;
+    const char *p = sc->text + ls, *end = sc->text + r->s;
+    while (p < end) {
+        p = skip_spaces(p, end);
+        rg_body b;
+        size_t n = match_word(p, end, "联合国") ? 9 : match_word(p, end, "聯合國") ? 9 : 0;
+        if (!n)
+            n = match_body(p, end, &b);
+        if (!n)
+            break;
+        p += n;
+    }
+    return p >= end && only_spaces(sc->text + r->e, sc->text + le);
+}
+
+static void add_warning(rg_doc *d, const char *msg, size_t n, bool *nomem)
+{
+    if (!rg_grow(&d->warnings, &d->wcap, d->nwarnings + 1, sizeof *d->warnings)) {
+        *nomem = true;
+        return;
+    }
+    char *w = rg_arena_strndup(&d->arena, msg, n);
+    if (!w) {
+        *nomem = true;
+        return;
+    }
+    d->warnings[d->nwarnings++] = w;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
+{
+    rg_doc *d = sc->doc;
+    /* Titles among the references: the first lines' lone references. */
+    for (size_t i = 0; i < sc->nraws; i++) {
+        raw *r = &sc->raws[i];
+        if (r->form == RG_FORM_TEXT && (i + 1 == sc->nraws || sc->raws[i + 1].list != r->list) &&
+            (i == 0 || sc->raws[i - 1].list != r->list) && title_line(sc, r)) {
+            idcand c = {.kind = ID_TITLE, .ref = r->ref, .word = r->word, .first = r->s};
+            add_id(sc, &c);
+        }
+    }
+    /* The symbol of a header or footer line (the most frequent), else a title,
+     * else a heading, else the file's name. */
+    const idcand *best = NULL;
+    for (size_t i = 0; i < sc->nids; i++) {
+        const idcand *c = &sc->ids[i];
+        if (!best || c->kind < best->kind ||
+            (c->kind == best->kind && (c->count > best->count ||
+                                       (c->count == best->count && c->first < best->first))))
+            best = c;
+    }
+    rg_body own = RG_BODY_NONE;
+    char idbuf[256];
+    if (opt && opt->doc_id) {
+        if (rg_id_canonical(opt->doc_id, idbuf, sizeof idbuf, NULL) != RG_OK)
+            snprintf(idbuf, sizeof idbuf, "%s", opt->doc_id);
+        own = rg_id_body(idbuf);
+    } else if (best && best->kind == ID_SYMBOL_LINE) {
+        snprintf(idbuf, sizeof idbuf, "%s", best->symbol);
+        own = rg_id_body(idbuf);
+    }
+    if (own == RG_BODY_NONE)
+        own = subject_body(sc->text, sc->len);
+    if (own == RG_BODY_NONE && best && best->kind == ID_TITLE && best->word != RG_BODY_OWN)
+        own = best->word;
+    if (own == RG_BODY_NONE)
+        own = RG_BODY_GA;
+    if (!(opt && opt->doc_id) && !(best && best->kind == ID_SYMBOL_LINE)) {
+        if (best) {
+            rg_body b = rg_ref_body(&best->ref, best->word, own);
+            rg_ref_id(&best->ref, b, RG_RESOLUTION, idbuf, sizeof idbuf);
+        } else {
+            /* the file's name without directory and extension */
+            const char *base = strrchr(sc->name, '/');
+            base = base ? base + 1 : sc->name;
+            snprintf(idbuf, sizeof idbuf, "%s", base);
+            char *dot = strchr(idbuf, '.');
+            if (dot && dot != idbuf)
+                *dot = '\0';
+        }
+    }
+    d->id = rg_arena_strdup(&d->arena, idbuf);
+    d->body = rg_body_name(own);
+    d->session = rg_id_session(idbuf);
+    if (!d->session)
+        d->session = session_heading(sc->text, sc->len);
+
+    /* Every identity candidate names the document itself. */
+    size_t nalias = 0;
+    char (*alias)[256] = malloc((sc->nids + 1) * sizeof *alias);
+    if (!alias || !d->id)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    snprintf(alias[nalias++], 256, "%s", d->id);
+    for (size_t i = 0; i < sc->nids; i++) {
+        const idcand *c = &sc->ids[i];
+        if (c->kind == ID_SYMBOL_LINE) {
+            if (c == best)
+                snprintf(alias[nalias++], 256, "%s", c->symbol);
+        } else {
+            rg_ref_id(&c->ref, rg_ref_body(&c->ref, c->word, own), RG_RESOLUTION, alias[nalias++],
+                      256);
+        }
+    }
+
+    /* Resolve ids and bodies; drop references to the document itself. */
+    if (!rg_grow(&d->mentions, &d->mcap, sc->nraws, sizeof *d->mentions)) {
+        free(alias);
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    }
+    const char *text = sc->text;
+    size_t line = 1, lpos = 0, ccol = 1; /* cursor: line number, its start, chars to lpos */
+    size_t cur = 0;
+    for (size_t i = 0; i < sc->nraws; i++) {
+        raw *r = &sc->raws[i];
+        char id[256], base[256];
+        rg_body body;
+        if (r->form == RG_FORM_SYMBOL) {
+            snprintf(id, sizeof id, "%s", r->symbol);
+            body = rg_id_body(id);
+        } else {
+            body = rg_ref_body(&r->ref, r->word, own);
+            rg_ref_id(&r->ref, body, r->type, id, sizeof id);
+        }
+        rg_id_base(id, base, sizeof base);
+        bool self = false;
+        for (size_t k = 0; k < nalias && !self; k++)
+            self = !strcmp(alias[k], id) || !strcmp(alias[k], base);
+        if (self)
+            continue;
+        rg_mention *m = &d->mentions[d->nmentions++];
+        memset(m, 0, sizeof *m);
+        m->id = rg_arena_strdup(&d->arena, id);
+        m->type = r->form == RG_FORM_SYMBOL ? rg_id_type(id) : r->type;
+        m->body = r->form == RG_FORM_SYMBOL && body == RG_BODY_NONE
+                      ? (!strncmp(id, "ST/", 3) ? "Secretariat" : "other")
+                      : rg_body_name(body);
+        m->date = r->date[0] ? rg_arena_strdup(&d->arena, r->date) : NULL;
+        m->surface = rg_arena_strndup(&d->arena, text + r->s, r->e - r->s);
+        m->form = r->form;
+        m->list = r->form == RG_FORM_TEXT ? r->list : 0;
+        m->offset = rg_text_orig_offset(sc->t, r->s);
+        m->length = rg_text_orig_offset(sc->t, r->e) - m->offset;
+        if (!m->id || !m->surface || (r->date[0] && !m->date)) {
+            free(alias);
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        }
+        /* line and column: the raws come in text order, parts share a start */
+        if (r->s < cur) {
+            line = 1;
+            lpos = 0;
+            cur = 0;
+        }
+        for (; cur < r->s; cur++)
+            if (text[cur] == '\n') {
+                line++;
+                lpos = cur + 1;
+            }
+        ccol = rg_utf8_count(text + lpos, r->s - lpos) + 1;
+        m->line = line;
+        m->col = ccol;
+    }
+    free(alias);
+
+    /* Links: each should point to something the text cites. */
+    const char **cited = malloc((d->nmentions + 1) * 2 * sizeof *cited);
+    if (!cited)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    size_t ncited = 0;
+    char (*bases)[256] = malloc((d->nmentions + 1) * sizeof *bases);
+    if (!bases) {
+        free(cited);
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    }
+    for (size_t i = 0; i < d->nmentions; i++) {
+        cited[ncited++] = d->mentions[i].id;
+        rg_id_base(d->mentions[i].id, bases[i], sizeof bases[i]);
+        cited[ncited++] = bases[i];
+    }
+    qsort(cited, ncited, sizeof *cited, cmp_str);
+    line = 1;
+    cur = 0;
+    for (size_t i = 0; i < d->nlinks; i++) {
+        rg_link *k = &d->links[i];
+        for (; cur < k->offset; cur++)
+            line += text[cur] == '\n';
+        k->line = line;
+        k->matched = bsearch(&k->target, cited, ncited, sizeof *cited, cmp_str) != NULL ||
+                     !strcmp(k->target, d->id);
+        k->offset = rg_text_orig_offset(sc->t, k->offset);
+        if (!k->matched) {
+            char msg[512];
+            int n = snprintf(msg, sizeof msg, "%s:%zu: link to %s matches no reference in the text",
+                             sc->name, k->line, k->target);
+            add_warning(d, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1, &sc->nomem);
+        }
+    }
+    free(cited);
+    free(bases);
+    if (sc->nomem)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    return RG_OK;
+}
+
+/* --- public ------------------------------------------------------------------ */
+
+rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
+                             const rg_read_options *opt, rg_doc **out, rg_error *err)
+{
+    *out = NULL;
+    rg_doc *d = calloc(1, sizeof *d);
+    if (!d)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
+    d->file = strdup(name);
+    if (!d->file) {
+        free(d);
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
+    }
+    scan sc;
+    memset(&sc, 0, sizeof sc);
+    rg_text t;
+    rg_status st = rg_text_load(name, data, len, opt ? opt->encoding : NULL, &t, &sc.warn, err);
+    if (st != RG_OK) {
+        rg_buf_free(&sc.warn);
+        rg_doc_free(d);
+        return st;
+    }
+    sc.name = name;
+    sc.t = &t;
+    sc.text = t.utf8;
+    sc.len = t.len;
+    sc.doc = d;
+    st = run_scan(&sc, err);
+    if (st == RG_OK && sc.nomem)
+        st = rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
+    if (st == RG_OK) {
+        /* text warnings first (they come from reading), then the scan's */
+        for (const char *p = sc.warn.data; p && *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            add_warning(d, p, n, &sc.nomem);
+            p += n + (nl ? 1 : 0);
+        }
+        st = finish(&sc, opt, err);
+    }
+    /* finish() appended link warnings after the text warnings */
+    free(sc.raws);
+    free(sc.ids);
+    rg_buf_free(&sc.warn);
+    rg_text_free(&t);
+    if (st != RG_OK) {
+        rg_doc_free(d);
+        return st;
+    }
+    *out = d;
+    return RG_OK;
+}
+
+rg_status rg_doc_read(const char *path, const rg_read_options *opt, rg_doc **out, rg_error *err)
+{
+    *out = NULL;
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return rg_fail(err, RG_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    rg_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rg_buf_add(&b, chunk, n);
+    bool bad = ferror(f);
+    int saved = errno;
+    if (f != stdin)
+        fclose(f);
+    if (bad) {
+        rg_buf_free(&b);
+        return rg_fail(err, RG_EINPUT, "%s: cannot read: %s", path,
+                       saved == EISDIR ? "is a directory" : strerror(saved));
+    }
+    if (b.failed) {
+        rg_buf_free(&b);
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+    }
+    rg_status st = rg_doc_read_buffer(path, b.data ? b.data : "", b.len, opt, out, err);
+    rg_buf_free(&b);
+    return st;
+}
+
+void rg_doc_free(rg_doc *d)
+{
+    if (!d)
+        return;
+    free(d->file);
+    free(d->mentions);
+    free(d->links);
+    free(d->warnings);
+    rg_arena_free(&d->arena);
+    free(d);
+}
+
+const char *rg_doc_id(const rg_doc *d) { return d->id; }
+const char *rg_doc_file(const rg_doc *d) { return d->file; }
+const char *rg_doc_body(const rg_doc *d) { return d->body; }
+int rg_doc_session(const rg_doc *d) { return d->session; }
+const char *rg_doc_date(const rg_doc *d) { return d->date; }
+size_t rg_doc_mention_count(const rg_doc *d) { return d->nmentions; }
+const rg_mention *rg_doc_mention(const rg_doc *d, size_t i) { return &d->mentions[i]; }
+size_t rg_doc_link_count(const rg_doc *d) { return d->nlinks; }
+const rg_link *rg_doc_link(const rg_doc *d, size_t i) { return &d->links[i]; }
+size_t rg_doc_warning_count(const rg_doc *d) { return d->nwarnings; }
+const char *rg_doc_warning(const rg_doc *d, size_t i) { return d->warnings[i]; }

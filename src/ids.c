@@ -1,0 +1,481 @@
+/*
+ * ids.c - canonical identifiers of UN texts, and what can be read off them.
+ *
+ * Every cited item becomes one canonical id, its UN document symbol as the
+ * UN Digital Library catalogues it: A/RES/36/103, A/RES/43/78[H],
+ * A/RES/2625(XXV), S/RES/1325(2000), E/RES/2006/46, A/HRC/RES/7/36,
+ * E/CN.4/RES/2005/69, A/78/265.  This file builds them from parsed
+ * references, normalises symbols and ids given by users, and derives labels,
+ * links, bodies, sessions and years from them.  Pure string work: no regular
+ * expressions, no graph.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const body_names[] = {
+    [RG_BODY_NONE] = "other", [RG_BODY_GA] = "GA",   [RG_BODY_SC] = "SC",
+    [RG_BODY_ECOSOC] = "ECOSOC", [RG_BODY_HRC] = "HRC", [RG_BODY_CHR] = "CHR",
+    [RG_BODY_OWN] = "GA",
+};
+
+const char *rg_body_name(rg_body b)
+{
+    return body_names[b];
+}
+
+rg_body rg_ref_body(const rg_ref *r, rg_body word, rg_body own)
+{
+    rg_body b = word == RG_BODY_OWN || word == RG_BODY_NONE ? own : word;
+    if (b == RG_BODY_NONE || b == RG_BODY_OWN)
+        b = RG_BODY_GA;
+    switch (r->shape) {
+    case RG_SHAPE_YEAR:
+        return RG_BODY_SC; /* 1325(2000): only the Council numbers this way */
+    case RG_SHAPE_ROMAN:
+        return b == RG_BODY_ECOSOC ? RG_BODY_ECOSOC : RG_BODY_GA;
+    case RG_SHAPE_SLASH:
+        break;
+    }
+    if (r->prefix[0])                 /* S-10/2, ES-11/1: special sessions */
+        return b == RG_BODY_HRC ? RG_BODY_HRC : RG_BODY_GA;
+    if (r->a >= 1946)                 /* 2006/46: a year first is ECOSOC or the Commission */
+        return b == RG_BODY_CHR ? RG_BODY_CHR : RG_BODY_ECOSOC;
+    if (b == RG_BODY_HRC)
+        return RG_BODY_HRC;
+    return RG_BODY_GA;                /* SC, ECOSOC and CHR never number N/N with N < 1946 */
+}
+
+static const char *const romans[] = {
+    "",     "I",     "II",     "III",     "IV",    "V",     "VI",     "VII",     "VIII",
+    "IX",   "X",     "XI",     "XII",     "XIII",  "XIV",   "XV",     "XVI",     "XVII",
+    "XVIII", "XIX",  "XX",     "XXI",     "XXII",  "XXIII", "XXIV",   "XXV",     "XXVI",
+    "XXVII", "XXVIII", "XXIX", "XXX",     "XXXI",  "XXXII", "XXXIII", "XXXIV",   "XXXV",
+    "XXXVI", "XXXVII", "XXXVIII", "XXXIX", "XL",   "XLI",   "XLII",   "XLIII",   "XLIV",
+    "XLV",  "XLVI",  "XLVII",  "XLVIII",  "XLIX",  "L",     "LI",     "LII",     "LIII",
+    "LIV",  "LV",    "LVI",    "LVII",    "LVIII", "LIX",   "LX",     "LXI",     "LXII",
+    "LXIII", "LXIV", "LXV",    "LXVI",    "LXVII", "LXVIII", "LXIX",  "LXX",     "LXXI",
+    "LXXII", "LXXIII", "LXXIV", "LXXV",   "LXXVI", "LXXVII", "LXXVIII", "LXXIX", "LXXX",
+};
+#define MAX_ROMAN 80
+
+int rg_roman_value(const char *s, size_t n)
+{
+    for (int v = 1; v <= MAX_ROMAN; v++)
+        if (strlen(romans[v]) == n && memcmp(romans[v], s, n) == 0)
+            return v;
+    return 0;
+}
+
+void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
+{
+    const char *kind = type == RG_DECISION ? "DEC" : "RES";
+    char num[64];
+    if (r->shape == RG_SHAPE_YEAR) {
+        snprintf(out, n, "S/RES/%ld(%ld)", r->a, r->b);
+        return;
+    }
+    if (r->shape == RG_SHAPE_ROMAN)
+        snprintf(num, sizeof num, "%ld(%s)", r->a, r->b > 0 && r->b <= MAX_ROMAN ? romans[r->b] : "?");
+    else if (r->prefix[0])
+        snprintf(num, sizeof num, "%s-%ld/%ld", r->prefix, r->a, r->b);
+    else
+        snprintf(num, sizeof num, "%ld/%ld", r->a, r->b);
+    char part[4] = "";
+    if (r->part)
+        snprintf(part, sizeof part, "[%c]", r->part);
+    const char *series;
+    switch (body) {
+    case RG_BODY_ECOSOC: series = "E"; break;
+    case RG_BODY_HRC: series = "A/HRC"; break;
+    case RG_BODY_CHR: series = "E/CN.4"; break;
+    default: series = "A"; break;
+    }
+    snprintf(out, n, "%s/%s/%s%s", series, kind, num, part);
+}
+
+/* Full-width forms (U+FF01..U+FF5E) to ASCII, ideographic and no-break spaces
+ * to a space; copies other bytes as they are.  Returns the new length. */
+static size_t fold_ascii(const char *s, size_t n, char *out, size_t outn)
+{
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n && o + 1 < outn;) {
+        size_t l = rg_utf8_seqlen(p + i, n - i);
+        if (l == 0)
+            l = 1;
+        uint32_t c = l > 1 ? rg_utf8_decode(p + i, l) : p[i];
+        if (c >= 0xFF01 && c <= 0xFF5E) {
+            out[o++] = (char)(c - 0xFF01 + 0x21);
+        } else if (c == 0x3000 || c == 0xA0 || c == 0x2009 || c == 0x202F) {
+            out[o++] = ' ';
+        } else {
+            if (o + l >= outn)
+                break;
+            memcpy(out + o, s + i, l);
+            o += l;
+        }
+        i += l;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+bool rg_symbol_canonical(const char *s, size_t n, char *out, size_t outn)
+{
+    char tmp[256];
+    if (n >= sizeof tmp)
+        return false;
+    size_t len = fold_ascii(s, n, tmp, sizeof tmp);
+    size_t o = 0;
+    bool digit = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = tmp[i];
+        if (isspace((unsigned char)c))
+            continue;
+        if ((unsigned char)c >= 0x80 || o + 1 >= outn)
+            return false;
+        if (isdigit((unsigned char)c))
+            digit = true;
+        out[o++] = c;
+    }
+    out[o] = '\0';
+    if (!digit || !strchr(out, '/'))
+        return false;
+    /* OCR reads 1 as l after Rev., Add., Corr., L., Amend.: A/54/L.81/Rev.l */
+    for (char *p = out; *p; p++) {
+        if (*p != 'l' || p == out || p[-1] != '.')
+            continue;
+        const char *seg = p - 1;
+        while (seg > out && seg[-1] != '/')
+            seg--;
+        bool numeric_part = (size_t)(p - seg) <= 6 && isupper((unsigned char)seg[0]);
+        bool ends = p[1] == '\0' || p[1] == '/' || isdigit((unsigned char)p[1]);
+        if (numeric_part && ends)
+            *p = '1';
+    }
+    return true;
+}
+
+/* Parses "36/103", "43/78 H", "S-10/2", "1325 (2000)", "2625 (XXV)",
+ * "217 A (III)" (already folded to ASCII, spaces kept). */
+static bool parse_short(const char *s, rg_ref *r)
+{
+    memset(r, 0, sizeof *r);
+    const char *p = s;
+    while (*p == ' ')
+        p++;
+    if ((p[0] == 'S' || (p[0] == 'E' && p[1] == 'S')) && strchr(p, '-')) {
+        size_t k = p[0] == 'S' ? 1 : 2;
+        if (p[k] != '-')
+            return false;
+        memcpy(r->prefix, p, k);
+        r->prefix[k] = '\0';
+        p += k + 1;
+    }
+    if (!isdigit((unsigned char)*p))
+        return false;
+    char *end;
+    r->a = strtol(p, &end, 10);
+    p = end;
+    while (*p == ' ')
+        p++;
+    if (*p == '/') {
+        p++;
+        while (*p == ' ')
+            p++;
+        if (!isdigit((unsigned char)*p))
+            return false;
+        r->b = strtol(p, &end, 10);
+        p = end;
+        r->shape = RG_SHAPE_SLASH;
+        while (*p == ' ')
+            p++;
+        if (*p == '[')
+            p++;
+        if (isupper((unsigned char)*p) && !isalnum((unsigned char)p[1])) {
+            r->part = *p++;
+            if (*p == ']')
+                p++;
+        }
+        while (*p == ' ')
+            p++;
+        return *p == '\0';
+    }
+    if (r->prefix[0])
+        return false;
+    if (isupper((unsigned char)*p) && !isalpha((unsigned char)p[1]) && p[0] != 'I' &&
+        p[0] != 'V' && p[0] != 'X' && p[0] != 'L') {
+        r->part = *p++; /* 217 A (III) */
+        while (*p == ' ')
+            p++;
+    }
+    if (*p != '(')
+        return false;
+    p++;
+    const char *q = strchr(p, ')');
+    if (!q)
+        return false;
+    if (isdigit((unsigned char)*p)) {
+        r->b = strtol(p, &end, 10);
+        if (end != q || r->b < 1946 || r->part)
+            return false;
+        r->shape = RG_SHAPE_YEAR;
+    } else {
+        r->b = rg_roman_value(p, (size_t)(q - p));
+        if (!r->b)
+            return false;
+        r->shape = RG_SHAPE_ROMAN;
+    }
+    p = q + 1;
+    if (*p == '[' && isupper((unsigned char)p[1]) && p[2] == ']') {
+        r->part = p[1];
+        p += 3;
+    }
+    while (*p == ' ')
+        p++;
+    return *p == '\0';
+}
+
+rg_status rg_id_canonical(const char *in, char *out, size_t n, rg_error *err)
+{
+    char tmp[256];
+    size_t len = strlen(in);
+    if (len == 0 || len >= sizeof tmp)
+        return rg_fail(err, RG_EUSAGE, "'%s' is not a document id", in);
+    fold_ascii(in, len, tmp, sizeof tmp);
+    rg_ref r;
+    /* A/RES/43/78 H and A/RES/43/78[H]: a symbol with a part */
+    char *sp = tmp + strlen(tmp);
+    while (sp > tmp && sp[-1] == ' ')
+        *--sp = '\0';
+    char part = 0;
+    size_t tl = strlen(tmp);
+    if (tl > 3 && tmp[tl - 1] == ']' && tmp[tl - 3] == '[' && isupper((unsigned char)tmp[tl - 2])) {
+        part = tmp[tl - 2];
+        tmp[tl - 3] = '\0';
+    } else if (tl > 2 && tmp[tl - 2] == ' ' && isupper((unsigned char)tmp[tl - 1]) &&
+               strchr(tmp, '/')) {
+        part = tmp[tl - 1];
+        tmp[tl - 2] = '\0';
+    }
+    if (isalpha((unsigned char)tmp[0]) && strchr(tmp, '/') && !parse_short(tmp, &r)) {
+        if (!rg_symbol_canonical(tmp, strlen(tmp), out, n))
+            return rg_fail(err, RG_EUSAGE, "'%s' is not a document id", in);
+        if (part && strlen(out) + 4 < n) {
+            size_t ol = strlen(out);
+            out[ol] = '[';
+            out[ol + 1] = part;
+            out[ol + 2] = ']';
+            out[ol + 3] = '\0';
+        }
+        return RG_OK;
+    }
+    if (part) { /* put the part back for the short form: 43/78 H */
+        size_t l = strlen(tmp);
+        tmp[l] = ' ';
+        tmp[l + 1] = part;
+        tmp[l + 2] = '\0';
+    }
+    if (!parse_short(tmp, &r))
+        return rg_fail(err, RG_EUSAGE,
+                       "'%s' is not a document id (try A/RES/36/103, 36/103, 43/78 H, "
+                       "1325 (2000) or a symbol such as A/78/265)",
+                       in);
+    rg_ref_id(&r, rg_ref_body(&r, RG_BODY_NONE, RG_BODY_GA), RG_RESOLUTION, out, n);
+    return RG_OK;
+}
+
+static bool starts(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+rg_body rg_id_body(const char *id)
+{
+    if (starts(id, "A/HRC/"))
+        return RG_BODY_HRC;
+    if (starts(id, "A/"))
+        return RG_BODY_GA;
+    if (starts(id, "S/"))
+        return RG_BODY_SC;
+    if (starts(id, "E/CN.4/"))
+        return RG_BODY_CHR;
+    if (starts(id, "E/"))
+        return RG_BODY_ECOSOC;
+    return RG_BODY_NONE;
+}
+
+rg_type rg_id_type(const char *id)
+{
+    if (strstr(id, "/RES/"))
+        return RG_RESOLUTION;
+    if (strstr(id, "/DEC/"))
+        return RG_DECISION;
+    return RG_DOCUMENT;
+}
+
+void rg_id_base(const char *id, char *out, size_t n)
+{
+    snprintf(out, n, "%s", id);
+    size_t l = strlen(out);
+    if (l > 3 && out[l - 1] == ']' && out[l - 3] == '[')
+        out[l - 3] = '\0';
+}
+
+/* The part of an id after its series and kind: A/RES/36/103 -> 36/103. */
+static const char *numbered_tail(const char *id, const char **series_end)
+{
+    static const char *const heads[] = {"A/HRC/RES/", "A/HRC/DEC/", "E/CN.4/RES/", "E/CN.4/DEC/",
+                                        "A/RES/",     "A/DEC/",     "S/RES/",      "E/RES/",
+                                        "E/DEC/"};
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+        if (starts(id, heads[i])) {
+            if (series_end)
+                *series_end = heads[i];
+            return id + strlen(heads[i]);
+        }
+    return NULL;
+}
+
+void rg_id_label(const char *id, char *out, size_t n)
+{
+    const char *head = NULL;
+    const char *tail = numbered_tail(id, &head);
+    if (!tail) {
+        snprintf(out, n, "%s", id);
+        return;
+    }
+    char num[128];
+    snprintf(num, sizeof num, "%s", tail);
+    char part = 0;
+    size_t l = strlen(num);
+    if (l > 3 && num[l - 1] == ']' && num[l - 3] == '[') {
+        part = num[l - 2];
+        num[l - 3] = '\0';
+    }
+    char shown[160];
+    char *paren = strchr(num, '(');
+    if (paren) { /* 2625(XXV) -> 2625 (XXV); 217(III)[A] -> 217 A (III) */
+        *paren = '\0';
+        if (part)
+            snprintf(shown, sizeof shown, "%s %c (%s", num, part, paren + 1);
+        else
+            snprintf(shown, sizeof shown, "%s (%s", num, paren + 1);
+    } else if (part) {
+        snprintf(shown, sizeof shown, "%s %c", num, part);
+    } else {
+        snprintf(shown, sizeof shown, "%s", num);
+    }
+    const char *prefix = "";
+    if (starts(head, "A/HRC/RES/"))
+        prefix = "HRC ";
+    else if (starts(head, "A/HRC/DEC/"))
+        prefix = "HRC decision ";
+    else if (starts(head, "E/CN.4/RES/"))
+        prefix = "CHR ";
+    else if (starts(head, "E/CN.4/DEC/"))
+        prefix = "CHR decision ";
+    else if (starts(head, "E/RES/"))
+        prefix = "ECOSOC ";
+    else if (starts(head, "E/DEC/"))
+        prefix = "ECOSOC decision ";
+    else if (starts(head, "A/DEC/"))
+        prefix = "decision ";
+    snprintf(out, n, "%s%s", prefix, shown);
+}
+
+void rg_id_url(const char *id, char *out, size_t n)
+{
+    char base[256];
+    rg_id_base(id, base, sizeof base);
+    snprintf(out, n, "https://undocs.org/ch/%s", base);
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+int rg_id_session(const char *id)
+{
+    const char *tail = numbered_tail(id, NULL);
+    if (tail) {
+        if (starts(id, "S/") || starts(id, "E/"))
+            return 0;
+        if (!isdigit((unsigned char)tail[0]))
+            return 0; /* special sessions */
+        const char *paren = strchr(tail, '(');
+        if (paren && !strchr(tail, '/')) {
+            const char *close = strchr(paren, ')');
+            return close ? rg_roman_value(paren + 1, (size_t)(close - paren - 1)) : 0;
+        }
+        return atoi(tail);
+    }
+    if (!starts(id, "A/"))
+        return 0;
+    /* A/C.1/78/L.11, A/78/265: the first numeric component, when it is a session */
+    for (const char *p = id + 2; *p;) {
+        const char *e = strchr(p, '/');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (all_digits(p, len)) {
+            int v = atoi(p);
+            return v < 200 ? v : 0;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+int rg_id_year(const char *id)
+{
+    const char *tail = numbered_tail(id, NULL);
+    if (tail) {
+        if (starts(id, "S/RES/")) {
+            const char *paren = strchr(tail, '(');
+            return paren ? atoi(paren + 1) : 0;
+        }
+        if (!isdigit((unsigned char)tail[0]))
+            return 0;
+        int a = atoi(tail);
+        if (a >= 1946)
+            return a; /* ECOSOC and the Commission: 2006/46 */
+        if (starts(id, "A/HRC/")) /* three sessions a year from 2007 */
+            return a <= 3 ? 2006 : 2007 + (a - 4) / 3;
+        if (starts(id, "E/")) { /* early ECOSOC, two sessions a year */
+            int s = rg_id_session(id);
+            const char *paren = strchr(tail, '(');
+            if (paren) {
+                const char *close = strchr(paren, ')');
+                s = close ? rg_roman_value(paren + 1, (size_t)(close - paren - 1)) : 0;
+            }
+            return s ? 1946 + (s - 1) / 2 : 0;
+        }
+        int s = rg_id_session(id);
+        return s ? 1945 + s : 0;
+    }
+    /* A year among the components: A/AC.292/2023/INF/5, S/PRST/2004/40 */
+    for (const char *p = id; *p;) {
+        const char *e = strchr(p, '/');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == 4 && all_digits(p, len)) {
+            int y = atoi(p);
+            if (y >= 1946 && y <= 2100)
+                return y;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    int s = rg_id_session(id);
+    return s ? 1945 + s : 0;
+}

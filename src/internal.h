@@ -1,0 +1,179 @@
+/*
+ * internal.h - what the library's modules share and users do not see.
+ *
+ * Small building blocks (errors, growable buffers, a string arena, UTF-8
+ * helpers) and the interfaces between stages that are not public: the text a
+ * scan reads, the parsed form of a reference, the graph's plain arrays.
+ * No third-party header may be included here.
+ */
+#ifndef RG_INTERNAL_H
+#define RG_INTERNAL_H
+
+#include "resgraph.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#if defined(__GNUC__)
+#define RG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define RG_PRINTF(a, b)
+#endif
+
+/* util.c ------------------------------------------------------------------ */
+
+/* Fills err (if not NULL) and returns status, so callers write
+ * `return rg_fail(err, RG_EINPUT, "%s: ...", path);`. */
+rg_status rg_fail(rg_error *err, rg_status status, const char *fmt, ...) RG_PRINTF(3, 4);
+void *rg_xmalloc(size_t n);  /* NULL on failure, like malloc; n == 0 allowed */
+/* Grows *p (array of elem-sized items, capacity *cap) to hold need items. */
+bool rg_grow(void *p, size_t *cap, size_t need, size_t elem);
+
+/* A growable byte string, always NUL-terminated when data != NULL. */
+typedef struct rg_buf {
+    char *data;
+    size_t len, cap;
+    bool failed; /* an allocation failed; later appends are ignored */
+} rg_buf;
+
+void rg_buf_add(rg_buf *b, const char *s, size_t n);
+void rg_buf_puts(rg_buf *b, const char *s);
+void rg_buf_printf(rg_buf *b, const char *fmt, ...) RG_PRINTF(2, 3);
+void rg_buf_free(rg_buf *b);
+
+/* A string arena: many small strings freed together. */
+typedef struct rg_arena {
+    struct rg_arena_block *head;
+} rg_arena;
+
+char *rg_arena_strndup(rg_arena *a, const char *s, size_t n); /* NULL when out of memory */
+char *rg_arena_strdup(rg_arena *a, const char *s);
+void rg_arena_free(rg_arena *a);
+
+/* UTF-8 --------------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+size_t rg_utf8_seqlen(const unsigned char *s, size_t n);
+/* Decodes one valid sequence (as checked by rg_utf8_seqlen). */
+uint32_t rg_utf8_decode(const unsigned char *s, size_t len);
+/* Number of characters in s[0..n); an invalid byte counts as one. */
+size_t rg_utf8_count(const char *s, size_t n);
+
+/* text.c -------------------------------------------------------------------- */
+
+/* A document's text as UTF-8, with the way back to the original bytes. */
+typedef struct rg_text {
+    char *utf8;       /* the text, NUL-terminated */
+    size_t len;
+    const char *encoding; /* "UTF-8", "UTF-16LE", "UTF-16BE", "GB18030" */
+    size_t skip;      /* bytes of byte-order mark before the text */
+    /* For converted text: checkpoints (utf8 offset, original offset) every
+     * few KB, with the original bytes to walk between them. */
+    unsigned char *orig;
+    size_t orig_len;
+    size_t *cp_utf8, *cp_orig, ncp;
+} rg_text;
+
+/* Loads a file or a buffer as UTF-8; warnings (invalid bytes) go to warn. */
+rg_status rg_text_load(const char *name, const char *data, size_t len, const char *encoding,
+                       rg_text *t, rg_buf *warnings, rg_error *err);
+void rg_text_free(rg_text *t);
+/* The original byte offset of a UTF-8 offset of the text. */
+size_t rg_text_orig_offset(const rg_text *t, size_t utf8_off);
+
+/* ids.c ---------------------------------------------------------------------- */
+
+/* Which body's series a reference belongs to. */
+typedef enum rg_body {
+    RG_BODY_NONE = 0, RG_BODY_GA, RG_BODY_SC, RG_BODY_ECOSOC, RG_BODY_HRC, RG_BODY_CHR,
+    RG_BODY_OWN /* "its": the citing document's own body */
+} rg_body;
+
+/* The shape of a numbered reference, as printed. */
+typedef enum rg_shape {
+    RG_SHAPE_SLASH,   /* 36/103, 2006/46, S-10/2, ES-11/1 */
+    RG_SHAPE_ROMAN,   /* 2625(XXV), 217 A(III) */
+    RG_SHAPE_YEAR     /* 1325(2000) */
+} rg_shape;
+
+/* A numbered reference taken apart. */
+typedef struct rg_ref {
+    rg_shape shape;
+    char prefix[4];   /* "", "S", "ES" */
+    long a, b;        /* 36/103: a=36 b=103; 1325(2000): a=1325 b=2000; 2625(XXV): a=2625 b=25 */
+    char part;        /* 'H' for 43/78 H, 0 when none */
+} rg_ref;
+
+const char *rg_body_name(rg_body b);
+/* The body a reference belongs to, from the word before it, its shape and the
+ * citing document's body. */
+rg_body rg_ref_body(const rg_ref *r, rg_body word, rg_body own);
+/* Canonical id of a reference of the given body and type into out. */
+void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n);
+/* Canonical form of a document symbol as printed (spaces dropped, OCR l->1
+ * in Rev.l, S/RES/N (YYYY) -> S/RES/N(YYYY)).  Returns false if not a symbol. */
+bool rg_symbol_canonical(const char *s, size_t n, char *out, size_t outn);
+/* The body and type of a canonical id (A/RES/.. is a GA resolution ...). */
+rg_body rg_id_body(const char *id);
+rg_type rg_id_type(const char *id);
+/* Session of a canonical id (A/RES/36/103 -> 36, A/C.1/78/L.11 -> 78), 0 if none. */
+int rg_id_session(const char *id);
+/* Year an id belongs to when no date is known (session, SC year...), 0 if none. */
+int rg_id_year(const char *id);
+/* Roman numeral value of s[0..n) (I..LXXX), 0 if not one. */
+int rg_roman_value(const char *s, size_t n);
+/* A/RES/43/78[H] -> A/RES/43/78 (into out). */
+void rg_id_base(const char *id, char *out, size_t n);
+
+/* A map from strings (not owned) to indices, open addressing. */
+typedef struct rg_strmap {
+    const char **keys;
+    size_t *vals;
+    size_t cap, n;
+} rg_strmap;
+
+/* Adds key -> val unless key is there; *found receives the value in the map.
+ * False when out of memory. */
+bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found);
+/* The value of key, or -1. */
+long rg_strmap_get(const rg_strmap *m, const char *key);
+void rg_strmap_free(rg_strmap *m);
+
+/* graph.c -------------------------------------------------------------------- */
+
+typedef struct rg_node_info {
+    const char *id, *label, *type, *body, *date, *url;
+    int session, year;
+    bool source;          /* a document that was read */
+} rg_node_info;
+
+typedef struct rg_edge_info {
+    size_t from, to;
+    rg_edge_kind kind;
+    size_t weight;        /* mentions merged into this edge */
+    const char *surface;  /* the first mention */
+    const char *file;
+    size_t line;
+} rg_edge_info;
+
+const rg_node_info *rg_graph_node(const rg_graph *g, size_t v);
+/* Edges are sorted by tail, head, kind. */
+const rg_edge_info *rg_graph_edge(const rg_graph *g, size_t e);
+/* Writes the graph with one of igraph's writers: "graphml". */
+rg_status rg_graph_write_igraph(const rg_graph *g, const char *format, FILE *out, rg_error *err);
+
+/* graph.c <-> lineage.c ------------------------------------------------------ */
+
+/* The graph as plain arrays, for the algorithms of lineage.c.  Edges of each
+ * node are sorted by head; parallel edges of different kinds are kept. */
+typedef struct rg_csr {
+    size_t n, m;
+    size_t *out_start;     /* n + 1 entries */
+    size_t *out_head;      /* m entries */
+    rg_edge_kind *out_kind;
+    size_t *topo;          /* a topological order (citing before cited), n entries */
+} rg_csr;
+
+const rg_csr *rg_graph_csr(const rg_graph *g);
+
+#endif

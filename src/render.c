@@ -1,0 +1,342 @@
+/*
+ * render.c - the citation graph drawn with Graphviz (cgraph and gvc).
+ *
+ * Builds a cgraph graph from the citation graph: one node per document,
+ * labelled with its short id and adoption date, placed in the row of its
+ * year (a labelled time axis runs down the left, newest at the top); the
+ * lineage chain and its root highlighted; inferred edges dashed; every node
+ * a link to its document on undocs.org with a tooltip.  gvc lays it out and
+ * renders it in process.  Text that comes from documents is cleaned before it
+ * becomes an attribute, so no quote, backslash or control character can break
+ * the DOT or the SVG.  This is the only file that includes the Graphviz
+ * headers.
+ */
+#include "internal.h"
+
+#include <gvc.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define C_CHAIN "#1f4e9c"
+#define C_CHAIN_FILL "#dce8f8"
+#define C_ROOT_FILL "#f5d76e"
+#define C_ROOT "#8a6d00"
+#define C_OTHER "#9a9a9a"
+#define C_EDGE "#c4c4c4"
+#define C_AXIS "#777777"
+
+/* Graphviz reports problems through one global function; collect them. */
+static pthread_mutex_t gv_lock = PTHREAD_MUTEX_INITIALIZER;
+static rg_buf gv_errors;
+
+static int on_gv_error(char *msg)
+{
+    rg_buf_puts(&gv_errors, msg);
+    return 0;
+}
+
+/* Text for an escString attribute: whitespace runs become one space, control
+ * characters go, backslashes are doubled (\N, \n would be interpreted), and
+ * long text is cut at a character boundary. */
+static char *clean_text(rg_arena *a, const char *s, size_t max)
+{
+    rg_buf b = {0};
+    bool space = false;
+    size_t chars = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        size_t l = rg_utf8_seqlen(p + i, n - i);
+        if (l == 0) {
+            i++;
+            continue;
+        }
+        uint32_t c = rg_utf8_decode(p + i, l);
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000 || c == 0xA0) {
+            space = b.len > 0;
+            i += l;
+            continue;
+        }
+        if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
+            i += l;
+            continue;
+        }
+        if (space)
+            rg_buf_add(&b, " ", 1);
+        space = false;
+        if (++chars > max) {
+            rg_buf_puts(&b, "…");
+            break;
+        }
+        if (c == '\\')
+            rg_buf_add(&b, "\\\\", 2);
+        else
+            rg_buf_add(&b, s + i, l);
+        i += l;
+    }
+    char *out = rg_arena_strdup(a, b.data ? b.data : "");
+    rg_buf_free(&b);
+    return out;
+}
+
+/* Text inside an HTML-like label. */
+static void html_escape(rg_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': rg_buf_puts(b, "&amp;"); break;
+        case '<': rg_buf_puts(b, "&lt;"); break;
+        case '>': rg_buf_puts(b, "&gt;"); break;
+        case '"': rg_buf_puts(b, "&quot;"); break;
+        default: rg_buf_add(b, s, 1);
+        }
+    }
+}
+
+static void set(void *obj, const char *name, const char *value)
+{
+    agsafeset(obj, (char *)name, (char *)value, "");
+}
+
+static int cmp_year_desc(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x < y) - (x > y);
+}
+
+/* The drawing's title and legend, as an HTML-like label. */
+static void set_legend(Agraph_t *ag, const rg_graph *g, const rg_render_options *opt)
+{
+    rg_buf b = {0};
+    rg_buf_puts(&b, "<TABLE BORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"2\">");
+    if (opt->chain && opt->chain->len > 0) {
+        const rg_chain *c = opt->chain;
+        rg_buf_puts(&b, "<TR><TD COLSPAN=\"4\"><FONT POINT-SIZE=\"16\"><B>Lineage of ");
+        html_escape(&b, rg_graph_node_id(g, c->nodes[0]));
+        rg_buf_puts(&b, " back to ");
+        html_escape(&b, rg_graph_node_id(g, c->nodes[c->len - 1]));
+        rg_buf_printf(&b, "</B></FONT></TD></TR><TR><TD COLSPAN=\"4\">"
+                          "<FONT POINT-SIZE=\"11\" COLOR=\"#555555\">%zu documents in the longest "
+                          "chain; %s distinct chains</FONT></TD></TR>",
+                      c->len, c->count);
+    }
+    rg_buf_puts(&b, "<TR>"
+                    "<TD><FONT COLOR=\"" C_CHAIN "\" POINT-SIZE=\"11\">━━ lineage chain</FONT></TD>"
+                    "<TD><FONT COLOR=\"" C_OTHER "\" POINT-SIZE=\"11\">── cites</FONT></TD>"
+                    "<TD><FONT COLOR=\"" C_OTHER "\" POINT-SIZE=\"11\">╌╌ succeeds (inferred "
+                    "from a chronological recital)</FONT></TD>"
+                    "<TD BGCOLOR=\"" C_ROOT_FILL "\"><FONT POINT-SIZE=\"11\"> root </FONT></TD>"
+                    "</TR></TABLE>");
+    if (b.data) {
+        Agsym_t *sym = agattr(ag, AGRAPH, "label", "");
+        char *html = agstrdup_html(ag, b.data);
+        agxset(ag, sym, html);
+        agstrfree(ag, html);
+    }
+    rg_buf_free(&b);
+}
+
+static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options *opt,
+                       rg_arena *a, rg_error *err)
+{
+    size_t n = rg_graph_node_count(g), m = rg_graph_edge_count(g);
+    set(ag, "rankdir", "TB");
+    set(ag, "newrank", "true");
+    set(ag, "concentrate", "true"); /* a document citing its whole series draws as one trunk */
+    set(ag, "ranksep", "0.28");
+    set(ag, "nodesep", "0.25");
+    set(ag, "fontname", "Helvetica,Arial,sans-serif");
+    set(ag, "labelloc", "t");
+    set(ag, "bgcolor", "white");
+    set(ag, "pad", "0.3");
+    agattr(ag, AGNODE, "shape", "box");
+    agattr(ag, AGNODE, "style", "rounded,filled");
+    agattr(ag, AGNODE, "fillcolor", "white");
+    agattr(ag, AGNODE, "color", C_OTHER);
+    agattr(ag, AGNODE, "fontname", "Helvetica,Arial,sans-serif");
+    agattr(ag, AGNODE, "fontsize", "11");
+    agattr(ag, AGNODE, "margin", "0.10,0.03");
+    agattr(ag, AGNODE, "height", "0.3");
+    agattr(ag, AGEDGE, "color", C_EDGE);
+    agattr(ag, AGEDGE, "arrowsize", "0.55");
+    agattr(ag, AGEDGE, "penwidth", "0.8");
+    set_legend(ag, g, opt);
+
+    /* which nodes and edges are on the chain */
+    char *on_chain = calloc(n ? n : 1, 1);
+    size_t *next = malloc((n ? n : 1) * sizeof *next);
+    int *years = malloc((n ? n : 1) * sizeof *years);
+    Agnode_t **nodes = calloc(n ? n : 1, sizeof *nodes);
+    if (!on_chain || !next || !years || !nodes) {
+        free(on_chain);
+        free(next);
+        free(years);
+        free(nodes);
+        return rg_fail(err, RG_ENOMEM, "out of memory");
+    }
+    const rg_chain *c = opt->chain;
+    if (c)
+        for (size_t i = 0; i < c->len; i++) {
+            on_chain[c->nodes[i]] = 1;
+            next[c->nodes[i]] = i + 1 < c->len ? c->nodes[i + 1] : SIZE_MAX;
+        }
+    long root = opt->root ? rg_graph_find(g, opt->root) : -1;
+
+    /* the time axis: one row per year that has a document, newest first */
+    size_t ny = 0;
+    for (size_t v = 0; v < n; v++)
+        if (rg_graph_node(g, v)->year)
+            years[ny++] = rg_graph_node(g, v)->year;
+    qsort(years, ny, sizeof *years, cmp_year_desc);
+    size_t nuniq = 0;
+    for (size_t i = 0; i < ny; i++)
+        if (nuniq == 0 || years[nuniq - 1] != years[i])
+            years[nuniq++] = years[i];
+    Agnode_t *prev_axis = NULL;
+    for (size_t i = 0; i < nuniq; i++) {
+        char name[32], label[16];
+        snprintf(name, sizeof name, "year%d", years[i]);
+        snprintf(label, sizeof label, "%d", years[i]);
+        Agraph_t *row = agsubg(ag, name, 1);
+        set(row, "rank", "same");
+        snprintf(name, sizeof name, "axis:%d", years[i]);
+        Agnode_t *axis = agnode(row, name, 1);
+        set(axis, "label", label);
+        set(axis, "shape", "plaintext");
+        set(axis, "style", "");
+        set(axis, "fontcolor", C_AXIS);
+        set(axis, "fontsize", "12");
+        if (prev_axis) {
+            Agedge_t *e = agedge(ag, prev_axis, axis, NULL, 1);
+            set(e, "style", "invis");
+        }
+        prev_axis = axis;
+    }
+
+    for (size_t v = 0; v < n; v++) {
+        const rg_node_info *nv = rg_graph_node(g, v);
+        Agraph_t *home = ag;
+        if (nv->year) {
+            char name[32];
+            snprintf(name, sizeof name, "year%d", nv->year);
+            home = agsubg(ag, name, 0);
+        }
+        Agnode_t *an = agnode(home, (char *)nv->id, 1);
+        nodes[v] = an;
+        char label[600], tip[800], when[32];
+        if (nv->date)
+            snprintf(when, sizeof when, "%s", nv->date);
+        else if (nv->year)
+            snprintf(when, sizeof when, "%d", nv->year);
+        else
+            when[0] = '\0';
+        const char *shown = clean_text(a, nv->label, 120);
+        snprintf(label, sizeof label, "%s%s%s", shown ? shown : "", when[0] ? "\\n" : "", when);
+        set(an, "label", label);
+        snprintf(tip, sizeof tip, "%s (%s %s%s%s)", nv->id, nv->body, nv->type,
+                 when[0] ? ", " : "", when);
+        set(an, "tooltip", clean_text(a, tip, 300));
+        if (nv->url[0]) {
+            set(an, "URL", nv->url);
+            set(an, "target", "_blank");
+        }
+        if ((long)v == root) {
+            set(an, "fillcolor", C_ROOT_FILL);
+            set(an, "color", C_ROOT);
+            set(an, "penwidth", "2");
+            set(an, "fontname", "Helvetica-Bold,Arial Bold,sans-serif");
+        } else if (on_chain[v] && c && v == c->nodes[0]) {
+            set(an, "fillcolor", C_CHAIN);
+            set(an, "fontcolor", "white");
+            set(an, "color", C_CHAIN);
+            set(an, "penwidth", "2");
+            set(an, "fontname", "Helvetica-Bold,Arial Bold,sans-serif");
+        } else if (on_chain[v]) {
+            set(an, "fillcolor", C_CHAIN_FILL);
+            set(an, "color", C_CHAIN);
+            set(an, "penwidth", "1.6");
+        }
+    }
+
+    for (size_t k = 0; k < m; k++) {
+        const rg_edge_info *ed = rg_graph_edge(g, k);
+        Agedge_t *e = agedge(ag, nodes[ed->from], nodes[ed->to], NULL, 1);
+        bool chain_edge = on_chain[ed->from] && next[ed->from] == ed->to;
+        if (chain_edge && c) {
+            /* the chain's own edge of the kind it took */
+            for (size_t i = 0; i + 1 < c->len; i++)
+                if (c->nodes[i] == ed->from && c->kinds[i] != ed->kind)
+                    chain_edge = false;
+        }
+        if (ed->kind == RG_SUCCEEDS)
+            set(e, "style", "dashed");
+        if (chain_edge) {
+            set(e, "color", C_CHAIN);
+            set(e, "penwidth", "2.2");
+            set(e, "arrowsize", "0.7");
+            set(e, "weight", "10");
+        } else {
+            set(e, "constraint", ed->kind == RG_SUCCEEDS ? "true" : "false");
+        }
+        char tip[1200];
+        snprintf(tip, sizeof tip, "%s %s %s: %s (%s line %zu%s)", rg_graph_node(g, ed->from)->label,
+                 ed->kind == RG_CITES ? "cites" : "succeeds (inferred)",
+                 rg_graph_node(g, ed->to)->label, ed->surface, ed->file, ed->line,
+                 ed->weight > 1 ? ", and more" : "");
+        set(e, "tooltip", clean_text(a, tip, 300));
+    }
+    free(on_chain);
+    free(next);
+    free(years);
+    free(nodes);
+    return RG_OK;
+}
+
+rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, rg_error *err)
+{
+    const char *format = opt->format ? opt->format : "svg";
+    if (strcmp(format, "svg") && strcmp(format, "dot"))
+        return rg_fail(err, RG_EUSAGE, "unknown drawing format '%s' (svg or dot)", format);
+    pthread_mutex_lock(&gv_lock);
+    rg_buf_free(&gv_errors);
+    agseterr(AGWARN);
+    agusererrf old = agseterrf(on_gv_error);
+    rg_arena a = {0};
+    rg_status st = RG_OK;
+    GVC_t *gvc = gvContext();
+    Agraph_t *ag = gvc ? agopen("lineage", Agstrictdirected, NULL) : NULL;
+    if (!gvc || !ag) {
+        st = rg_fail(err, RG_ELIB, "Graphviz could not start: %s",
+                     gv_errors.data ? gv_errors.data : "no context");
+        goto done;
+    }
+    st = build(ag, g, opt, &a, err);
+    if (st != RG_OK)
+        goto done;
+    if (strcmp(format, "dot") == 0) {
+        if (agwrite(ag, out) != 0)
+            st = rg_fail(err, RG_EOUTPUT, "cannot write the DOT");
+        goto done;
+    }
+    if (gvLayout(gvc, ag, "dot") != 0) {
+        st = rg_fail(err, RG_ELIB, "Graphviz could not lay the graph out: %s",
+                     gv_errors.data ? gv_errors.data : "unknown error");
+        goto done;
+    }
+    if (gvRender(gvc, ag, format, out) != 0)
+        st = rg_fail(err, RG_ELIB,
+                     "Graphviz could not render %s: %s (is the graphviz package installed?)",
+                     format, gv_errors.data ? gv_errors.data : "no renderer");
+    gvFreeLayout(gvc, ag);
+done:
+    if (ag)
+        agclose(ag);
+    if (gvc)
+        gvFreeContext(gvc);
+    agseterrf(old);
+    rg_buf_free(&gv_errors);
+    pthread_mutex_unlock(&gv_lock);
+    rg_arena_free(&a);
+    return st;
+}

@@ -1,0 +1,221 @@
+/*
+ * resgraph.h - the one public header of libresgraph.
+ *
+ * resgraph reads UN texts, finds every reference to another UN text, and turns
+ * the references into a citation graph: documents are nodes, citations are
+ * edges from the citing text to the cited one.  The pipeline has one module
+ * per stage:
+ *
+ *   text.c     read a file, detect its encoding, keep a map to original bytes
+ *   extract.c  find the references (PCRE2) and the citing document's identity
+ *   ids.c      canonical identifiers, labels, links, years
+ *   records.c  citation records as JSON Lines / TSV, and reading them back
+ *   graph.c    the citation graph (igraph), its attributes and igraph writers
+ *   lineage.c  chains, counts and other DAG analysis over the graph
+ *   render.c   DOT and SVG through Graphviz cgraph/gvc
+ *   export.c   graph files for other tools
+ *   output.c   atomic output files (temporary file, then rename)
+ *
+ * Conventions, kept everywhere:
+ * - Every exported name starts with rg_ (RG_ for macros and constants).
+ * - A function that can fail returns rg_status and, when err is not NULL,
+ *   fills *err with a message that names the file and the place.  The library
+ *   never prints and never exits.
+ * - Ownership: every rg_X_new()/rg_X_read() has exactly one rg_X_free().
+ *   Pointers returned by accessors belong to the object they came from and
+ *   stay valid until that object is freed.  All strings are UTF-8.
+ * - Byte offsets always point into the original bytes of the input file,
+ *   whatever its encoding; lines and columns are 1-based, columns count
+ *   characters.
+ */
+#ifndef RESGRAPH_H
+#define RESGRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define RG_VERSION "0.1.0"
+
+/* Status codes.  The command line maps each to its exit code (see README). */
+typedef enum rg_status {
+    RG_OK = 0,
+    RG_ENOTFOUND = 1, /* a requested id or path is not in the graph */
+    RG_EUSAGE = 2,    /* bad option or argument */
+    RG_EINPUT = 3,    /* an input file is missing, unreadable or malformed */
+    RG_EOUTPUT = 4,   /* an output cannot be written */
+    RG_ELIB = 5,      /* igraph, Graphviz or PCRE2 reported an error */
+    RG_ENOMEM = 6,    /* out of memory */
+    RG_ESKIPPED = 7   /* an input is not text (binary): skipped */
+} rg_status;
+
+typedef struct rg_error {
+    rg_status status;
+    char msg[1024];
+} rg_error;
+
+/* ------------------------------------------------------------------------ */
+/* Citations                                                                 */
+
+typedef enum rg_type {
+    RG_RESOLUTION = 0,
+    RG_DECISION = 1,
+    RG_DOCUMENT = 2
+} rg_type;
+
+/* How the reference stands in the text. */
+typedef enum rg_form {
+    RG_FORM_TEXT = 0,   /* 第 36/103 号决议 */
+    RG_FORM_SYMBOL = 1, /* A/78/265 */
+    RG_FORM_LINK = 2    /* https://undocs.org/ch/A/78/265 standing in the text */
+} rg_form;
+
+/* One mention of a cited item.  Read-only; owned by its rg_doc. */
+typedef struct rg_mention {
+    const char *id;      /* canonical id: A/RES/36/103, A/RES/43/78[H], A/78/265 */
+    rg_type type;
+    const char *body;    /* GA, SC, ECOSOC, HRC, CHR, Secretariat, other */
+    const char *date;    /* adoption date given by the text, YYYY-MM-DD, or NULL */
+    const char *surface; /* the exact text of the reference */
+    rg_form form;
+    size_t offset;       /* byte offset of the surface in the original file */
+    size_t length;       /* its length in original bytes */
+    size_t line, col;    /* 1-based; col counts characters */
+    size_t list;         /* enumeration it belongs to, numbered from 1 in the document */
+} rg_mention;
+
+/* A hyperlink line of the text (https://undocs.org/<lang>/<symbol>). */
+typedef struct rg_link {
+    const char *target;  /* the symbol the link points to, canonical */
+    const char *url;     /* the link as printed */
+    size_t offset, line;
+    int matched;         /* 1 when a text reference of the document cites it */
+} rg_link;
+
+typedef struct rg_read_options {
+    const char *doc_id;   /* the citing document's id, overriding the one found */
+    const char *encoding; /* input encoding for files that cannot be detected */
+} rg_read_options;
+
+/* A document read and scanned: its identity, mentions, links and warnings. */
+typedef struct rg_doc rg_doc;
+
+/* Reads path and extracts its citations.  A binary file fails with RG_EINPUT. */
+rg_status rg_doc_read(const char *path, const rg_read_options *opt, rg_doc **out,
+                      rg_error *err);
+/* Same from memory; name is used in messages and as the fallback id. */
+rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
+                             const rg_read_options *opt, rg_doc **out, rg_error *err);
+void rg_doc_free(rg_doc *doc);
+
+const char *rg_doc_id(const rg_doc *doc);     /* its own symbol, else the file's name */
+const char *rg_doc_file(const rg_doc *doc);   /* the path it was read from */
+const char *rg_doc_body(const rg_doc *doc);   /* GA, SC, ... */
+int rg_doc_session(const rg_doc *doc);        /* session number, 0 when unknown */
+const char *rg_doc_date(const rg_doc *doc);   /* adoption date, or NULL */
+size_t rg_doc_mention_count(const rg_doc *doc);
+const rg_mention *rg_doc_mention(const rg_doc *doc, size_t i);
+size_t rg_doc_link_count(const rg_doc *doc);
+const rg_link *rg_doc_link(const rg_doc *doc, size_t i);
+size_t rg_doc_warning_count(const rg_doc *doc);
+const char *rg_doc_warning(const rg_doc *doc, size_t i);
+
+/* ------------------------------------------------------------------------ */
+/* Identifiers                                                               */
+
+/* Canonical form of an id given by a user: "36/103", "43/78 H", "A/RES/43/78[H]",
+ * "1325 (2000)", "S/RES/1325(2000)", "A/78/265".  Writes at most n bytes. */
+rg_status rg_id_canonical(const char *in, char *out, size_t n, rg_error *err);
+/* Short label for people: A/RES/43/78[H] -> "43/78 H". */
+void rg_id_label(const char *id, char *out, size_t n);
+/* https://undocs.org/ch/<symbol>; a part links to its base document. */
+void rg_id_url(const char *id, char *out, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* Citation records (extract output)                                         */
+
+typedef enum rg_record_format { RG_RECORDS_JSONL = 0, RG_RECORDS_TSV = 1 } rg_record_format;
+
+/* Writes the header line (TSV only; nothing for JSON Lines). */
+rg_status rg_records_begin(FILE *out, rg_record_format fmt, rg_error *err);
+/* Writes one record per mention of doc, in document order. */
+rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, rg_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* The citation graph                                                        */
+
+typedef struct rg_graph rg_graph;
+
+typedef enum rg_edge_kind {
+    RG_CITES = 0,    /* the text cites the item */
+    RG_SUCCEEDS = 1  /* inferred: listed right after the item in a chronological recital */
+} rg_edge_kind;
+
+/* Builds the graph of the documents' citations: one node per canonical id. */
+rg_status rg_graph_build(rg_doc *const *docs, size_t ndocs, rg_graph **out, rg_error *err);
+void rg_graph_free(rg_graph *g);
+
+size_t rg_graph_node_count(const rg_graph *g);
+size_t rg_graph_edge_count(const rg_graph *g);
+/* Index of the node with canonical id, or -1. */
+long rg_graph_find(const rg_graph *g, const char *id);
+const char *rg_graph_node_id(const rg_graph *g, size_t v);
+const char *rg_graph_node_label(const rg_graph *g, size_t v);
+const char *rg_graph_node_date(const rg_graph *g, size_t v); /* or NULL */
+int rg_graph_node_year(const rg_graph *g, size_t v);         /* 0 when unknown */
+int rg_graph_node_is_source(const rg_graph *g, size_t v);    /* a document that was read */
+/* Problems found while building: cycles, whose edges are left out of the analysis. */
+size_t rg_graph_warning_count(const rg_graph *g);
+const char *rg_graph_warning(const rg_graph *g, size_t i);
+
+/* ------------------------------------------------------------------------ */
+/* Lineage                                                                   */
+
+/* The longest path from one node back to the root, and how many paths there are. */
+typedef struct rg_chain {
+    size_t *nodes;        /* from ... root */
+    rg_edge_kind *kinds;  /* kinds[i]: the edge from nodes[i] to nodes[i+1] */
+    size_t len;           /* number of nodes */
+    char *count;          /* number of distinct paths, exact, in decimal */
+} rg_chain;
+
+/* RG_ENOTFOUND with a message when root cannot be reached from `from`. */
+rg_status rg_lineage(const rg_graph *g, size_t from, size_t root, rg_chain **out,
+                     rg_error *err);
+void rg_chain_free(rg_chain *c);
+
+/* ------------------------------------------------------------------------ */
+/* Drawings and graph files                                                  */
+
+typedef struct rg_render_options {
+    const char *format;     /* "svg" or "dot" */
+    const rg_chain *chain;  /* highlighted, may be NULL */
+    const char *root;       /* canonical id of the root, may be NULL */
+} rg_render_options;
+
+/* Lays the graph out with Graphviz and writes it to out. */
+rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, rg_error *err);
+
+typedef enum rg_export_format { RG_EXPORT_GRAPHML = 0 } rg_export_format;
+
+rg_status rg_export(const rg_graph *g, rg_export_format fmt, FILE *out, rg_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Output files                                                              */
+
+/* An output written to a temporary file beside its path and renamed over it on
+ * commit, so that a failed run leaves the previous file intact.  A path of
+ * NULL or "-" writes to stdout. */
+typedef struct rg_output rg_output;
+
+rg_status rg_output_open(const char *path, rg_output **out, rg_error *err);
+FILE *rg_output_file(rg_output *o);
+/* Flushes, checks for write errors, renames; frees o in every case. */
+rg_status rg_output_commit(rg_output *o, rg_error *err);
+/* Removes the temporary file; frees o. */
+void rg_output_abort(rg_output *o);
+
+/* Releases the library's process-wide state (compiled patterns).  Optional. */
+void rg_cleanup(void);
+
+#endif

@@ -1,0 +1,350 @@
+/*
+ * text.c - a document's bytes as UTF-8 text, and the way back to the bytes.
+ *
+ * Detects the encoding (UTF-8 with or without byte-order mark, UTF-16 with a
+ * byte-order mark, GB18030, or what the caller names), converts with iconv
+ * when needed, refuses binary files, and warns about invalid UTF-8 without
+ * losing the rest.  Every offset the library reports is mapped back to the
+ * original bytes through rg_text_orig_offset().  This file must not look at
+ * what the text says.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define CHECKPOINT_EVERY 1024 /* characters between two offset checkpoints */
+#define MAX_WARNINGS 5
+
+static bool has_prefix(const char *d, size_t n, const char *p, size_t pn)
+{
+    return n >= pn && memcmp(d, p, pn) == 0;
+}
+
+/* Length in bytes of the character at s in a converted source encoding. */
+static size_t src_char_len(const char *enc, const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (strcmp(enc, "UTF-16LE") == 0 || strcmp(enc, "UTF-16BE") == 0) {
+        if (n < 2)
+            return n;
+        unsigned hi = strcmp(enc, "UTF-16LE") == 0 ? s[1] : s[0];
+        return (hi >= 0xD8 && hi <= 0xDB && n >= 4) ? 4 : 2;
+    }
+    if (strcmp(enc, "GB18030") == 0) {
+        if (s[0] < 0x80)
+            return 1;
+        if (n >= 4 && s[1] >= 0x30 && s[1] <= 0x39)
+            return 4;
+        return n >= 2 ? 2 : 1;
+    }
+    return 1; /* single-byte encodings */
+}
+
+static bool add_checkpoint(rg_text *t, size_t *cap, size_t u, size_t o)
+{
+    if (!rg_grow(&t->cp_utf8, cap, t->ncp + 1, sizeof *t->cp_utf8))
+        return false;
+    /* cp_orig grows in step with cp_utf8 */
+    size_t *no = realloc(t->cp_orig, *cap * sizeof *no);
+    if (!no)
+        return false;
+    t->cp_orig = no;
+    t->cp_utf8[t->ncp] = u;
+    t->cp_orig[t->ncp] = o;
+    t->ncp++;
+    return true;
+}
+
+/* Converts src from enc to UTF-8.  Bytes that do not convert become U+FFFD
+ * and a warning.  Records offset checkpoints at each restart and every
+ * CHECKPOINT_EVERY characters. */
+static rg_status convert(const char *name, const unsigned char *src, size_t n, const char *enc,
+                         rg_text *t, rg_buf *warnings, rg_error *err)
+{
+    iconv_t cd = iconv_open("UTF-8", enc);
+    if (cd == (iconv_t)-1)
+        return rg_fail(err, RG_EUSAGE, "%s: unknown encoding '%s'", name, enc);
+    rg_buf out = {0};
+    size_t cpcap = 0, nwarn = 0;
+    size_t pos = 0;
+    rg_status st = RG_OK;
+    /* Segments of convertible input, separated by bad bytes. */
+    size_t *seg_u = NULL, *seg_o = NULL, nseg = 0, segcap = 0;
+    while (pos <= n) {
+        if (!rg_grow(&seg_u, &segcap, nseg + 1, sizeof *seg_u)) {
+            st = RG_ENOMEM;
+            break;
+        }
+        size_t *so = realloc(seg_o, segcap * sizeof *so);
+        if (!so) {
+            st = RG_ENOMEM;
+            break;
+        }
+        seg_o = so;
+        seg_u[nseg] = out.len;
+        seg_o[nseg] = pos;
+        nseg++;
+        if (pos == n)
+            break;
+        char *in = (char *)src + pos;
+        size_t inleft = n - pos;
+        int bad = 0;
+        while (inleft > 0) {
+            char chunk[8192];
+            char *o = chunk;
+            size_t oleft = sizeof chunk;
+            size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+            rg_buf_add(&out, chunk, sizeof chunk - oleft);
+            if (r == (size_t)-1 && errno != E2BIG) {
+                bad = 1;
+                break;
+            }
+        }
+        pos = (size_t)((const unsigned char *)in - src);
+        if (!bad)
+            continue;
+        /* EILSEQ or EINVAL: skip one source character, write U+FFFD. */
+        if (nwarn < MAX_WARNINGS)
+            rg_buf_printf(warnings, "%s: byte %zu: invalid %s sequence, replaced by U+FFFD\n",
+                          name, pos, enc);
+        nwarn++;
+        size_t skip = src_char_len(enc, src + pos, n - pos);
+        if (skip == 0)
+            skip = 1;
+        /* A bad byte is one unit; a truncated character is the rest. */
+        if (errno == EILSEQ && strcmp(enc, "GB18030") == 0)
+            skip = 1;
+        rg_buf_add(&out, "\xEF\xBF\xBD", 3);
+        pos += skip;
+        iconv(cd, NULL, NULL, NULL, NULL);
+        if (!rg_grow(&seg_u, &segcap, nseg + 1, sizeof *seg_u)) {
+            st = RG_ENOMEM;
+            break;
+        }
+        so = realloc(seg_o, segcap * sizeof *so);
+        if (!so) {
+            st = RG_ENOMEM;
+            break;
+        }
+        seg_o = so;
+        /* the replacement stands for [pos - skip, pos) */
+        seg_u[nseg] = out.len - 3;
+        seg_o[nseg] = pos - skip;
+        nseg++;
+    }
+    iconv_close(cd);
+    if (nwarn > MAX_WARNINGS)
+        rg_buf_printf(warnings, "%s: %zu more invalid %s sequences\n", name, nwarn - MAX_WARNINGS,
+                      enc);
+    if (st == RG_OK && out.failed)
+        st = RG_ENOMEM;
+    if (st != RG_OK) {
+        free(seg_u);
+        free(seg_o);
+        rg_buf_free(&out);
+        return rg_fail(err, st, "%s: out of memory while converting from %s", name, enc);
+    }
+    /* Walk each segment in lockstep: one source character, one code point. */
+    for (size_t s = 0; s < nseg && st == RG_OK; s++) {
+        size_t u = seg_u[s], o = seg_o[s];
+        size_t uend = s + 1 < nseg ? seg_u[s + 1] : out.len;
+        size_t count = 0;
+        while (u < uend) {
+            if (count % CHECKPOINT_EVERY == 0 && !add_checkpoint(t, &cpcap, u, o)) {
+                st = RG_ENOMEM;
+                break;
+            }
+            size_t ul = rg_utf8_seqlen((unsigned char *)out.data + u, out.len - u);
+            u += ul ? ul : 1;
+            o += src_char_len(enc, src + o, n - o);
+            count++;
+        }
+    }
+    free(seg_u);
+    free(seg_o);
+    if (st == RG_OK && !add_checkpoint(t, &cpcap, out.len, n))
+        st = RG_ENOMEM;
+    if (st != RG_OK) {
+        rg_buf_free(&out);
+        return rg_fail(err, st, "%s: out of memory", name);
+    }
+    if (!out.data)
+        rg_buf_add(&out, "", 0);
+    t->utf8 = out.data;
+    t->len = out.len;
+    t->encoding = strcmp(enc, "GB18030") == 0   ? "GB18030"
+                  : strcmp(enc, "UTF-16LE") == 0 ? "UTF-16LE"
+                  : strcmp(enc, "UTF-16BE") == 0 ? "UTF-16BE"
+                                                 : "converted";
+    t->orig = malloc(n ? n : 1);
+    if (!t->orig) {
+        rg_text_free(t);
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
+    }
+    memcpy(t->orig, src, n);
+    t->orig_len = n;
+    return RG_OK;
+}
+
+/* Counts invalid UTF-8 sequences and non-ASCII characters. */
+static void utf8_scan(const unsigned char *s, size_t n, size_t *invalid, size_t *nonascii,
+                      size_t *first_bad)
+{
+    *invalid = *nonascii = 0;
+    *first_bad = SIZE_MAX;
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t l = rg_utf8_seqlen(s + i, n - i);
+        (*nonascii)++;
+        if (l == 0) {
+            if (*first_bad == SIZE_MAX)
+                *first_bad = i;
+            (*invalid)++;
+            i++;
+        } else {
+            i += l;
+        }
+    }
+}
+
+static const unsigned char *find_nul(const unsigned char *s, size_t n)
+{
+    return memchr(s, 0, n);
+}
+
+rg_status rg_text_load(const char *name, const char *data, size_t len, const char *encoding,
+                       rg_text *t, rg_buf *warnings, rg_error *err)
+{
+    memset(t, 0, sizeof *t);
+    const unsigned char *s = (const unsigned char *)data;
+    if (encoding && *encoding) {
+        if (strcasecmp(encoding, "UTF-8") != 0 && strcasecmp(encoding, "UTF8") != 0) {
+            char enc[32];
+            snprintf(enc, sizeof enc, "%s", encoding);
+            for (char *p = enc; *p; p++)
+                if (*p >= 'a' && *p <= 'z')
+                    *p = (char)(*p - 'a' + 'A');
+            if (strcmp(enc, "GBK") == 0 || strcmp(enc, "GB2312") == 0)
+                snprintf(enc, sizeof enc, "GB18030"); /* GB18030 is a superset */
+            return convert(name, s, len, enc, t, warnings, err);
+        }
+    } else if (has_prefix(data, len, "\xFF\xFE", 2)) {
+        t->skip = 2;
+        rg_status st = convert(name, s + 2, len - 2, "UTF-16LE", t, warnings, err);
+        if (st == RG_OK)
+            for (size_t i = 0; i < t->ncp; i++)
+                t->cp_orig[i] += 2;
+        return st;
+    } else if (has_prefix(data, len, "\xFE\xFF", 2)) {
+        t->skip = 2;
+        rg_status st = convert(name, s + 2, len - 2, "UTF-16BE", t, warnings, err);
+        if (st == RG_OK)
+            for (size_t i = 0; i < t->ncp; i++)
+                t->cp_orig[i] += 2;
+        return st;
+    }
+    if (has_prefix(data, len, "\xEF\xBB\xBF", 3))
+        t->skip = 3;
+    const unsigned char *body = s + t->skip;
+    size_t n = len - t->skip;
+    if (!encoding) {
+        size_t probe = n < 65536 ? n : 65536;
+        const unsigned char *nul = find_nul(body, probe);
+        if (nul)
+            return rg_fail(err, RG_ESKIPPED,
+                           "%s: binary file (NUL byte at offset %zu), skipped; "
+                           "for UTF-16 without a byte-order mark give --encoding",
+                           name, (size_t)(nul - s));
+    }
+    size_t invalid, nonascii, first_bad;
+    utf8_scan(body, n, &invalid, &nonascii, &first_bad);
+    if (!encoding && invalid > 0 && invalid * 2 > nonascii) {
+        /* Mostly not UTF-8: legacy Chinese text is GB18030 (GBK, GB2312). */
+        rg_buf conv_warn = {0};
+        rg_status st = convert(name, s, len, "GB18030", t, &conv_warn, err);
+        if (st == RG_OK && conv_warn.len == 0) {
+            rg_buf_free(&conv_warn);
+            return RG_OK;
+        }
+        rg_buf_free(&conv_warn);
+        rg_text_free(t);
+        memset(t, 0, sizeof *t);
+        if (st == RG_ENOMEM)
+            return st;
+        return rg_fail(err, RG_EINPUT,
+                       "%s: not UTF-8 (invalid byte at offset %zu) and not GB18030 either; "
+                       "give --encoding",
+                       name, first_bad + (size_t)(body - s));
+    }
+    if (invalid > 0) {
+        /* Report the first few places; the rest of the text is still read. */
+        size_t shown = 0;
+        for (size_t i = 0; i < n && shown < MAX_WARNINGS;) {
+            if (body[i] < 0x80) {
+                i++;
+                continue;
+            }
+            size_t l = rg_utf8_seqlen(body + i, n - i);
+            if (l == 0) {
+                rg_buf_printf(warnings, "%s: byte %zu: invalid UTF-8, ignored\n", name,
+                              i + t->skip);
+                shown++;
+                i++;
+            } else {
+                i += l;
+            }
+        }
+        if (invalid > shown)
+            rg_buf_printf(warnings, "%s: %zu more invalid UTF-8 bytes\n", name, invalid - shown);
+    }
+    t->utf8 = malloc(n + 1);
+    if (!t->utf8)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory (%zu bytes)", name, n);
+    memcpy(t->utf8, body, n);
+    t->utf8[n] = '\0';
+    t->len = n;
+    t->encoding = "UTF-8";
+    return RG_OK;
+}
+
+void rg_text_free(rg_text *t)
+{
+    free(t->utf8);
+    free(t->orig);
+    free(t->cp_utf8);
+    free(t->cp_orig);
+    memset(t, 0, sizeof *t);
+}
+
+size_t rg_text_orig_offset(const rg_text *t, size_t u)
+{
+    if (!t->orig)
+        return u + t->skip;
+    /* The last checkpoint at or before u, then walk in lockstep. */
+    size_t lo = 0, hi = t->ncp;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (t->cp_utf8[mid] <= u)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    size_t cu = t->cp_utf8[lo], co = t->cp_orig[lo];
+    const char *enc = t->encoding;
+    size_t base = t->skip; /* cp_orig already includes it */
+    while (cu < u && cu < t->len) {
+        size_t ul = rg_utf8_seqlen((unsigned char *)t->utf8 + cu, t->len - cu);
+        cu += ul ? ul : 1;
+        size_t rel = co - base;
+        co += src_char_len(enc, t->orig + rel, t->orig_len - rel);
+    }
+    return co;
+}

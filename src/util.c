@@ -1,0 +1,274 @@
+/*
+ * util.c - errors, growable buffers, a string arena and UTF-8 helpers.
+ *
+ * The small pieces every module uses.  Nothing here knows about UN texts.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+rg_status rg_fail(rg_error *err, rg_status status, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+        err->status = status;
+    }
+    return status;
+}
+
+void *rg_xmalloc(size_t n)
+{
+    return malloc(n ? n : 1);
+}
+
+bool rg_grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    void **pp = p;
+    if (need <= *cap)
+        return true;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return false;
+        ncap *= 2;
+    }
+    void *np = realloc(*pp, ncap * elem);
+    if (!np)
+        return false;
+    *pp = np;
+    *cap = ncap;
+    return true;
+}
+
+void rg_buf_add(rg_buf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (!rg_grow(&b->data, &b->cap, b->len + n + 1, 1)) {
+        b->failed = true;
+        return;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void rg_buf_puts(rg_buf *b, const char *s)
+{
+    rg_buf_add(b, s, strlen(s));
+}
+
+void rg_buf_printf(rg_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = true;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        rg_buf_add(b, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->failed = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    rg_buf_add(b, big, (size_t)n);
+    free(big);
+}
+
+void rg_buf_free(rg_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->failed = false;
+}
+
+/* Arena: blocks of at least 16 KB, strings packed one after the other. */
+struct rg_arena_block {
+    struct rg_arena_block *next;
+    size_t used, size;
+    char mem[];
+};
+
+char *rg_arena_strndup(rg_arena *a, const char *s, size_t n)
+{
+    struct rg_arena_block *blk = a->head;
+    if (!blk || blk->size - blk->used < n + 1) {
+        size_t size = n + 1 > 16384 ? n + 1 : 16384;
+        blk = malloc(sizeof *blk + size);
+        if (!blk)
+            return NULL;
+        blk->used = 0;
+        blk->size = size;
+        blk->next = a->head;
+        a->head = blk;
+    }
+    char *p = blk->mem + blk->used;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    blk->used += n + 1;
+    return p;
+}
+
+char *rg_arena_strdup(rg_arena *a, const char *s)
+{
+    return rg_arena_strndup(a, s, strlen(s));
+}
+
+void rg_arena_free(rg_arena *a)
+{
+    struct rg_arena_block *blk = a->head;
+    while (blk) {
+        struct rg_arena_block *next = blk->next;
+        free(blk);
+        blk = next;
+    }
+    a->head = NULL;
+}
+
+size_t rg_utf8_seqlen(const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    uint32_t min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    uint32_t cp = rg_utf8_decode(s, len);
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+uint32_t rg_utf8_decode(const unsigned char *s, size_t len)
+{
+    switch (len) {
+    case 1:
+        return s[0];
+    case 2:
+        return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    case 3:
+        return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    default:
+        return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+               ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+    }
+}
+
+size_t rg_utf8_count(const char *s, size_t n)
+{
+    size_t count = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t l = rg_utf8_seqlen(p + i, n - i);
+        i += l ? l : 1;
+        count++;
+    }
+    return count;
+}
+
+/* FNV-1a */
+static size_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (size_t)h;
+}
+
+static bool strmap_resize(rg_strmap *m, size_t cap)
+{
+    const char **keys = calloc(cap, sizeof *keys);
+    size_t *vals = malloc(cap * sizeof *vals);
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        return false;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = str_hash(m->keys[i]) & (cap - 1);
+        while (keys[j])
+            j = (j + 1) & (cap - 1);
+        keys[j] = m->keys[i];
+        vals[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = keys;
+    m->vals = vals;
+    m->cap = cap;
+    return true;
+}
+
+bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found)
+{
+    if ((m->n + 1) * 2 > m->cap && !strmap_resize(m, m->cap ? m->cap * 2 : 64))
+        return false;
+    size_t j = str_hash(key) & (m->cap - 1);
+    while (m->keys[j]) {
+        if (strcmp(m->keys[j], key) == 0) {
+            *found = m->vals[j];
+            return true;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    m->keys[j] = key;
+    m->vals[j] = val;
+    m->n++;
+    *found = val;
+    return true;
+}
+
+long rg_strmap_get(const rg_strmap *m, const char *key)
+{
+    if (!m->cap)
+        return -1;
+    size_t j = str_hash(key) & (m->cap - 1);
+    while (m->keys[j]) {
+        if (strcmp(m->keys[j], key) == 0)
+            return (long)m->vals[j];
+        j = (j + 1) & (m->cap - 1);
+    }
+    return -1;
+}
+
+void rg_strmap_free(rg_strmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}

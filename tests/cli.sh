@@ -1,0 +1,120 @@
+#!/bin/sh
+# The command line as a user meets it: help, version, exit codes, messages,
+# and outputs that are never left half-written.
+# usage: tests/cli.sh build/resgraph
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+seed=$(pwd)/examples/A-C.1-78-L.11.zh.txt
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect CODE DESCRIPTION -- COMMAND...: runs it, keeps stdout/stderr in $tmp/out, $tmp/err
+expect() {
+    want=$1 what=$2; shift 3
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, expected $want ($(head -c 300 "$tmp/err"))"; fi
+}
+contains() { # FILE TEXT DESCRIPTION
+    if grep -qF -- "$2" "$1"; then ok; else bad "$3: no '$2' in $(head -c 300 "$1")"; fi
+}
+
+expect 0 "--help" -- "$bin" --help
+contains "$tmp/out" "usage: resgraph" "--help"
+contains "$tmp/out" "lineage" "--help lists the commands"
+expect 0 "--version" -- "$bin" --version
+contains "$tmp/out" "resgraph 0." "--version"
+expect 2 "no arguments" -- "$bin"
+expect 2 "unknown command" -- "$bin" frobnicate
+contains "$tmp/err" "frobnicate" "unknown command named"
+expect 2 "unknown option" -- "$bin" extract --bogus "$seed"
+contains "$tmp/err" "--bogus" "unknown option named"
+expect 2 "bad format" -- "$bin" extract --format xml "$seed"
+expect 2 "no input" -- "$bin" lineage
+for cmd in extract lineage render export check-links; do
+    expect 0 "$cmd --help" -- "$bin" $cmd --help
+    contains "$tmp/out" "usage: resgraph $cmd" "$cmd --help"
+done
+
+# extract
+expect 0 "extract the seed" -- "$bin" extract "$seed"
+[ "$(wc -l <"$tmp/out")" -eq 29 ] && ok || bad "extract: $(wc -l <"$tmp/out") records, expected 29"
+contains "$tmp/out" '"doc":"A/C.1/78/L.11","id":"A/RES/36/103","type":"resolution","body":"GA","date":"1981-12-09"' "first record"
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" && ok || bad "extract output is not JSON Lines"
+contains "$tmp/err" "link to A/77/275 matches no reference" "stale link warned"
+expect 0 "extract tsv" -- "$bin" extract --format tsv -q "$seed"
+[ "$(wc -l <"$tmp/out")" -eq 30 ] && ok || bad "tsv: header and 29 records expected"
+head -1 "$tmp/out" | grep -q '^doc	id	type	body	date	file	line	col	offset	length	surface' && ok || bad "tsv header"
+[ ! -s "$tmp/err" ] && ok || bad "--quiet still printed: $(cat "$tmp/err")"
+expect 0 "extract from stdin" -- sh -c "'$bin' extract -q - < '$seed'"
+[ "$(wc -l <"$tmp/out")" -eq 29 ] && ok || bad "stdin: 29 records expected"
+
+# missing, empty, binary inputs
+expect 3 "missing file" -- "$bin" extract "$tmp/nope.txt"
+contains "$tmp/err" "$tmp/nope.txt" "missing file named"
+expect 3 "missing file among good ones" -- "$bin" extract -q "$seed" "$tmp/nope.txt"
+[ "$(wc -l <"$tmp/out")" -eq 29 ] && ok || bad "the readable file is still extracted"
+: >"$tmp/empty.txt"
+expect 0 "empty file" -- "$bin" extract "$tmp/empty.txt"
+[ ! -s "$tmp/out" ] && ok || bad "empty file gave records"
+printf 'PK\003\004\000\000binary' >"$tmp/x.zip"
+expect 0 "binary file skipped" -- "$bin" extract "$tmp/x.zip"
+contains "$tmp/err" "x.zip: binary file" "binary file named"
+expect 3 "lineage of a missing file" -- "$bin" lineage "$tmp/nope.txt"
+contains "$tmp/err" "$tmp/nope.txt" "lineage names the missing file"
+
+# a directory is read recursively
+mkdir -p "$tmp/corpus/sub" && cp "$seed" "$tmp/corpus/sub/"
+expect 0 "directory input" -- "$bin" extract -q "$tmp/corpus"
+[ "$(wc -l <"$tmp/out")" -eq 29 ] && ok || bad "directory: 29 records expected"
+
+# lineage
+expect 0 "lineage" -- "$bin" lineage -q "$seed"
+contains "$tmp/out" "longest chain: 27 documents" "lineage length"
+contains "$tmp/out" "distinct chains: 26" "chain count"
+expect 0 "lineage json, short root" -- "$bin" lineage -q --format json --root 43/78H "$seed"
+contains "$tmp/out" '"root":"A/RES/43/78[H]","length":26,"chains":25' "json lineage"
+expect 1 "root not reached" -- "$bin" lineage -q --from A/78/265 "$seed"
+contains "$tmp/err" "A/78/265 does not lead back to A/RES/36/103" "unreached root explained"
+expect 1 "root not in graph" -- "$bin" lineage -q --root 12/34 "$seed"
+contains "$tmp/err" "A/RES/12/34 is not in the graph" "unknown root explained"
+expect 2 "root that is no id" -- "$bin" lineage -q --root banana "$seed"
+
+# render and export; outputs never half-written
+expect 0 "render svg" -- "$bin" render -q -o "$tmp/seed.svg" "$seed"
+xmllint --noout "$tmp/seed.svg" && ok || bad "SVG is not valid XML"
+contains "$tmp/seed.svg" 'xlink:href="https://undocs.org/ch/A/RES/36/103"' "nodes link to undocs.org"
+contains "$tmp/seed.svg" 'stroke-dasharray' "inferred edges dashed"
+expect 0 "render dot to stdout" -- "$bin" render -q --format dot "$seed"
+dot -Tsvg "$tmp/out" >/dev/null && ok || bad "dot cannot read the DOT"
+expect 4 "unwritable output path" -- "$bin" render -q -o "$tmp/no/such/dir/x.svg" "$seed"
+contains "$tmp/err" "$tmp/no/such/dir/x.svg" "unwritable path named"
+mkdir "$tmp/ro" && chmod a-w "$tmp/ro"
+if [ "$(id -u)" -ne 0 ]; then
+    expect 4 "read-only directory" -- "$bin" export --format graphml -o "$tmp/ro/g.graphml" "$seed"
+    [ -z "$(ls -A "$tmp/ro")" ] && ok || bad "files left in read-only dir"
+fi
+echo "previous" >"$tmp/keep.svg"
+expect 3 "failed run keeps the previous output" -- "$bin" render -q -o "$tmp/keep.svg" "$tmp/nope.txt"
+[ "$(cat "$tmp/keep.svg")" = previous ] && ok || bad "previous output clobbered"
+expect 1 "render with a root not in the graph" -- "$bin" render -q --root 12/34 -o "$tmp/keep.svg" "$seed"
+[ "$(cat "$tmp/keep.svg")" = previous ] && ok || bad "previous output clobbered by a failed render"
+[ -z "$(ls -A "$tmp" | grep '^\.')" ] && ok || bad "temporary files left: $(ls -A "$tmp")"
+if [ -w /dev/full ]; then
+    expect 4 "full disk" -- "$bin" extract -q -o /dev/full "$seed"
+fi
+expect 0 "export graphml" -- "$bin" export -q --format graphml -o "$tmp/g.graphml" "$seed"
+xmllint --noout "$tmp/g.graphml" && ok || bad "GraphML is not valid XML"
+expect 2 "export without format" -- "$bin" export "$seed"
+
+# check-links: the seed's footnote links point to last year's documents
+expect 1 "check-links finds the stale links" -- "$bin" check-links "$seed"
+contains "$tmp/out" "link to A/77/275 matches no reference" "stale link A/77/275"
+contains "$tmp/out" "link to A/AC.292/2022/INF/4 matches no reference" "stale link INF/4"
+contains "$tmp/out" "30 links, 28 matching a reference, 2 not" "link summary"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
