@@ -8,11 +8,24 @@
  */
 #include "internal.h"
 
+#include <string.h>
+
+int rg_export_format_by_name(const char *name)
+{
+    return strcmp(name, "graphml") == 0 ? (int)RG_EXPORT_GRAPHML : -1;
+}
+
 rg_status rg_export(const rg_graph *g, rg_export_format fmt, FILE *out, rg_error *err)
 {
     switch (fmt) {
     case RG_EXPORT_GRAPHML:
         return rg_graph_write_igraph(g, "graphml", out, err);
+    default:
+        return rg_fail(err, RG_EUSAGE, "unknown export format");
     }
-    return rg_fail(err, RG_EUSAGE, "unknown export format");
+}
+
+rg_status rg_export_neo4j(const rg_graph *g, FILE *nodes, FILE *edges, rg_error *err)
+{
+    return rg_fail(err, RG_EUSAGE, "unknown export format 'neo4j'");
 }

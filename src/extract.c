@@ -544,6 +544,48 @@ static bool parse_date(const char *p, const char *end, int *y, int *m, int *d)
     return true;
 }
 
+/* After a date, words that make it the document's own adoption date:
+ * "…日第93次全体会议", "…日安全理事会第4213次会议通过", "…日通过的决议". */
+static bool adoption_after(const char *p, const char *end)
+{
+    const char *lim = end - p > 90 ? p + 90 : end;
+    for (int words = 0; p < lim && words < 3;) {
+        const char *q = skip_spaces(p, lim);
+        if (q < lim && (*q == ',' || !strncmp(q, "，", 3) || !strncmp(q, "、", 3)))
+            q += *q == ',' ? 1 : 3;
+        q = skip_spaces(q, lim);
+        rg_body b;
+        size_t n = match_body(q, lim, &b);
+        if (n && b != RG_BODY_OWN) {
+            p = q + n;
+            words++;
+            continue;
+        }
+        p = q;
+        break;
+    }
+    if ((size_t)(lim - p) >= 6 && !memcmp(p, "通过", 6))
+        return true;
+    if ((size_t)(lim - p) < 3 || memcmp(p, "第", 3))
+        return false;
+    /* 第 + number (digits or Chinese) + 次 + 全体会议 / 会议 */
+    p += 3;
+    const char *q = p;
+    while (q < lim) {
+        uint32_t c;
+        size_t l = cp_at(q, lim, &c);
+        if (digit_value(c) < 0 && c != 0x5341 && c != 0x767E && c != 0x5343) /* 十 百 千 */
+            break;
+        q += l;
+    }
+    if (q == p || (size_t)(lim - q) < 3 || memcmp(q, "次", 3))
+        return false;
+    q += 3;
+    return ((size_t)(lim - q) >= 12 && !memcmp(q, "全体会议", 12)) ||
+           ((size_t)(lim - q) >= 12 && !memcmp(q, "全體會議", 12)) ||
+           ((size_t)(lim - q) >= 6 && (!memcmp(q, "会议", 6) || !memcmp(q, "會議", 6)));
+}
+
 /* --- the document ---------------------------------------------------------- */
 
 /* A reference found by the scan, before the document's identity is known. */
@@ -603,6 +645,7 @@ typedef struct scan {
     bool have_date;
     size_t date_s, date_e;
     char date[11];
+    char adopted[11]; /* the document's own adoption date */
     rg_buf warn;
     bool nomem;
 } scan;
@@ -889,10 +932,34 @@ static void on_link(scan *sc, size_t s, size_t e)
     k->offset = s; /* mapped to the original bytes in finish() */
     if (!k->target || !k->url)
         sc->nomem = true;
-    if (transparent(sc, s, e))
-        pass_over(sc, s, e);
-    else
-        break_run(sc);
+    if (transparent(sc, s, e)) {
+        pass_over(sc, s, e); /* a link line: evidence for the text, not a citation */
+        return;
+    }
+    /* A link in running text right after a reference backs that reference;
+     * standing alone it is a citation of its own. */
+    bool backs = false;
+    if (sc->nraws > 0 && sc->raws[sc->nraws - 1].e <= s && s - sc->raws[sc->nraws - 1].e <= 12) {
+        backs = true;
+        for (const char *p = sc->text + sc->raws[sc->nraws - 1].e; p < u && backs;) {
+            uint32_t c;
+            p += cp_at(p, u, &c);
+            backs = is_space_cp(c) || c == '(' || c == 0xFF08 || c == ':' || c == 0xFF1A ||
+                    c == 0x3001 || c == ',' || c == 0xFF0C;
+        }
+    }
+    break_run(sc);
+    if (backs)
+        return;
+    raw *r = add_raw(sc);
+    if (!r)
+        return;
+    r->s = s;
+    r->e = e;
+    r->symbol = k->target;
+    r->form = RG_FORM_LINK;
+    r->type = rg_id_type(k->target);
+    sc->pend_start = sc->pend_group = sc->nraws;
 }
 
 static rg_status run_scan(scan *sc, rg_error *err)
@@ -951,6 +1018,8 @@ static rg_status run_scan(scan *sc, rg_error *err)
                 sc->date_s = s;
                 sc->date_e = e;
                 snprintf(sc->date, sizeof sc->date, "%04d-%02d-%02d", y, m, d);
+                if (!sc->adopted[0] && adoption_after(sc->text + e, sc->text + sc->len))
+                    memcpy(sc->adopted, sc->date, sizeof sc->date);
             }
             pass_over(sc, s, e);
             break;
@@ -1143,8 +1212,14 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
         }
     }
 
+    if (sc->adopted[0])
+        d->date = rg_arena_strdup(&d->arena, sc->adopted);
+
     /* Resolve ids and bodies; drop references to the document itself. */
-    if (!rg_grow(&d->mentions, &d->mcap, sc->nraws, sizeof *d->mentions)) {
+    size_t nparas = 0;
+    rg_para *paras = sc->nraws ? rg_paragraphs(sc->text, sc->len, &nparas) : NULL;
+    if ((sc->nraws && !paras) || !rg_grow(&d->mentions, &d->mcap, sc->nraws, sizeof *d->mentions)) {
+        free(paras);
         free(alias);
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
@@ -1155,7 +1230,7 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
         raw *r = &sc->raws[i];
         char id[256], base[256];
         rg_body body;
-        if (r->form == RG_FORM_SYMBOL) {
+        if (r->form != RG_FORM_TEXT) {
             snprintf(id, sizeof id, "%s", r->symbol);
             body = rg_id_body(id);
         } else {
@@ -1171,17 +1246,23 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
         rg_mention *m = &d->mentions[d->nmentions++];
         memset(m, 0, sizeof *m);
         m->id = rg_arena_strdup(&d->arena, id);
-        m->type = r->form == RG_FORM_SYMBOL ? rg_id_type(id) : r->type;
-        m->body = r->form == RG_FORM_SYMBOL && body == RG_BODY_NONE
+        m->type = r->form != RG_FORM_TEXT ? rg_id_type(id) : r->type;
+        m->body = r->form != RG_FORM_TEXT && body == RG_BODY_NONE
                       ? (!strncmp(id, "ST/", 3) ? "Secretariat" : "other")
                       : rg_body_name(body);
         m->date = r->date[0] ? rg_arena_strdup(&d->arena, r->date) : NULL;
         m->surface = rg_arena_strndup(&d->arena, text + r->s, r->e - r->s);
         m->form = r->form;
         m->list = r->form == RG_FORM_TEXT ? r->list : 0;
+        const rg_para *pa = rg_paragraph_at(paras, nparas, r->s);
+        if (pa && pa->label[0])
+            m->para = rg_arena_strdup(&d->arena, pa->label);
+        if (pa && pa->verb[0])
+            m->verb = rg_arena_strdup(&d->arena, pa->verb);
         m->offset = rg_text_orig_offset(sc->t, r->s);
         m->length = rg_text_orig_offset(sc->t, r->e) - m->offset;
         if (!m->id || !m->surface || (r->date[0] && !m->date)) {
+            free(paras);
             free(alias);
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         }
@@ -1200,6 +1281,7 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
         m->line = line;
         m->col = ccol;
     }
+    free(paras);
     free(alias);
 
     /* Links: each should point to something the text cites. */

@@ -524,7 +524,7 @@ void rg_graph_free(rg_graph *g)
 size_t rg_graph_node_count(const rg_graph *g) { return g->n; }
 size_t rg_graph_edge_count(const rg_graph *g) { return g->m; }
 const rg_node_info *rg_graph_node(const rg_graph *g, size_t v) { return &g->nodes[v]; }
-const rg_edge_info *rg_graph_edge(const rg_graph *g, size_t e) { return &g->edges[e]; }
+rg_edge_info rg_graph_edge(const rg_graph *g, size_t e) { return g->edges[e]; }
 const rg_csr *rg_graph_csr(const rg_graph *g) { return &g->csr; }
 const char *rg_graph_node_id(const rg_graph *g, size_t v) { return g->nodes[v].id; }
 const char *rg_graph_node_label(const rg_graph *g, size_t v) { return g->nodes[v].label; }

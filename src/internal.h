@@ -81,6 +81,19 @@ void rg_text_free(rg_text *t);
 /* The original byte offset of a UTF-8 offset of the text. */
 size_t rg_text_orig_offset(const rg_text *t, size_t utf8_off);
 
+/* paragraphs.c ---------------------------------------------------------------- */
+
+typedef struct rg_para {
+    size_t start;    /* UTF-8 offset where the paragraph (or its resumption) starts */
+    char label[16];  /* P3, O1, F2, or "" outside the body (headers, titles) */
+    char verb[40];   /* the verb opening it, or "" */
+} rg_para;
+
+/* The paragraphs of text in order, the first starting at 0; NULL when out of memory. */
+rg_para *rg_paragraphs(const char *text, size_t len, size_t *count);
+/* The paragraph holding pos. */
+const rg_para *rg_paragraph_at(const rg_para *v, size_t n, size_t pos);
+
 /* ids.c ---------------------------------------------------------------------- */
 
 /* Which body's series a reference belongs to. */
@@ -151,14 +164,18 @@ typedef struct rg_edge_info {
     size_t from, to;
     rg_edge_kind kind;
     size_t weight;        /* mentions merged into this edge */
-    const char *surface;  /* the first mention */
+    /* the first mention (in file name and offset order); NULL and 0 when the
+     * edge came from a citations file that did not give them */
+    const char *surface;
     const char *file;
     size_t line;
+    const char *para;     /* P3, O1, F1 ... or NULL */
+    const char *verb;     /* 回顾, 支持 ... or NULL */
 } rg_edge_info;
 
 const rg_node_info *rg_graph_node(const rg_graph *g, size_t v);
-/* Edges are sorted by tail, head, kind. */
-const rg_edge_info *rg_graph_edge(const rg_graph *g, size_t e);
+/* Edge e (edges are sorted by tail, head, kind). */
+rg_edge_info rg_graph_edge(const rg_graph *g, size_t e);
 /* Writes the graph with one of igraph's writers: "graphml". */
 rg_status rg_graph_write_igraph(const rg_graph *g, const char *format, FILE *out, rg_error *err);
 

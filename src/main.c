@@ -559,10 +559,50 @@ static int cmd_render(int argc, char **argv)
 }
 
 static const char usage_export[] =
-    "usage: resgraph export --format graphml [-o FILE] FILE...\n"
-    "Writes the citation graph for other tools.  GraphML node attributes: id, label,\n"
-    "type, body, session, date, year, url; edge attributes: kind (cites or succeeds),\n"
-    "surface, line, weight.\n";
+    "usage: resgraph export --format FORMAT [-o FILE] FILE...\n"
+    "Writes the citation graph for other tools.  FORMAT: graphml, gml, pajek, gexf,\n"
+    "cytoscape, node-link, edgelist, or neo4j (then -o names a directory that receives\n"
+    "nodes.csv and edges.csv).  Node attributes: id, label, type, body, session, date,\n"
+    "year, url; edge attributes: kind (cites or succeeds), weight, surface, line, para, verb.\n";
+
+/* Neo4j's two files, written completely before either replaces an old one. */
+static int export_neo4j(const rg_graph *g, const char *dir)
+{
+    if (!dir || !strcmp(dir, "-"))
+        return error(RG_EUSAGE, "export: neo4j writes two files: give -o DIRECTORY");
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return error(RG_EOUTPUT, "%s: cannot create directory: %s", dir, strerror(errno));
+    size_t n = strlen(dir) + 16;
+    char *pn = malloc(n), *pe = malloc(n);
+    if (!pn || !pe) {
+        free(pn);
+        free(pe);
+        return error(RG_ENOMEM, "out of memory");
+    }
+    snprintf(pn, n, "%s/nodes.csv", dir);
+    snprintf(pe, n, "%s/edges.csv", dir);
+    rg_error err = {0};
+    rg_output *on = NULL, *oe = NULL;
+    rg_status st = rg_output_open(pn, &on, &err);
+    if (st == RG_OK)
+        st = rg_output_open(pe, &oe, &err);
+    if (st == RG_OK)
+        st = rg_export_neo4j(g, rg_output_file(on), rg_output_file(oe), &err);
+    if (st == RG_OK) {
+        st = rg_output_commit(on, &err);
+        on = NULL;
+        if (st == RG_OK)
+            st = rg_output_commit(oe, &err);
+        else
+            rg_output_abort(oe);
+        oe = NULL;
+    }
+    rg_output_abort(on);
+    rg_output_abort(oe);
+    free(pn);
+    free(pe);
+    return st == RG_OK ? 0 : fail(&err);
+}
 
 static int cmd_export(int argc, char **argv)
 {
@@ -573,15 +613,20 @@ static int cmd_export(int argc, char **argv)
     if (o.help)
         return fputs(usage_export, stdout), 0;
     if (!o.format)
-        return error(RG_EUSAGE, "export: give --format (graphml)");
-    rg_export_format fmt;
-    if (!strcmp(o.format, "graphml"))
-        fmt = RG_EXPORT_GRAPHML;
-    else
-        return error(RG_EUSAGE, "export: unknown format '%s' (graphml)", o.format);
+        return error(RG_EUSAGE, "export: give --format (try 'resgraph export --help')");
+    int fmt = rg_export_format_by_name(o.format);
+    if (fmt < 0)
+        return error(RG_EUSAGE, "export: unknown format '%s' (try 'resgraph export --help')",
+                     o.format);
     docs ds = {0};
     rg_graph *g = NULL;
     if ((rc = load_graph(argc - first, argv + first, &o, &ds, &g))) {
+        free_docs(&ds);
+        rg_graph_free(g);
+        return rc;
+    }
+    if (fmt == RG_EXPORT_NEO4J) {
+        rc = export_neo4j(g, o.output);
         free_docs(&ds);
         rg_graph_free(g);
         return rc;
@@ -590,7 +635,7 @@ static int cmd_export(int argc, char **argv)
     rg_output *out;
     rg_status st = rg_output_open(o.output, &out, &err);
     if (st == RG_OK) {
-        st = rg_export(g, fmt, rg_output_file(out), &err);
+        st = rg_export(g, (rg_export_format)fmt, rg_output_file(out), &err);
         if (st == RG_OK)
             st = rg_output_commit(out, &err);
         else

@@ -11,7 +11,7 @@
 
 static const char *const columns[] = {"doc",    "id",     "type",    "body", "date",
                                       "file",   "line",   "col",     "offset", "length",
-                                      "surface", "form",  "list"};
+                                      "surface", "form",  "list",    "para", "verb"};
 #define NCOLUMNS (sizeof columns / sizeof *columns)
 
 static const char *type_name(rg_type t)
@@ -125,7 +125,11 @@ rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, r
             rg_buf_printf(&b, ",\"line\":%zu,\"col\":%zu,\"offset\":%zu,\"length\":%zu,\"surface\":",
                           m->line, m->col, m->offset, m->length);
             json_str(&b, m->surface);
-            rg_buf_printf(&b, ",\"form\":\"%s\",\"list\":%zu}\n", form_name(m->form), m->list);
+            rg_buf_printf(&b, ",\"form\":\"%s\",\"list\":%zu,\"para\":", form_name(m->form), m->list);
+            json_str(&b, m->para);
+            rg_buf_puts(&b, ",\"verb\":");
+            json_str(&b, m->verb);
+            rg_buf_puts(&b, "}\n");
         } else {
             tsv_str(&b, rg_doc_id(doc));
             rg_buf_add(&b, "\t", 1);
@@ -138,7 +142,11 @@ rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, r
             tsv_str(&b, rg_doc_file(doc));
             rg_buf_printf(&b, "\t%zu\t%zu\t%zu\t%zu\t", m->line, m->col, m->offset, m->length);
             tsv_str(&b, m->surface);
-            rg_buf_printf(&b, "\t%s\t%zu\n", form_name(m->form), m->list);
+            rg_buf_printf(&b, "\t%s\t%zu\t", form_name(m->form), m->list);
+            tsv_str(&b, m->para);
+            rg_buf_add(&b, "\t", 1);
+            tsv_str(&b, m->verb);
+            rg_buf_add(&b, "\n", 1);
         }
         if (b.len > 60000 || i + 1 == rg_doc_mention_count(doc)) {
             if (b.failed) {

@@ -260,7 +260,8 @@ static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options 
     }
 
     for (size_t k = 0; k < m; k++) {
-        const rg_edge_info *ed = rg_graph_edge(g, k);
+        rg_edge_info edge = rg_graph_edge(g, k);
+        const rg_edge_info *ed = &edge;
         Agedge_t *e = agedge(ag, nodes[ed->from], nodes[ed->to], NULL, 1);
         bool chain_edge = on_chain[ed->from] && next[ed->from] == ed->to;
         if (chain_edge && c) {

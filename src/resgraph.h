@@ -82,6 +82,8 @@ typedef struct rg_mention {
     size_t length;       /* its length in original bytes */
     size_t line, col;    /* 1-based; col counts characters */
     size_t list;         /* enumeration it belongs to, numbered from 1 in the document */
+    const char *para;    /* paragraph: P3 (preambular), O1 (operative), F2 (footnote), or NULL */
+    const char *verb;    /* the verb opening its clause (回顾, 重申, 支持 ...), or NULL */
 } rg_mention;
 
 /* A hyperlink line of the text (https://undocs.org/<lang>/<symbol>). */
@@ -196,9 +198,24 @@ typedef struct rg_render_options {
 /* Lays the graph out with Graphviz and writes it to out. */
 rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, rg_error *err);
 
-typedef enum rg_export_format { RG_EXPORT_GRAPHML = 0 } rg_export_format;
+typedef enum rg_export_format {
+    RG_EXPORT_GRAPHML = 0, /* GraphML with typed attributes */
+    RG_EXPORT_GML,         /* GML */
+    RG_EXPORT_PAJEK,       /* Pajek .net, UTF-8 with byte-order mark */
+    RG_EXPORT_GEXF,        /* GEXF 1.3, each node's year as its start */
+    RG_EXPORT_CYTOSCAPE,   /* Cytoscape.js JSON (elements) */
+    RG_EXPORT_NODELINK,    /* networkx node-link JSON */
+    RG_EXPORT_EDGELIST,    /* plain edge list: citing TAB cited TAB kind */
+    RG_EXPORT_NEO4J        /* Neo4j admin-import CSV: two files, see rg_export_neo4j() */
+} rg_export_format;
 
+/* The format named "graphml", "gml", "pajek", "gexf", "cytoscape", "node-link",
+ * "edgelist" or "neo4j"; -1 when the name is unknown. */
+int rg_export_format_by_name(const char *name);
+/* Writes a one-file format. */
 rg_status rg_export(const rg_graph *g, rg_export_format fmt, FILE *out, rg_error *err);
+/* Neo4j admin-import CSV: nodes.csv and edges.csv with typed headers. */
+rg_status rg_export_neo4j(const rg_graph *g, FILE *nodes, FILE *edges, rg_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Output files                                                              */

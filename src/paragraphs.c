@@ -1,0 +1,350 @@
+/*
+ * paragraphs.c - where a mention stands: which paragraph, opened by which verb.
+ *
+ * A UN resolution is a subject (大会，), preambular paragraphs that each open
+ * with a verb (回顾, 重申, 注意到 …), and numbered operative paragraphs (1. 决定 …);
+ * footnotes sit at the foot of pages.  Text taken from a PDF breaks lines
+ * anywhere, marks paragraph starts with an indent, and interleaves page
+ * headers, footers, link lines and footnotes with the body; text taken from
+ * a web page may hold a whole resolution on one line.  This file cuts such
+ * text into paragraphs labelled P1, P2 … (preamble), O1, O2 … (operative),
+ * F1 … (footnotes), each with its opening verb.  It reads layout only: it
+ * finds no citation.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Verbs that open clauses, longest first where one begins another. */
+static const char *const verbs[] = {
+    "满意地注意到", "赞赏地注意到", "关切地注意到", "遗憾地注意到", "严重关切地注意到",
+    "表示注意到", "表示关切", "表示遗憾", "表示赞赏", "表示感谢", "表示支持", "表示",
+    "深表关切", "严重关切", "深为关切", "深感关切", "强调指出", "着重指出", "再次强调",
+    "强烈谴责", "注意到", "认识到", "意识到", "考虑到", "审议了", "回顾", "忆及", "重申",
+    "欢迎", "铭记", "确认", "承认", "深信", "相信", "申明", "赞赏", "感谢", "决定",
+    "促请", "敦促", "吁请", "呼吁", "鼓励", "邀请", "支持", "赞同", "核可", "核准",
+    "授权", "建议", "要求", "谴责", "宣布", "强调", "指出", "纪念", "覆按", "复查",
+    "欣见", "赞扬", "称赞", "认为", "深感", "痛惜", "警告", "请", "见", "注意",
+    "同意", "通过", "提及", "参照", "根据", "重申", "坚信", "希望", "期待",
+    /* traditional */
+    "注意到", "認識到", "意識到", "考慮到", "審議了", "回顧", "重申", "歡迎", "銘記",
+    "確認", "承認", "深信", "決定", "促請", "敦促", "籲請", "呼籲", "鼓勵", "邀請",
+    "支持", "贊同", "核可", "授權", "建議", "要求", "譴責", "宣佈", "強調", "表示關切",
+};
+
+static const char *const prefixes[] = {"又", "还", "還", "并", "並", "亦", "也", "同时",
+                                       "同時", "再次", "进一步", "進一步"};
+
+static const char *const subjects[] = {
+    "大会", "大會", "安全理事会", "安全理事會", "经济及社会理事会", "經濟及社會理事會",
+    "人权理事会", "人權理事會", "人权委员会", "人權委員會", "联合国大会", "聯合國大會",
+};
+
+static size_t cp(const char *p, const char *end, uint32_t *c)
+{
+    size_t l = rg_utf8_seqlen((const unsigned char *)p, (size_t)(end - p));
+    if (l == 0) {
+        *c = 0xFFFD;
+        return 1;
+    }
+    *c = rg_utf8_decode((const unsigned char *)p, l);
+    return l;
+}
+
+static bool is_space(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == 0x3000 || c == 0xA0 ||
+           c == 0xFEFF;
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+    while (p < end) {
+        uint32_t c;
+        size_t l = cp(p, end, &c);
+        if (!is_space(c))
+            break;
+        p += l;
+    }
+    return p;
+}
+
+static bool starts_with(const char *p, const char *end, const char *w)
+{
+    size_t n = strlen(w);
+    return (size_t)(end - p) >= n && memcmp(p, w, n) == 0;
+}
+
+/* The verb opening the clause at p (after 又, 还 …), or NULL. */
+static const char *verb_at(const char *p, const char *end)
+{
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+        if (starts_with(p, end, prefixes[i])) {
+            const char *v = verb_at(p + strlen(prefixes[i]), end);
+            if (v)
+                return v;
+        }
+    const char *best = NULL;
+    for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+        if (starts_with(p, end, verbs[i]) && (!best || strlen(verbs[i]) > strlen(best)))
+            best = verbs[i];
+    return best;
+}
+
+/* "1." "1．" "12、" at p: the operative number, and where the text after it starts. */
+static int number_at(const char *p, const char *end, const char **after)
+{
+    int n = 0, digits = 0;
+    while (p < end && *p >= '0' && *p <= '9' && digits < 3) {
+        n = n * 10 + (*p - '0');
+        p++;
+        digits++;
+    }
+    if (!digits || n == 0)
+        return 0;
+    if (p < end && *p == '.' && !(p + 1 < end && p[1] >= '0' && p[1] <= '9'))
+        p++;
+    else if (starts_with(p, end, "．") || starts_with(p, end, "、"))
+        p += 3;
+    else
+        return 0;
+    *after = skip_space(p, end);
+    return *after < end ? n : 0;
+}
+
+/* A footnote line: "1 见 A/78/265。", "2 A/AC.292/…" (a number, a space, text). */
+static int footnote_at(const char *p, const char *end, const char **after)
+{
+    int n = 0, digits = 0;
+    while (p < end && *p >= '0' && *p <= '9' && digits < 3) {
+        n = n * 10 + (*p - '0');
+        p++;
+        digits++;
+    }
+    if (!digits || p >= end || (*p != ' ' && *p != '\t'))
+        return 0;
+    *after = skip_space(p, end);
+    return *after < end ? n : 0;
+}
+
+/* The subject that opens a resolution: "大会，", "安全理事会," or the word alone on
+ * its line. */
+static bool is_subject(const char *p, const char *end, const char **after)
+{
+    if (starts_with(p, end, "[编辑]"))
+        p += strlen("[编辑]");
+    for (size_t i = 0; i < sizeof subjects / sizeof *subjects; i++)
+        if (starts_with(p, end, subjects[i])) {
+            const char *q = skip_space(p + strlen(subjects[i]), end);
+            if (starts_with(q, end, "，") || starts_with(q, end, ",")) {
+                *after = q + (*q == ',' ? 1 : 3);
+                return true;
+            }
+            if (q == end) {
+                *after = q;
+                return true;
+            }
+        }
+    return false;
+}
+
+/* Lines that belong to the page, not the text: links, symbols, footers, rules. */
+static bool is_furniture(const char *p, const char *end)
+{
+    p = skip_space(p, end);
+    while (end > p && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t'))
+        end--;
+    if (p == end)
+        return true;
+    if (starts_with(p, end, "http://") || starts_with(p, end, "https://") ||
+        starts_with(p, end, "___"))
+        return true;
+    /* only ASCII letters, digits and / . - ( ) and spaces: a symbol or a footer */
+    bool slash_or_dash = false;
+    for (const char *q = p; q < end; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c >= 0x80)
+            return false;
+        if (c == '/' || c == '-')
+            slash_or_dash = true;
+        else if (!(c == '.' || c == ' ' || c == '(' || c == ')' || (c >= '0' && c <= '9') ||
+                   (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+            return false;
+    }
+    return slash_or_dash;
+}
+
+static bool ends_paragraph(uint32_t c)
+{
+    return c == 0xFF0C || c == ',' || c == 0xFF1B || c == ';' || c == 0x3002 || c == 0xFF1A ||
+           c == ':' || c == '.';
+}
+
+typedef struct state {
+    rg_para *v;
+    size_t n, cap;
+    bool failed;
+    bool in_body;     /* the subject has been seen */
+    bool operative;   /* an operative paragraph has been seen */
+    int preamble, last_op;
+    size_t body_para; /* index of the last body paragraph, to resume after footnotes */
+    bool in_notes;
+} state;
+
+static void push(state *s, size_t start, const char *label, const char *verb)
+{
+    if (s->failed)
+        return;
+    if (!rg_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v)) {
+        s->failed = true;
+        return;
+    }
+    rg_para *p = &s->v[s->n++];
+    p->start = start;
+    snprintf(p->label, sizeof p->label, "%s", label ? label : "");
+    snprintf(p->verb, sizeof p->verb, "%s", verb ? verb : "");
+}
+
+/* A paragraph starts at p (the text after an indent or a boundary). */
+static void start_at(state *s, const char *text, const char *p, const char *end)
+{
+    char label[16];
+    const char *after;
+    const char *q = p;
+    if (is_subject(p, end, &after)) {
+        s->in_body = true;
+        s->operative = false;
+        s->preamble = 0;
+        s->last_op = 0;
+        push(s, (size_t)(p - text), NULL, NULL);
+        s->body_para = s->n - 1;
+        /* "大会, 回顾其…" on one line: the first recital starts after it */
+        after = skip_space(after, end);
+        if (after < end && verb_at(after, end))
+            start_at(s, text, after, end);
+        return;
+    }
+    int num = number_at(q, end, &after);
+    if (num && s->in_body && (num == s->last_op + 1 || num == 1)) {
+        s->operative = true;
+        s->last_op = num;
+        snprintf(label, sizeof label, "O%d", num);
+        push(s, (size_t)(p - text), label, verb_at(after, end));
+        s->body_para = s->n - 1;
+        return;
+    }
+    if (!s->in_body || s->operative)
+        return; /* header lines; sub-paragraphs of an operative paragraph */
+    snprintf(label, sizeof label, "P%d", ++s->preamble);
+    push(s, (size_t)(p - text), label, verb_at(p, end));
+    s->body_para = s->n - 1;
+}
+
+rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
+{
+    state s = {0};
+    push(&s, 0, NULL, NULL);
+    s.body_para = 0;
+    uint32_t last = 0x3002; /* the last character of the previous text line */
+    int notes = 0;
+    for (size_t pos = 0; pos < len;) {
+        const char *line = text + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        const char *end = nl ? nl : text + len;
+        pos = (size_t)(end - text) + (nl ? 1 : 0);
+        if (is_furniture(line, end)) {
+            if (starts_with(skip_space(line, end), end, "___")) {
+                s.in_notes = true;
+                notes = 0;
+            }
+            continue;
+        }
+        const char *p = skip_space(line, end);
+        bool indented = p > line;
+        bool subject_line = false;
+        const char *after;
+        /* footnotes below a rule: F1, F2 …; the body resumes after them */
+        if (s.in_notes) {
+            int fn = footnote_at(p, end, &after);
+            if (fn && fn > notes) {
+                notes = fn;
+                char label[16];
+                snprintf(label, sizeof label, "F%d", fn);
+                push(&s, (size_t)(p - text), label, verb_at(after, end));
+                goto next;
+            }
+            if (!indented && s.n && s.v[s.n - 1].label[0] == 'F')
+                goto next; /* a footnote's second line */
+            s.in_notes = false;
+            if (s.body_para < s.n) {
+                rg_para resume = s.v[s.body_para];
+                push(&s, (size_t)(p - text), resume.label, resume.verb);
+                s.body_para = s.n - 1;
+            }
+        }
+        const char *dummy;
+        if (is_subject(p, end, &dummy) && skip_space(dummy, end) == end)
+            subject_line = true; /* "大会，" alone: the next line opens the first recital */
+        if (ends_paragraph(last) &&
+            (indented || verb_at(p, end) || number_at(p, end, &dummy) || is_subject(p, end, &dummy)))
+            start_at(&s, text, p, end);
+        else if (is_subject(p, end, &dummy) || (s.in_body && number_at(p, end, &dummy) &&
+                                                 number_at(p, end, &dummy) == s.last_op + 1))
+            start_at(&s, text, p, end);
+        /* boundaries inside the line: "，" or "," and a space, then a verb or a number;
+         * a space, then a subject ("… 大会, 回顾其…" of pages on one line) */
+        for (const char *q = p; q < end;) {
+            uint32_t c;
+            q += cp(q, end, &c);
+            if (q >= end || !(ends_paragraph(c) || is_space(c)))
+                continue;
+            const char *r = skip_space(q, end);
+            if (r >= end || (r == q && !is_space(c)))
+                continue;
+            const char *subj_end;
+            if (is_subject(r, end, &subj_end)) {
+                start_at(&s, text, r, end); /* opens P1 too when a verb follows */
+                q = subj_end;
+                continue;
+            }
+            if (ends_paragraph(c) && (verb_at(r, end) || number_at(r, end, &dummy)))
+                start_at(&s, text, r, end);
+            q = r;
+        }
+    next:
+        /* the line's last character decides whether the next line may open a paragraph */
+        {
+            const char *e = end;
+            while (e > p && (e[-1] == ' ' || e[-1] == '\r' || e[-1] == '\t'))
+                e--;
+            if (e > p) {
+                const char *q = e - 1;
+                while (q > p && ((unsigned char)*q & 0xC0) == 0x80)
+                    q--;
+                cp(q, e, &last);
+            }
+            if (subject_line)
+                last = 0xFF0C;
+        }
+    }
+    if (s.failed) {
+        free(s.v);
+        return NULL;
+    }
+    *count = s.n;
+    return s.v;
+}
+
+const rg_para *rg_paragraph_at(const rg_para *v, size_t n, size_t pos)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid].start <= pos)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return n ? &v[lo] : NULL;
+}
