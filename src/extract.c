@@ -82,7 +82,7 @@ static const char pattern[] =
     "|(?<=第)" SP "*" CN "{2,5}" SP "*" LP SP "*" CNP "{1,4}" SP "*" RP
     "|(?<=第" SP ")" SP "*" CN "{2,5}" SP "*" LP SP "*" CNP "{1,4}" SP "*" RP
     ")(?:" SP "*[号號])?)"
-    "|([决決](?:[议議]|定))";
+    "|([决決]" SP "*(?:[议議]|定))";
 
 static struct {
     pthread_once_t once;
@@ -348,10 +348,11 @@ static rg_body body_before(const char *text, size_t pos)
         rg_body b;
         size_t n = match_body(p, end, &b);
         if (n) {
-            /* 其 means "its" only before a reference: 回顾其第…, 回顾其 1981年… */
+            /* 其 ("its") is the body named before it in the clause (大会在其…决议中),
+             * else the citing document's; and only right before a reference */
             if (b == RG_BODY_OWN && n == 3 && !strncmp(p, "其", 3)) {
                 const char *q = skip_spaces(p + n, end);
-                if (q != end)
+                if (q != end || found != RG_BODY_NONE)
                     b = found;
             }
             found = b;
@@ -726,26 +727,25 @@ static void expand_range(scan *sc, size_t group_start)
 {
     if (sc->nraws - group_start != 1 || group_start == 0 || group_start <= sc->pend_start)
         return;
-    raw *hi = &sc->raws[group_start];
-    raw *lo = &sc->raws[group_start - 1];
-    if (lo->ref.shape != RG_SHAPE_SLASH || hi->ref.shape != RG_SHAPE_SLASH || lo->ref.part ||
-        hi->ref.part || lo->ref.a != hi->ref.a || strcmp(lo->ref.prefix, hi->ref.prefix) ||
-        hi->ref.b <= lo->ref.b + 1 || hi->ref.b - lo->ref.b > 50)
+    raw lo = sc->raws[group_start - 1], top = sc->raws[group_start];
+    if (lo.ref.shape != RG_SHAPE_SLASH || top.ref.shape != RG_SHAPE_SLASH || lo.ref.part ||
+        top.ref.part || lo.ref.a != top.ref.a || strcmp(lo.ref.prefix, top.ref.prefix) ||
+        top.ref.b <= lo.ref.b || top.ref.b - lo.ref.b > 50)
         return;
-    raw top = *hi;
-    top.s = lo->s;
-    sc->nraws--; /* re-add the top after the numbers between */
-    for (long b = lo->ref.b + 1; b <= top.ref.b; b++) {
+    sc->nraws--; /* the numbers between, then the top again */
+    for (long b = lo.ref.b + 1; b <= top.ref.b; b++) {
         raw *r = add_raw(sc);
         if (!r)
             return;
         *r = top;
         r->ref.b = b;
-        r->date[0] = '\0';
     }
-    /* the whole range is the surface of each of its items */
-    for (size_t i = group_start - 1; i < sc->nraws; i++)
-        sc->raws[i].s = lo->s;
+    /* the whole range is the surface of each of its items, and its date theirs */
+    for (size_t i = group_start - 1; i < sc->nraws; i++) {
+        sc->raws[i].s = lo.s;
+        sc->raws[i].e = top.e;
+        memcpy(sc->raws[i].date, lo.date[0] ? lo.date : top.date, sizeof lo.date);
+    }
     sc->pend_group = group_start - 1;
 }
 
@@ -818,7 +818,7 @@ static void on_closer(scan *sc, size_t s, size_t e)
             break_run(sc);
         return;
     }
-    rg_type type = strncmp(sc->text + s + 3, "定", 3) == 0 ? RG_DECISION : RG_RESOLUTION;
+    rg_type type = strncmp(sc->text + e - 3, "定", 3) == 0 ? RG_DECISION : RG_RESOLUTION;
     for (size_t i = sc->pend_start; i < sc->nraws; i++)
         sc->raws[i].type = type;
     /* the last item's surface runs to the end of the closing word */
@@ -905,9 +905,23 @@ static void on_symbol(scan *sc, size_t s, size_t e)
 
 static void on_link(scan *sc, size_t s, size_t e)
 {
-    /* trailing punctuation is not part of the link */
-    while (e > s && strchr(".,;:)]}'\"", sc->text[e - 1]))
-        e--;
+    /* trailing punctuation is not part of the link; a ')' is when it closes a '(' of it */
+    for (;;) {
+        if (e > s && strchr(".,;:]}'\"", sc->text[e - 1])) {
+            e--;
+            continue;
+        }
+        if (e > s && sc->text[e - 1] == ')') {
+            int depth = 0;
+            for (size_t i = s; i < e; i++)
+                depth += sc->text[i] == '(' ? 1 : sc->text[i] == ')' ? -1 : 0;
+            if (depth < 0) {
+                e--;
+                continue;
+            }
+        }
+        break;
+    }
     const char *u = sc->text + s;
     const char *path = strstr(u, "undocs.org/");
     if (!path || path >= sc->text + e)
