@@ -43,7 +43,11 @@ $(BUILD)/libresgraph.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/resgraph: $(BUILD)/main.o $(BUILD)/libresgraph.a
+CLI_OBJ = $(BUILD)/main.o $(BUILD)/cmd_extract.o $(BUILD)/cmd_lineage.o $(BUILD)/cmd_draw.o
+
+$(CLI_OBJ): src/cli.h
+
+$(BUILD)/resgraph: $(CLI_OBJ) $(BUILD)/libresgraph.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LIBS)
 
 $(BUILD)/unit: tests/unit.c $(BUILD)/libresgraph.a
@@ -64,6 +68,7 @@ demo: deps
 check: deps
 	$(MAKE) all
 	$(MAKE) test
+	$(MAKE) asan
 
 test: $(BUILD)/resgraph $(BUILD)/unit $(BUILD)/cases
 	$(BUILD)/unit
@@ -77,7 +82,12 @@ graphs: $(BUILD)/resgraph
 bench: all
 	scripts/bench
 
+# The whole suite again under AddressSanitizer, UBSan and LeakSanitizer
+# (suppressions: tests/lsan.supp, the libraries' own one-time allocations).
 asan:
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	$(MAKE) BUILD=build/asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    test

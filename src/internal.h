@@ -94,6 +94,22 @@ rg_para *rg_paragraphs(const char *text, size_t len, size_t *count);
 /* The paragraph holding pos. */
 const rg_para *rg_paragraph_at(const rg_para *v, size_t n, size_t pos);
 
+/* records.c: citations files ---------------------------------------------------- */
+
+/* One record of a citations file; strings are valid during the callback only,
+ * absent fields are NULL (strings) or -1 (numbers). */
+typedef struct rg_citation {
+    const char *doc, *id, *type, *body, *date, *surface, *file, *para, *verb, *kind;
+    long line, col, offset, list;
+} rg_citation;
+
+typedef rg_status (*rg_citation_fn)(void *ctx, const rg_citation *c, rg_error *err);
+
+/* Reads JSON Lines records (as `extract` writes them) and calls fn for each;
+ * name is used in messages ("cites.jsonl:12: ..."). */
+rg_status rg_citations_read(FILE *in, const char *name, rg_citation_fn fn, void *ctx,
+                            rg_error *err);
+
 /* ids.c ---------------------------------------------------------------------- */
 
 /* Which body's series a reference belongs to. */
@@ -176,6 +192,17 @@ typedef struct rg_edge_info {
 const rg_node_info *rg_graph_node(const rg_graph *g, size_t v);
 /* Edge e (edges are sorted by tail, head, kind). */
 rg_edge_info rg_graph_edge(const rg_graph *g, size_t e);
+
+/* One place an edge was read from. */
+typedef struct rg_place_info {
+    const char *file, *surface, *para, *verb;
+    size_t line, col, offset;
+} rg_place_info;
+
+/* The places of edge e in file and offset order: writes at most max into out
+ * and returns how many there are. */
+size_t rg_graph_edge_places(const rg_graph *g, size_t e, rg_place_info *out, size_t max);
+
 /* Writes the graph with one of igraph's writers: "graphml". */
 rg_status rg_graph_write_igraph(const rg_graph *g, const char *format, FILE *out, rg_error *err);
 
@@ -186,8 +213,9 @@ rg_status rg_graph_write_igraph(const rg_graph *g, const char *format, FILE *out
 typedef struct rg_csr {
     size_t n, m;
     size_t *out_start;     /* n + 1 entries */
-    size_t *out_head;      /* m entries */
-    rg_edge_kind *out_kind;
+    const uint32_t *out_head; /* m entries */
+    const uint8_t *out_kind;  /* rg_edge_kind of each */
+    const uint32_t *out_edge; /* the graph's edge number of each; NULL: the same number */
     size_t *topo;          /* a topological order (citing before cited), n entries */
 } rg_csr;
 

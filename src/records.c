@@ -7,6 +7,8 @@
  */
 #include "internal.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const columns[] = {"doc",    "id",     "type",    "body", "date",
@@ -162,4 +164,357 @@ rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, r
     }
     rg_buf_free(&b);
     return RG_OK;
+}
+
+/* --- reading citations files ------------------------------------------------------- */
+
+typedef struct jp {
+    char *p, *end;
+    const char *name;
+    size_t line;
+    const char *start; /* of the line, for columns in messages */
+} jp;
+
+static void ws(jp *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r'))
+        j->p++;
+}
+
+static rg_status bad(jp *j, rg_error *err, const char *what)
+{
+    return rg_fail(err, RG_EINPUT, "%s:%zu:%zu: %s", j->name, j->line,
+                   (size_t)(j->p - j->start) + 1, what);
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+static size_t put_utf8(char *o, uint32_t c)
+{
+    if (c < 0x80) {
+        o[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        o[0] = (char)(0xC0 | (c >> 6));
+        o[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        o[0] = (char)(0xE0 | (c >> 12));
+        o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (c >> 18));
+    o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+static bool read_u4(jp *j, uint32_t *v)
+{
+    if (j->end - j->p < 4)
+        return false;
+    uint32_t x = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hexval(j->p[i]);
+        if (h < 0)
+            return false;
+        x = x * 16 + (uint32_t)h;
+    }
+    j->p += 4;
+    *v = x;
+    return true;
+}
+
+/* A JSON string at j->p (after its opening quote), decoded in place and
+ * NUL-terminated; *out points to it. */
+static rg_status string(jp *j, char **out, rg_error *err)
+{
+    char *o = j->p;
+    *out = o;
+    while (j->p < j->end) {
+        char c = *j->p;
+        if (c == '"') {
+            j->p++;
+            *o = '\0';
+            return RG_OK;
+        }
+        if ((unsigned char)c < 0x20)
+            return bad(j, err, "control character inside a string");
+        if (c != '\\') {
+            *o++ = c;
+            j->p++;
+            continue;
+        }
+        j->p++;
+        if (j->p >= j->end)
+            break;
+        char e = *j->p++;
+        switch (e) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '/': *o++ = '/'; break;
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            uint32_t u;
+            if (!read_u4(j, &u))
+                return bad(j, err, "bad \\u escape");
+            if (u >= 0xD800 && u <= 0xDBFF && j->end - j->p >= 6 && j->p[0] == '\\' &&
+                j->p[1] == 'u') {
+                uint32_t lo;
+                j->p += 2;
+                if (!read_u4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                    return bad(j, err, "bad surrogate pair");
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (u >= 0xD800 && u <= 0xDFFF) {
+                u = 0xFFFD;
+            }
+            o += put_utf8(o, u);
+            break;
+        }
+        default:
+            return bad(j, err, "bad escape in a string");
+        }
+    }
+    return bad(j, err, "the record ends inside a string");
+}
+
+/* Skips any JSON value (for fields resgraph does not use). */
+static rg_status skip_value(jp *j, rg_error *err, int depth)
+{
+    ws(j);
+    if (j->p >= j->end)
+        return bad(j, err, "value expected");
+    if (depth > 64)
+        return bad(j, err, "values nested too deeply");
+    char c = *j->p;
+    if (c == '"') {
+        j->p++;
+        char *s;
+        return string(j, &s, err);
+    }
+    if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        j->p++;
+        ws(j);
+        if (j->p < j->end && *j->p == close) {
+            j->p++;
+            return RG_OK;
+        }
+        for (;;) {
+            if (c == '{') {
+                ws(j);
+                if (j->p >= j->end || *j->p != '"')
+                    return bad(j, err, "field name expected");
+                j->p++;
+                char *k;
+                rg_status st = string(j, &k, err);
+                if (st)
+                    return st;
+                ws(j);
+                if (j->p >= j->end || *j->p != ':')
+                    return bad(j, err, "':' expected");
+                j->p++;
+            }
+            rg_status st = skip_value(j, err, depth + 1);
+            if (st)
+                return st;
+            ws(j);
+            if (j->p < j->end && *j->p == ',') {
+                j->p++;
+                continue;
+            }
+            if (j->p < j->end && *j->p == close) {
+                j->p++;
+                return RG_OK;
+            }
+            return bad(j, err, "',' or a closing bracket expected");
+        }
+    }
+    /* number, true, false, null */
+    char *s = j->p;
+    while (j->p < j->end && (strchr("+-.eE", *j->p) || (*j->p >= '0' && *j->p <= '9') ||
+                             (*j->p >= 'a' && *j->p <= 'z')))
+        j->p++;
+    if (j->p == s)
+        return bad(j, err, "value expected");
+    return RG_OK;
+}
+
+static const char *const string_fields[] = {"doc",  "id",   "type", "body", "date",
+                                            "surface", "file", "para", "verb", "kind"};
+static const char *const number_fields[] = {"line", "col", "offset", "list"};
+
+/* Parses one line holding one JSON object into c. */
+static rg_status parse_record(jp *j, rg_citation *c, rg_error *err)
+{
+    const char **strs[] = {&c->doc, &c->id, &c->type, &c->body, &c->date,
+                           &c->surface, &c->file, &c->para, &c->verb, &c->kind};
+    long *nums[] = {&c->line, &c->col, &c->offset, &c->list};
+    memset(c, 0, sizeof *c);
+    c->line = c->col = c->offset = c->list = -1;
+    ws(j);
+    if (j->p >= j->end || *j->p != '{')
+        return bad(j, err, "not a JSON object");
+    j->p++;
+    ws(j);
+    if (j->p < j->end && *j->p == '}') {
+        j->p++;
+    } else {
+        for (;;) {
+            ws(j);
+            if (j->p >= j->end)
+                return bad(j, err, "the record ends early (truncated?)");
+            if (*j->p != '"')
+                return bad(j, err, "field name expected");
+            j->p++;
+            char *key;
+            rg_status st = string(j, &key, err);
+            if (st)
+                return st;
+            ws(j);
+            if (j->p >= j->end || *j->p != ':')
+                return bad(j, err, "':' expected");
+            j->p++;
+            ws(j);
+            size_t i;
+            bool done = false;
+            for (i = 0; i < sizeof string_fields / sizeof *string_fields && !done; i++) {
+                if (strcmp(key, string_fields[i]))
+                    continue;
+                done = true;
+                if (j->end - j->p >= 4 && !memcmp(j->p, "null", 4)) {
+                    j->p += 4;
+                } else if (j->p < j->end && *j->p == '"') {
+                    j->p++;
+                    char *v;
+                    if ((st = string(j, &v, err)))
+                        return st;
+                    *strs[i] = v;
+                } else {
+                    char msg[96];
+                    snprintf(msg, sizeof msg, "field \"%s\" must be a string", string_fields[i]);
+                    return bad(j, err, msg);
+                }
+            }
+            for (i = 0; i < sizeof number_fields / sizeof *number_fields && !done; i++) {
+                if (strcmp(key, number_fields[i]))
+                    continue;
+                done = true;
+                if (j->end - j->p >= 4 && !memcmp(j->p, "null", 4)) {
+                    j->p += 4;
+                    continue;
+                }
+                long v = 0;
+                char *s = j->p;
+                while (j->p < j->end && *j->p >= '0' && *j->p <= '9' && v < 1000000000000L)
+                    v = v * 10 + (*j->p++ - '0');
+                if (j->p == s || (j->p < j->end && strchr(".eE-+0123456789", *j->p))) {
+                    char msg[96];
+                    j->p = s;
+                    snprintf(msg, sizeof msg, "field \"%s\" must be a whole number",
+                             number_fields[i]);
+                    return bad(j, err, msg);
+                }
+                *nums[i] = v;
+            }
+            if (!done && (st = skip_value(j, err, 0)))
+                return st;
+            ws(j);
+            if (j->p < j->end && *j->p == ',') {
+                j->p++;
+                continue;
+            }
+            if (j->p < j->end && *j->p == '}') {
+                j->p++;
+                break;
+            }
+            if (j->p >= j->end)
+                return bad(j, err, "the record ends early (truncated?)");
+            return bad(j, err, "',' or '}' expected");
+        }
+    }
+    ws(j);
+    if (j->p < j->end)
+        return bad(j, err, "text after the record");
+    if (!c->doc || !*c->doc)
+        return bad(j, err, "record without \"doc\" (the citing document)");
+    if (!c->id || !*c->id)
+        return bad(j, err, "record without \"id\" (the cited item)");
+    if (c->kind && strcmp(c->kind, "cites") && strcmp(c->kind, "succeeds"))
+        return bad(j, err, "field \"kind\" must be \"cites\" or \"succeeds\"");
+    return RG_OK;
+}
+
+rg_status rg_citations_read(FILE *in, const char *name, rg_citation_fn fn, void *ctx,
+                            rg_error *err)
+{
+    size_t cap = 1 << 20, have = 0, lineno = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        return rg_fail(err, RG_ENOMEM, "out of memory");
+    rg_status st = RG_OK;
+    bool eof = false;
+    while (st == RG_OK && !eof) {
+        if (have == cap) { /* one line longer than the buffer */
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                st = rg_fail(err, RG_ENOMEM, "%s:%zu: out of memory (a line of %zu bytes)", name,
+                             lineno + 1, have);
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + have, 1, cap - have, in);
+        if (got == 0) {
+            if (ferror(in)) {
+                st = rg_fail(err, RG_EINPUT, "%s: cannot read: %s", name, strerror(errno));
+                break;
+            }
+            eof = true;
+        }
+        have += got;
+        char *p = buf, *end = buf + have;
+        for (;;) {
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (!nl && !(eof && p < end))
+                break;
+            char *le = nl ? nl : end;
+            lineno++;
+            jp j = {p, le, name, lineno, p};
+            ws(&j);
+            if (j.p < le) {
+                rg_citation c;
+                st = parse_record(&j, &c, err);
+                if (st == RG_OK)
+                    st = fn(ctx, &c, err);
+                if (st != RG_OK) {
+                    if (!nl && st == RG_EINPUT)
+                        rg_fail(err, RG_EINPUT, "%s:%zu: the last record is cut short "
+                                                "(the file ends without a newline inside it)",
+                                name, lineno);
+                    break;
+                }
+            }
+            p = nl ? nl + 1 : end;
+        }
+        have = (size_t)(end - p);
+        memmove(buf, p, have);
+    }
+    free(buf);
+    return st;
 }

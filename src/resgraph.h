@@ -155,6 +155,19 @@ typedef enum rg_edge_kind {
 
 /* Builds the graph of the documents' citations: one node per canonical id. */
 rg_status rg_graph_build(rg_doc *const *docs, size_t ndocs, rg_graph **out, rg_error *err);
+
+/* A graph built from several sources: documents read and citations files
+ * (JSON Lines as `extract` writes them; "doc" and "id" are required, the other
+ * fields optional; "kind": "succeeds" marks an inferred edge). */
+typedef struct rg_builder rg_builder;
+
+rg_status rg_builder_new(rg_builder **out, rg_error *err);
+rg_status rg_builder_add_doc(rg_builder *b, const rg_doc *doc, rg_error *err);
+/* path "-" reads standard input. */
+rg_status rg_builder_add_citations(rg_builder *b, const char *path, rg_error *err);
+/* Builds the graph and frees the builder, whatever the outcome. */
+rg_status rg_builder_build(rg_builder *b, rg_graph **out, rg_error *err);
+void rg_builder_free(rg_builder *b);
 void rg_graph_free(rg_graph *g);
 
 size_t rg_graph_node_count(const rg_graph *g);
@@ -184,7 +197,60 @@ typedef struct rg_chain {
 /* RG_ENOTFOUND with a message when root cannot be reached from `from`. */
 rg_status rg_lineage(const rg_graph *g, size_t from, size_t root, rg_chain **out,
                      rg_error *err);
+/* The chains of several nodes back to one root, in one pass over the graph:
+ * out[i] is NULL when from[i] does not reach the root. */
+rg_status rg_lineage_many(const rg_graph *g, size_t root, const size_t *from, size_t nfrom,
+                          rg_chain **out, rg_error *err);
 void rg_chain_free(rg_chain *c);
+
+/* Calls fn for each distinct chain from `from` to root (nodes from ... root),
+ * in order of the heads' ids, stopping early when fn returns non-zero. */
+rg_status rg_chains_each(const rg_graph *g, size_t from, size_t root,
+                         int (*fn)(void *ctx, const size_t *nodes, size_t len), void *ctx,
+                         rg_error *err);
+
+/* Main path analysis (Pajek): search path count (SPC) edge weights, the
+ * number of source-to-sink paths through each edge, and the main path that
+ * follows them: locally (greedy, the heaviest edge at each step) or globally
+ * (the source-to-sink path with the largest total weight). */
+typedef enum rg_main_kind { RG_MAIN_LOCAL = 0, RG_MAIN_GLOBAL = 1 } rg_main_kind;
+
+typedef struct rg_path {
+    size_t *nodes;
+    size_t len;
+    char **spc;           /* spc[i]: weight of the edge nodes[i] -> nodes[i+1]: exact
+                             digits, or "~1.23e+4567" when beyond 2^53 */
+    char *total;          /* sum of the weights along the path, the same way */
+} rg_path;
+
+rg_status rg_main_path(const rg_graph *g, rg_main_kind kind, rg_path **out, rg_error *err);
+void rg_path_free(rg_path *p);
+
+/* The transitive reduction: keep[e] is 1 for the edges no longer path replaces
+ * (the backbone a diagram should show), for every edge e of the graph. */
+rg_status rg_reduction(const rg_graph *g, unsigned char **keep, rg_error *err);
+
+/* Where a lineage splits and joins: over the documents on some chain from
+ * `from` to root, a split is an item continued by two or more texts that do
+ * not cite one another; a merge is a text that cites two or more such lines. */
+typedef struct rg_branch {
+    size_t node;          /* the item split after, or the text that merges */
+    size_t *lines;        /* the texts continuing it, or the lines merged */
+    size_t nlines;
+    int merge;            /* 0: split, 1: merge */
+} rg_branch;
+
+rg_status rg_branches(const rg_graph *g, size_t from, size_t root, rg_branch **out, size_t *n,
+                      rg_error *err);
+void rg_branches_free(rg_branch *b, size_t n);
+
+/* Topological generations: gen[v] is 0 for what cites nothing in the graph,
+ * else one more than the largest generation among what v cites. */
+rg_status rg_generations(const rg_graph *g, size_t **gen, rg_error *err);
+
+/* The documents v cites directly or not (cited = 1), or that cite it (0). */
+rg_status rg_reach(const rg_graph *g, size_t v, int cited, size_t **nodes, size_t *n,
+                   rg_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Drawings and graph files                                                  */

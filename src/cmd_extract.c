@@ -1,0 +1,123 @@
+/*
+ * cmd_extract.c - the commands that read texts: extract and check-links.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_extract[] =
+    "usage: resgraph extract [--format jsonl|tsv] [-o FILE] [--doc-id ID] [--encoding ENC] FILE...\n"
+    "Prints one record per citation, in document order (JSON Lines by default).\n"
+    "FILE may be a directory (read recursively) or - for standard input.\n";
+
+int cmd_extract(int argc, char **argv)
+{
+    opts o = {0};
+    int first, rc = parse_options(argc, argv, "fohqDE", &o, &first);
+    if (rc >= 0)
+        return rc;
+    if (o.help)
+        return fputs(usage_extract, stdout), 0;
+    rg_record_format fmt = RG_RECORDS_JSONL;
+    if (o.format && !strcmp(o.format, "tsv"))
+        fmt = RG_RECORDS_TSV;
+    else if (o.format && strcmp(o.format, "jsonl") && strcmp(o.format, "json"))
+        return error(RG_EUSAGE, "extract: unknown format '%s' (jsonl or tsv)", o.format);
+    if (argc == first)
+        return error(RG_EUSAGE, "extract: no input files (try 'resgraph extract --help')");
+    inputs in = {0};
+    if ((rc = collect(argc - first, argv + first, &in))) {
+        free_inputs(&in);
+        return rc;
+    }
+    if (o.doc_id && in.n > 1) {
+        free_inputs(&in);
+        return error(RG_EUSAGE, "extract: --doc-id names one document; give one FILE");
+    }
+    rg_error err = {0};
+    rg_output *out;
+    if (rg_output_open(o.output, &out, &err) != RG_OK) {
+        free_inputs(&in);
+        return fail(&err);
+    }
+    FILE *f = rg_output_file(out);
+    rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding};
+    rg_status wst = rg_records_begin(f, fmt, &err);
+    for (size_t i = 0; i < in.n && wst == RG_OK; i++) {
+        rg_doc *doc;
+        rg_error rerr = {0};
+        rg_status st = rg_doc_read(in.paths[i], &ro, &doc, &rerr);
+        if (st == RG_ESKIPPED) {
+            warn(rerr.msg);
+            continue;
+        }
+        if (st != RG_OK) {
+            rc = fail(&rerr);
+            continue;
+        }
+        print_doc_warnings(doc);
+        wst = rg_records_write(f, fmt, doc, &err);
+        rg_doc_free(doc);
+    }
+    free_inputs(&in);
+    if (wst != RG_OK) {
+        rg_output_abort(out);
+        return fail(&err);
+    }
+    if (rg_output_commit(out, &err) != RG_OK)
+        return fail(&err);
+    return rc;
+}
+
+static const char usage_check_links[] =
+    "usage: resgraph check-links FILE...\n"
+    "Checks that every hyperlink line (https://undocs.org/<lang>/<symbol>) points to a\n"
+    "document the text cites.  Prints each link that does not; exits 1 if there is one.\n";
+
+int cmd_check_links(int argc, char **argv)
+{
+    opts o = {0};
+    int first, rc = parse_options(argc, argv, "hqDE", &o, &first);
+    if (rc >= 0)
+        return rc;
+    if (o.help)
+        return fputs(usage_check_links, stdout), 0;
+    if (argc == first)
+        return error(RG_EUSAGE, "check-links: no input files");
+    inputs in = {0};
+    if ((rc = collect(argc - first, argv + first, &in))) {
+        free_inputs(&in);
+        return rc;
+    }
+    rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding};
+    size_t total = 0, stale = 0;
+    for (size_t i = 0; i < in.n; i++) {
+        rg_doc *doc;
+        rg_error err = {0};
+        rg_status st = rg_doc_read(in.paths[i], &ro, &doc, &err);
+        if (st == RG_ESKIPPED) {
+            warn(err.msg);
+            continue;
+        }
+        if (st != RG_OK) {
+            rc = fail(&err);
+            continue;
+        }
+        for (size_t k = 0; k < rg_doc_link_count(doc); k++) {
+            const rg_link *l = rg_doc_link(doc, k);
+            total++;
+            if (!l->matched) {
+                stale++;
+                printf("%s:%zu: link to %s matches no reference in the text (%s)\n",
+                       rg_doc_file(doc), l->line, l->target, l->url);
+            }
+        }
+        rg_doc_free(doc);
+    }
+    free_inputs(&in);
+    printf("%zu links, %zu matching a reference, %zu not\n", total, total - stale, stale);
+    if (fflush(stdout) != 0)
+        return error(RG_EOUTPUT, "cannot write to standard output");
+    return rc ? rc : stale ? (int)RG_ENOTFOUND : 0;
+}
