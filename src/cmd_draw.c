@@ -9,28 +9,79 @@
 #include <sys/stat.h>
 
 static const char usage_render[] =
-    "usage: resgraph render [--format svg|dot] [-o FILE] [--root ID] [--from ID] FILE...\n"
-    "Draws the citation graph with Graphviz: one row per year, the lineage chain from\n"
-    "--from (default: the document with the longest chain) to the root highlighted.\n";
+    "usage: resgraph render [--format svg|png|pdf|dot] [-o FILE] [--root ID] [--from ID]\n"
+    "                       [--engine dot|sfdp] [--reduce] [--focus ID [--depth N]]\n"
+    "                       [--citations FILE]... [FILE...]\n"
+    "Draws the citation graph with Graphviz: one row per year (engine dot), the lineage\n"
+    "chain from --from (default: the document with the longest chain) to the root\n"
+    "highlighted, inferred edges dashed, each document a link to undocs.org.  --reduce\n"
+    "draws the transitive reduction (the backbone); --focus draws what lies within\n"
+    "--depth citation steps (default 1) of one document.  dot takes up to 2000\n"
+    "documents, sfdp up to 50000 (without the year rows).\n";
+
+/* The graph to draw or write: g narrowed by --focus and --reduce.  *part is
+ * the graph to use; it is g itself or a part to free (before g). */
+static int narrow(const rg_graph *g, const opts *o, rg_graph **part)
+{
+    *part = (rg_graph *)g;
+    rg_error err = {0};
+    if (o->focus) {
+        long v;
+        int rc = resolve_id(g, o->focus, "--focus", &v);
+        if (rc)
+            return rc;
+        if (rg_graph_focus(g, (size_t)v, (size_t)o->depth, part, &err) != RG_OK) {
+            *part = (rg_graph *)g;
+            return fail(&err);
+        }
+    }
+    if (o->reduce) {
+        rg_graph *r;
+        if (rg_graph_reduce(*part, &r, &err) != RG_OK)
+            return fail(&err);
+        /* the reduction reads the strings of g, which outlives it */
+        if (*part != g)
+            rg_graph_free(*part);
+        *part = r;
+    }
+    return 0;
+}
 
 /* The chain to highlight: from --from, else the longest of the documents read. */
 static rg_chain *chain_to_show(const rg_graph *g, long from, long root)
 {
+    size_t n = rg_graph_node_count(g), k = 0;
+    size_t *froms = malloc((n ? n : 1) * sizeof *froms);
+    rg_chain **chains = calloc(n ? n : 1, sizeof *chains);
     rg_chain *best = NULL;
-    for (size_t v = 0; v < rg_graph_node_count(g); v++) {
-        if (from >= 0 ? (long)v != from : !rg_graph_node_is_source(g, v))
-            continue;
-        rg_chain *c;
-        if (rg_lineage(g, v, (size_t)root, &c, NULL) != RG_OK)
-            continue;
-        if (!best || c->len > best->len) {
-            rg_chain_free(best);
-            best = c;
-        } else {
-            rg_chain_free(c);
-        }
+    if (froms && chains) {
+        for (size_t v = 0; v < n; v++)
+            if (from >= 0 ? (long)v == from : rg_graph_node_is_source(g, v))
+                froms[k++] = v;
+        if (rg_lineage_many(g, (size_t)root, froms, k, chains, NULL) == RG_OK)
+            for (size_t i = 0; i < k; i++) {
+                if (chains[i] && (!best || chains[i]->len > best->len)) {
+                    rg_chain_free(best);
+                    best = chains[i];
+                } else {
+                    rg_chain_free(chains[i]);
+                }
+            }
     }
+    free(froms);
+    free(chains);
     return best;
+}
+
+typedef struct render_job {
+    const rg_graph *g;
+    rg_render_options ro;
+} render_job;
+
+static rg_status write_render(FILE *f, void *ctx, rg_error *err)
+{
+    render_job *j = ctx;
+    return rg_render(j->g, &j->ro, f, err);
 }
 
 int cmd_render(int argc, char **argv)
@@ -41,52 +92,46 @@ int cmd_render(int argc, char **argv)
         return rc;
     if (o.help)
         return fputs(usage_render, stdout), 0;
-    const char *format = o.format ? o.format : "svg";
-    if (strcmp(format, "svg") && strcmp(format, "dot"))
-        return error(RG_EUSAGE, "render: unknown format '%s' (svg or dot)", format);
     docs ds = {0};
-    rg_graph *g = NULL;
-    if ((rc = load_graph(argc - first, argv + first, &o, &ds, &g))) {
-        free_docs(&ds);
-        rg_graph_free(g);
-        return rc;
-    }
-    long from = -1, root = -1;
+    rg_graph *g = NULL, *part = NULL;
+    rg_chain *c = NULL;
+    render_job j = {.ro = {.format = o.format ? o.format : "svg", .engine = o.engine}};
+    if ((rc = load_graph(argc - first, argv + first, &o, &ds, &g)) || (rc = narrow(g, &o, &part)))
+        goto done;
+    j.g = part;
+    long from = -1;
     char rootid[256] = "";
     rg_error err = {0};
-    if (rg_id_canonical(o.root ? o.root : DEFAULT_ROOT, rootid, sizeof rootid, &err) != RG_OK ||
-        (o.from && (rc = resolve_id(g, o.from, "--from", &from)))) {
-        free_docs(&ds);
-        rg_graph_free(g);
-        return rc ? rc : fail(&err);
+    if (rg_id_canonical(o.root ? o.root : DEFAULT_ROOT, rootid, sizeof rootid, &err) != RG_OK) {
+        rc = fail(&err);
+        goto done;
     }
-    root = rg_graph_find(g, rootid);
+    if (o.from && (rc = resolve_id(part, o.from, "--from", &from)))
+        goto done;
+    long root = rg_graph_find(part, rootid);
     if (root < 0 && o.root) {
-        free_docs(&ds);
-        rg_graph_free(g);
-        return error(RG_ENOTFOUND, "root %s is not in the graph", rootid);
+        rc = error(RG_ENOTFOUND, "root %s is not in the graph", rootid);
+        goto done;
     }
-    rg_chain *c = root >= 0 ? chain_to_show(g, from, root) : NULL;
+    if (root >= 0)
+        c = chain_to_show(part, from, root);
     if (!c && o.from)
         warn("no chain leads from --from to the root; nothing is highlighted");
-    rg_render_options ro = {.format = format, .chain = c, .root = root >= 0 ? rootid : NULL};
-    rg_output *out;
-    rg_status st = rg_output_open(o.output, &out, &err);
-    if (st == RG_OK) {
-        st = rg_render(g, &ro, rg_output_file(out), &err);
-        if (st == RG_OK)
-            st = rg_output_commit(out, &err);
-        else
-            rg_output_abort(out);
-    }
+    j.ro.chain = c;
+    j.ro.root = root >= 0 ? rootid : NULL;
+    rc = write_output(o.output, write_render, &j);
+done:
     rg_chain_free(c);
+    if (part != g)
+        rg_graph_free(part);
     free_docs(&ds);
     rg_graph_free(g);
-    return st == RG_OK ? 0 : fail(&err);
+    return rc;
 }
 
 static const char usage_export[] =
-    "usage: resgraph export --format FORMAT [-o FILE] FILE...\n"
+    "usage: resgraph export --format FORMAT [-o FILE] [--reduce] [--focus ID [--depth N]]\n"
+    "                       [--citations FILE]... [FILE...]\n"
     "Writes the citation graph for other tools.  FORMAT: graphml, gml, pajek, gexf,\n"
     "cytoscape, node-link, edgelist, or neo4j (then -o names a directory that receives\n"
     "nodes.csv and edges.csv).  Node attributes: id, label, type, body, session, date,\n"
@@ -134,7 +179,7 @@ static int export_neo4j(const rg_graph *g, const char *dir)
 int cmd_export(int argc, char **argv)
 {
     opts o = {0};
-    int first, rc = parse_options(argc, argv, "fohqDECR", &o, &first);
+    int first, rc = parse_options(argc, argv, "fohqDECRXd", &o, &first);
     if (rc >= 0)
         return rc;
     if (o.help)
@@ -146,16 +191,21 @@ int cmd_export(int argc, char **argv)
         return error(RG_EUSAGE, "export: unknown format '%s' (try 'resgraph export --help')",
                      o.format);
     docs ds = {0};
-    rg_graph *g = NULL;
-    if ((rc = load_graph(argc - first, argv + first, &o, &ds, &g))) {
+    rg_graph *full = NULL, *g = NULL;
+    if ((rc = load_graph(argc - first, argv + first, &o, &ds, &full)) ||
+        (rc = narrow(full, &o, &g))) {
+        if (g != full)
+            rg_graph_free(g);
         free_docs(&ds);
-        rg_graph_free(g);
+        rg_graph_free(full);
         return rc;
     }
     if (fmt == RG_EXPORT_NEO4J) {
         rc = export_neo4j(g, o.output);
+        if (g != full)
+            rg_graph_free(g);
         free_docs(&ds);
-        rg_graph_free(g);
+        rg_graph_free(full);
         return rc;
     }
     rg_error err = {0};
@@ -168,7 +218,9 @@ int cmd_export(int argc, char **argv)
         else
             rg_output_abort(out);
     }
+    if (g != full)
+        rg_graph_free(g);
     free_docs(&ds);
-    rg_graph_free(g);
+    rg_graph_free(full);
     return st == RG_OK ? 0 : fail(&err);
 }

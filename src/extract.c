@@ -40,6 +40,11 @@
 #define RP "[)\\x{ff09}]"
 #define HY "[-\\x{ff0d}\\x{2010}-\\x{2015}\\x{2212}]"
 #define UP "[A-Z\\x{ff21}-\\x{ff3a}]"
+/* a line break may split a number, as text taken from a PDF has it: 6⏎9/28 */
+#define BRK "(?:[ \\t\\x{3000}\\x{a0}]*\\r?\\n\\s*)?"
+#define NUM4 D "(?:" BRK D "){0,3}"  /* 1 to 4 digits */
+#define YEAR D "(?:" BRK D "){3}"    /* 4 digits */
+#define NUM2 D "(?:" BRK D ")?"       /* 1 or 2 digits: month, day */
 #define CN "[0〇零○一二三四五六七八九]"  /* digits written one by one: 三九六 */
 #define CNP "[一二三四五六七八九十〇零]" /* positional: 二十一 */
 #define NOTAFTER "(?<![A-Za-z0-9./\\-\\x{ff10}-\\x{ff19}])"
@@ -72,13 +77,12 @@ static const char pattern[] =
     "(?:[ \\x{a0}]?" LP "[0-9]{4}" RP ")?(?:" SP "*[号號](?:[决決](?:[议議]|定)|文件)?)?)"
     "|([决決][议議]案" SP "*(?:" CN "{2,5}|" D "{1,4})" SP "*" LP SP "*(?:" CNP "{1,4}|[IVXL]{1,7})"
     SP "*" RP ")"
-    "|((?<![0-9\\x{ff10}-\\x{ff19}])" D "{4}" SP "*年" SP "*" D "{1,2}" SP "*月" SP "*" D "{1,2}"
-    SP "*日|" CN "{4}年" CNP "{1,3}月" CNP "{1,3}日)"
+    "|((?<![0-9\\x{ff10}-\\x{ff19}])" YEAR SP "*年" SP "*" NUM2 SP "*月" SP "*" NUM2 SP "*日|" CN "{4}年" CNP "{1,3}月" CNP "{1,3}日)"
     "|((?m:^)[ \\t\\x{3000}]*" CN "{2,5}" LP CNP "{1,4}" RP "(?=" SP "*[、.．]))"
     "|(" NOTAFTER "(?:第" SP "*)?"
-    "(?:(?:(?:E" SP "*)?S" SP "*" HY SP "*)?" D "{1,4}" SP "*" SL SP "*" D "{1,4}(?!" D "|" SP "*"
+    "(?:(?:(?:E" SP "*)?S" SP "*" HY SP "*)?" NUM4 SP "*" SL SP "*" NUM4 "(?!" D "|" SP "*"
     SL ")(?:" SP "*" PART "(?:" SP "*" PARTSEP SP "*" PART ")*)?"
-    "|" D "{1,4}" SP "*(?:" UP SP "*)?" LP SP "*(?:" D "{4}|[IVXL]{1,7})" SP "*" RP
+    "|" NUM4 SP "*(?:" UP SP "*)?" LP SP "*(?:" YEAR "|[IVXL]{1,7})" SP "*" RP
     "|(?<=第)" SP "*" CN "{2,5}" SP "*" LP SP "*" CNP "{1,4}" SP "*" RP
     "|(?<=第" SP ")" SP "*" CN "{2,5}" SP "*" LP SP "*" CNP "{1,4}" SP "*" RP
     ")(?:" SP "*[号號])?)"
@@ -161,7 +165,20 @@ static int digit_value(uint32_t c)
     }
 }
 
-/* Reads digits written one by one (ASCII, full-width or Chinese). */
+static const char *skip_spaces(const char *p, const char *end)
+{
+    while (p < end) {
+        uint32_t c;
+        size_t l = cp_at(p, end, &c);
+        if (!is_space_cp(c))
+            break;
+        p += l;
+    }
+    return p;
+}
+
+/* Reads digits written one by one (ASCII, full-width or Chinese); a line
+ * break between two digits (6⏎9/28) does not end the number. */
 static const char *read_digits(const char *p, const char *end, long *val, int *ndig)
 {
     long v = 0;
@@ -170,6 +187,15 @@ static const char *read_digits(const char *p, const char *end, long *val, int *n
         uint32_t c;
         size_t l = cp_at(p, end, &c);
         int d = digit_value(c);
+        if (d < 0 && n > 0 && is_space_cp(c)) {
+            const char *q = skip_spaces(p, end);
+            uint32_t c2;
+            bool newline = memchr(p, '\n', (size_t)(q - p)) != NULL;
+            if (newline && q < end && (cp_at(q, end, &c2), digit_value(c2) >= 0)) {
+                p = q;
+                continue;
+            }
+        }
         if (d < 0 || n >= 9)
             break;
         v = v * 10 + d;
@@ -205,18 +231,6 @@ static const char *read_positional(const char *p, const char *end, long *val)
         p += l;
     }
     *val = any ? total + cur : 0;
-    return p;
-}
-
-static const char *skip_spaces(const char *p, const char *end)
-{
-    while (p < end) {
-        uint32_t c;
-        size_t l = cp_at(p, end, &c);
-        if (!is_space_cp(c))
-            break;
-        p += l;
-    }
     return p;
 }
 
@@ -749,13 +763,14 @@ static void expand_range(scan *sc, size_t group_start)
     sc->pend_group = group_start - 1;
 }
 
-static void on_item(scan *sc, size_t s, size_t e, bool old)
+/* False when the token is no valid reference. */
+static bool on_item(scan *sc, size_t s, size_t e, bool old)
 {
     rg_ref refs[MAX_PARTS];
     size_t n = parse_ref(sc->text + s, sc->text + e, refs);
     if (n == 0) {
         break_run(sc);
-        return;
+        return false;
     }
     /* A bare reference followed by '.': the document's own heading (54/254.) */
     if (!old && n == 1) {
@@ -768,7 +783,7 @@ static void on_item(scan *sc, size_t s, size_t e, bool old)
             idcand c = {.kind = ID_HEADING, .ref = refs[0], .first = s};
             add_id(sc, &c);
             break_run(sc);
-            return;
+            return true;
         }
     }
     rg_body gap_body = RG_BODY_NONE;
@@ -790,7 +805,7 @@ static void on_item(scan *sc, size_t s, size_t e, bool old)
     for (size_t i = 0; i < n; i++) {
         raw *r = add_raw(sc);
         if (!r)
-            return;
+            return true;
         r->s = s;
         r->e = e;
         r->ref = refs[i];
@@ -808,6 +823,7 @@ static void on_item(scan *sc, size_t s, size_t e, bool old)
             sc->raws[i].type = RG_RESOLUTION;
         sc->pend_start = sc->pend_group = sc->nraws;
     }
+    return true;
 }
 
 static void on_closer(scan *sc, size_t s, size_t e)
@@ -1047,7 +1063,14 @@ static rg_status run_scan(scan *sc, rg_error *err)
             break;
         }
         case T_ITEM:
-            on_item(sc, s, e, false);
+            if (!on_item(sc, s, e, false)) {
+                /* "议程项目 2⏎54/254.": a number that only a line break joined */
+                const char *nl = memchr(sc->text + s, '\n', e - s);
+                if (nl) {
+                    pos = (size_t)(nl - sc->text) + 1;
+                    continue;
+                }
+            }
             break;
         case T_CLOSER:
             on_closer(sc, s, e);
@@ -1144,6 +1167,80 @@ static void add_warning(rg_doc *d, const char *msg, size_t n, bool *nomem)
         return;
     }
     d->warnings[d->nwarnings++] = w;
+}
+
+static bool sentence_end(uint32_t c)
+{
+    return c == 0x3002 || c == 0xFF1B || c == ';' || c == 0xFF01 || c == 0xFF1F || c == '!' ||
+           c == '?';
+}
+
+#define CONTEXT_CHARS 80 /* on each side of the mention */
+
+/* The sentence around [s, e) within [lo, hi): line breaks inside Chinese text
+ * vanish, other whitespace runs become one space, long sentences are cut. */
+static char *context_of(rg_arena *a, const char *text, size_t lo, size_t hi, size_t s, size_t e)
+{
+    size_t from = s, to = e;
+    bool cut_start = false, cut_end = false;
+    for (int n = 0; from > lo; n++) {
+        size_t q = from - 1;
+        while (q > lo && ((unsigned char)text[q] & 0xC0) == 0x80)
+            q--;
+        uint32_t c;
+        cp_at(text + q, text + from, &c);
+        if (sentence_end(c))
+            break;
+        if (n == CONTEXT_CHARS) {
+            cut_start = true;
+            break;
+        }
+        from = q;
+    }
+    for (int n = 0; to < hi; n++) {
+        if (n == CONTEXT_CHARS) {
+            cut_end = true;
+            break;
+        }
+        uint32_t c;
+        to += cp_at(text + to, text + hi, &c);
+        if (sentence_end(c))
+            break;
+    }
+    rg_buf b = {0};
+    if (cut_start)
+        rg_buf_puts(&b, "…");
+    uint32_t prev = 0;
+    for (size_t i = from; i < to;) {
+        uint32_t c;
+        size_t l = cp_at(text + i, text + to, &c);
+        if (is_space_cp(c)) {
+            size_t j = i;
+            while (j < to) {
+                size_t l2 = cp_at(text + j, text + to, &c);
+                if (!is_space_cp(c))
+                    break;
+                j += l2;
+            }
+            uint32_t next = 0;
+            if (j < to)
+                cp_at(text + j, text + to, &next);
+            /* a line break inside Chinese text is no space */
+            if (prev && next && (prev < 0x2E80 || next < 0x2E80))
+                rg_buf_add(&b, " ", 1);
+            i = j;
+            continue;
+        }
+        if (c >= 0x20 && c != 0x7F)
+            rg_buf_add(&b, text + i, l);
+        prev = c;
+        i += l;
+    }
+    if (cut_end)
+        rg_buf_puts(&b, "…");
+    char *out = b.data ? rg_arena_strdup(a, b.data) : NULL;
+    rg_buf_free(&b);
+    return out;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -1273,6 +1370,13 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
             m->para = rg_arena_strdup(&d->arena, pa->label);
         if (pa && pa->verb[0])
             m->verb = rg_arena_strdup(&d->arena, pa->verb);
+        size_t plo = pa ? pa->start : 0;
+        size_t phi = pa && pa + 1 < paras + nparas ? pa[1].start : sc->len;
+        if (plo > r->s)
+            plo = r->s;
+        if (phi < r->e)
+            phi = r->e;
+        m->context = context_of(&d->arena, text, plo, phi, r->s, r->e);
         m->offset = rg_text_orig_offset(sc->t, r->s);
         m->length = rg_text_orig_offset(sc->t, r->e) - m->offset;
         if (!m->id || !m->surface || (r->date[0] && !m->date)) {

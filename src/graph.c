@@ -30,7 +30,7 @@
 #define NO_PLACE UINT32_MAX
 
 typedef struct place {
-    const char *file, *surface, *para, *verb;
+    const char *file, *surface, *para, *verb, *context;
     uint64_t offset;
     uint32_t line, col;
 } place;
@@ -55,6 +55,7 @@ struct rg_graph {
     uint32_t *acyclic_edge;
     char **warnings;
     size_t nwarnings;
+    bool borrowed; /* a part of another graph: its strings and places are that graph's */
 };
 
 /* --- igraph's errors become ours ---------------------------------------------- */
@@ -208,7 +209,8 @@ static const char *keep(rg_builder *b, const char *s, bool *nomem)
 }
 
 static uint32_t add_place(rg_builder *b, const char *file, const char *surface, const char *para,
-                          const char *verb, size_t line, size_t col, size_t offset, bool *nomem)
+                          const char *verb, const char *context, size_t line, size_t col,
+                          size_t offset, bool *nomem)
 {
     if (!rg_grow(&b->places, &b->pcap, b->nplaces + 1, sizeof *b->places) ||
         b->nplaces >= NO_PLACE) {
@@ -222,6 +224,7 @@ static uint32_t add_place(rg_builder *b, const char *file, const char *surface, 
     p->surface = keep(b, surface, nomem);
     p->para = keep(b, para, nomem);
     p->verb = keep(b, verb, nomem);
+    p->context = keep(b, context, nomem);
     p->line = (uint32_t)line;
     p->col = (uint32_t)col;
     p->offset = offset;
@@ -339,8 +342,8 @@ rg_status rg_builder_add_doc(rg_builder *b, const rg_doc *doc, rg_error *err)
             nomem = true;
             break;
         }
-        uint32_t pl = add_place(b, rg_doc_file(doc), m->surface, m->para, m->verb, m->line,
-                                m->col, m->offset, &nomem);
+        uint32_t pl = add_place(b, rg_doc_file(doc), m->surface, m->para, m->verb, m->context,
+                                m->line, m->col, m->offset, &nomem);
         const char *date = m->date ? keep(b, m->date, &nomem) : NULL;
         if (nomem || !add_cite(b, from, to, pl, RG_CITES) || (date && !add_date(b, to, date))) {
             nomem = true;
@@ -384,7 +387,8 @@ static rg_status add_record(void *ctx, const rg_citation *c, rg_error *err)
     rg_edge_kind kind = c->kind && !strcmp(c->kind, "succeeds") ? RG_SUCCEEDS : RG_CITES;
     uint32_t pl = NO_PLACE;
     if (c->surface || c->file || c->line > 0)
-        pl = add_place(b, c->file, c->surface, c->para, c->verb, c->line > 0 ? (size_t)c->line : 0,
+        pl = add_place(b, c->file, c->surface, c->para, c->verb, NULL,
+                       c->line > 0 ? (size_t)c->line : 0,
                        c->col > 0 ? (size_t)c->col : 0, c->offset > 0 ? (size_t)c->offset : 0,
                        &nomem);
     const char *date = c->date ? keep(b, c->date, &nomem) : NULL;
@@ -826,7 +830,8 @@ void rg_graph_free(rg_graph *g)
     free(g->ekind);
     free(g->eplace_start);
     free(g->eplace);
-    free(g->places);
+    if (!g->borrowed)
+        free(g->places);
     free(g->csr.out_start);
     free(g->csr.topo);
     free(g->acyclic_head);
@@ -860,6 +865,7 @@ rg_edge_info rg_graph_edge(const rg_graph *g, size_t e)
         x.line = p->line;
         x.para = p->para;
         x.verb = p->verb;
+        x.context = p->context;
     }
     return x;
 }
@@ -871,8 +877,8 @@ size_t rg_graph_edge_places(const rg_graph *g, size_t e, rg_place_info *out, siz
     size_t lo = g->eplace_start[e], hi = g->eplace_start[e + 1];
     for (size_t i = lo; i < hi && i - lo < max; i++) {
         const place *p = &g->places[g->eplace[i]];
-        out[i - lo] = (rg_place_info){p->file, p->surface, p->para, p->verb, p->line, p->col,
-                                      (size_t)p->offset};
+        out[i - lo] = (rg_place_info){p->file, p->surface, p->para, p->verb, p->context, p->line,
+                                      p->col, (size_t)p->offset};
     }
     return hi - lo;
 }
@@ -963,4 +969,137 @@ rg_status rg_graph_write_igraph(const rg_graph *cg, const char *format, FILE *ou
     if ((e = igraph_write_graph_graphml(&g->ig, out, true)))
         return ig_fail(err, "writing GraphML", e);
     return RG_OK;
+}
+
+/* --- parts of a graph ---------------------------------------------------------------- */
+
+/* The nodes with keep_node set and the edges between them with keep_edge set
+ * (all when NULL).  The new graph reads the strings of g. */
+static rg_status subgraph(const rg_graph *g, const unsigned char *keep_node,
+                          const unsigned char *keep_edge, rg_graph **out, rg_error *err)
+{
+    *out = NULL;
+    rg_graph *h = calloc(1, sizeof *h);
+    uint32_t *map = malloc((g->n ? g->n : 1) * sizeof *map);
+    rg_status st = RG_OK;
+    if (!h || !map) {
+        free(h);
+        free(map);
+        return rg_fail(err, RG_ENOMEM, "out of memory");
+    }
+    for (size_t v = 0; v < g->n; v++)
+        map[v] = keep_node[v] ? (uint32_t)h->n++ : UINT32_MAX;
+    for (size_t e = 0; e < g->m; e++)
+        if (map[g->efrom[e]] != UINT32_MAX && map[g->eto[e]] != UINT32_MAX &&
+            (!keep_edge || keep_edge[e]))
+            h->m++;
+    h->nodes = malloc((h->n ? h->n : 1) * sizeof *h->nodes);
+    h->efrom = malloc((h->m ? h->m : 1) * sizeof *h->efrom);
+    h->eto = malloc((h->m ? h->m : 1) * sizeof *h->eto);
+    h->eweight = malloc((h->m ? h->m : 1) * sizeof *h->eweight);
+    h->ekind = malloc(h->m ? h->m : 1);
+    if (g->eplace_start) {
+        h->eplace_start = malloc((h->m + 1) * sizeof *h->eplace_start);
+        h->eplace = malloc((g->eplace_start[g->m] ? g->eplace_start[g->m] : 1) *
+                           sizeof *h->eplace);
+    }
+    if (!h->nodes || !h->efrom || !h->eto || !h->eweight || !h->ekind ||
+        (g->eplace_start && (!h->eplace_start || !h->eplace))) {
+        st = rg_fail(err, RG_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t v = 0; v < g->n; v++)
+        if (map[v] != UINT32_MAX)
+            h->nodes[map[v]] = g->nodes[v];
+    h->places = g->places; /* borrowed */
+    size_t k = 0, np = 0;
+    for (size_t e = 0; e < g->m; e++) {
+        if (map[g->efrom[e]] == UINT32_MAX || map[g->eto[e]] == UINT32_MAX ||
+            (keep_edge && !keep_edge[e]))
+            continue;
+        h->efrom[k] = map[g->efrom[e]];
+        h->eto[k] = map[g->eto[e]];
+        h->ekind[k] = g->ekind[e];
+        h->eweight[k] = g->eweight[e];
+        if (h->eplace_start) {
+            h->eplace_start[k] = (uint32_t)np;
+            for (uint32_t i = g->eplace_start[e]; i < g->eplace_start[e + 1]; i++)
+                h->eplace[np++] = g->eplace[i];
+        }
+        k++;
+    }
+    if (h->eplace_start)
+        h->eplace_start[h->m] = (uint32_t)np;
+    igraph_vector_int_t el;
+    igraph_error_t ie = igraph_vector_int_init(&el, (igraph_integer_t)(2 * h->m));
+    for (size_t i = 0; !ie && i < h->m; i++) {
+        VECTOR(el)[2 * i] = (igraph_integer_t)h->efrom[i];
+        VECTOR(el)[2 * i + 1] = (igraph_integer_t)h->eto[i];
+    }
+    if (!ie) {
+        ie = igraph_create(&h->ig, &el, (igraph_integer_t)h->n, IGRAPH_DIRECTED);
+        igraph_vector_int_destroy(&el);
+    }
+    if (ie) {
+        st = ig_fail(err, "building a part of the graph", ie);
+        goto done;
+    }
+    h->ig_ok = true;
+    st = order_graph(h, err);
+done:
+    free(map);
+    if (st != RG_OK) {
+        h->places = NULL;
+        rg_graph_free(h);
+        return st;
+    }
+    h->borrowed = true;
+    *out = h;
+    return RG_OK;
+}
+
+rg_status rg_graph_focus(const rg_graph *g, size_t v, size_t depth, rg_graph **out, rg_error *err)
+{
+    *out = NULL;
+    igraph_vector_int_list_t lists;
+    igraph_error_t e = igraph_vector_int_list_init(&lists, 0);
+    if (!e) {
+        e = igraph_neighborhood(&g->ig, &lists, igraph_vss_1((igraph_integer_t)v),
+                                (igraph_integer_t)depth, IGRAPH_ALL, 0);
+        if (e)
+            igraph_vector_int_list_destroy(&lists);
+    }
+    if (e)
+        return ig_fail(err, "finding the neighbourhood", e);
+    unsigned char *keep = calloc(g->n ? g->n : 1, 1);
+    if (!keep) {
+        igraph_vector_int_list_destroy(&lists);
+        return rg_fail(err, RG_ENOMEM, "out of memory");
+    }
+    igraph_vector_int_t *around = igraph_vector_int_list_get_ptr(&lists, 0);
+    for (igraph_integer_t i = 0; i < igraph_vector_int_size(around); i++)
+        keep[VECTOR(*around)[i]] = 1;
+    igraph_vector_int_list_destroy(&lists);
+    rg_status st = subgraph(g, keep, NULL, out, err);
+    free(keep);
+    return st;
+}
+
+rg_status rg_graph_reduce(const rg_graph *g, rg_graph **out, rg_error *err)
+{
+    *out = NULL;
+    unsigned char *keep_edge = NULL;
+    rg_status st = rg_reduction(g, &keep_edge, err);
+    if (st != RG_OK)
+        return st;
+    unsigned char *all = malloc(g->n ? g->n : 1);
+    if (!all) {
+        free(keep_edge);
+        return rg_fail(err, RG_ENOMEM, "out of memory");
+    }
+    memset(all, 1, g->n ? g->n : 1);
+    st = subgraph(g, all, keep_edge, out, err);
+    free(all);
+    free(keep_edge);
+    return st;
 }

@@ -187,6 +187,7 @@ typedef struct rg_edge_info {
     size_t line;
     const char *para;     /* P3, O1, F1 ... or NULL */
     const char *verb;     /* 回顾, 支持 ... or NULL */
+    const char *context;  /* the citing sentence, or NULL */
 } rg_edge_info;
 
 const rg_node_info *rg_graph_node(const rg_graph *g, size_t v);
@@ -195,7 +196,7 @@ rg_edge_info rg_graph_edge(const rg_graph *g, size_t e);
 
 /* One place an edge was read from. */
 typedef struct rg_place_info {
-    const char *file, *surface, *para, *verb;
+    const char *file, *surface, *para, *verb, *context;
     size_t line, col, offset;
 } rg_place_info;
 

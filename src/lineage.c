@@ -562,10 +562,22 @@ void rg_branches_free(rg_branch *b, size_t n)
     free(b);
 }
 
-static int cmp_size(const void *a, const void *b)
+static const rg_graph *cmp_graph;
+
+/* Texts in order of date (or year), then id. */
+static int cmp_by_date(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return (x > y) - (x < y);
+    const rg_node_info *nx = rg_graph_node(cmp_graph, x), *ny = rg_graph_node(cmp_graph, y);
+    char kx[16], ky[16];
+    snprintf(kx, sizeof kx, "%s", nx->date ? nx->date : "");
+    snprintf(ky, sizeof ky, "%s", ny->date ? ny->date : "");
+    if (!kx[0])
+        snprintf(kx, sizeof kx, "%04d", nx->year);
+    if (!ky[0])
+        snprintf(ky, sizeof ky, "%04d", ny->year);
+    int c = strcmp(kx, ky);
+    return c ? c : (x > y) - (x < y);
 }
 
 rg_status rg_branches(const rg_graph *g, size_t from, size_t root, rg_branch **out, size_t *nout,
@@ -621,7 +633,7 @@ rg_status rg_branches(const rg_graph *g, size_t from, size_t root, rg_branch **o
         size_t v = c->topo[k];
         if (!in[v])
             continue;
-        for (int merge = 0; merge < 2; merge++) {
+        for (int merge = 1; merge >= 0; merge--) { /* it joins lines, then lines leave it */
             size_t cnt = 0;
             if (merge) {
                 size_t prev = SIZE_MAX;
@@ -653,7 +665,8 @@ rg_status rg_branches(const rg_graph *g, size_t from, size_t root, rg_branch **o
                 st = rg_fail(err, RG_ENOMEM, "out of memory");
                 goto done;
             }
-            qsort(stack, cnt, sizeof *stack, cmp_size);
+            cmp_graph = g;
+            qsort(stack, cnt, sizeof *stack, cmp_by_date);
             memcpy(b->lines, stack, cnt * sizeof *stack);
             b->nlines = cnt;
             b->node = v;

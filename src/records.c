@@ -354,9 +354,32 @@ static rg_status skip_value(jp *j, rg_error *err, int depth)
     return RG_OK;
 }
 
-static const char *const string_fields[] = {"doc",  "id",   "type", "body", "date",
-                                            "surface", "file", "para", "verb", "kind"};
-static const char *const number_fields[] = {"line", "col", "offset", "list"};
+/* The fields resgraph reads: strings first, then whole numbers. */
+static const char *const fields[] = {"doc",  "id",   "type", "body", "date", "surface", "file",
+                                     "para", "verb", "kind", "line", "col",  "offset",  "list"};
+#define NSTRING 10
+
+/* The index of key in fields, or -1: one comparison, chosen by the first letter. */
+static int field_of(const char *key)
+{
+    int i;
+    switch (key[0]) {
+    case 'd': i = key[1] == 'o' ? 0 : 4; break;
+    case 'i': i = 1; break;
+    case 't': i = 2; break;
+    case 'b': i = 3; break;
+    case 's': i = 5; break;
+    case 'f': i = 6; break;
+    case 'p': i = 7; break;
+    case 'v': i = 8; break;
+    case 'k': i = 9; break;
+    case 'l': i = key[1] == 'i' && key[2] == 'n' ? 10 : 13; break;
+    case 'c': i = 11; break;
+    case 'o': i = 12; break;
+    default: return -1;
+    }
+    return strcmp(key, fields[i]) == 0 ? i : -1;
+}
 
 /* Parses one line holding one JSON object into c. */
 static rg_status parse_record(jp *j, rg_citation *c, rg_error *err)
@@ -390,12 +413,9 @@ static rg_status parse_record(jp *j, rg_citation *c, rg_error *err)
                 return bad(j, err, "':' expected");
             j->p++;
             ws(j);
-            size_t i;
-            bool done = false;
-            for (i = 0; i < sizeof string_fields / sizeof *string_fields && !done; i++) {
-                if (strcmp(key, string_fields[i]))
-                    continue;
-                done = true;
+            int f = field_of(key);
+            bool done = f >= 0;
+            if (f >= 0 && f < NSTRING) {
                 if (j->end - j->p >= 4 && !memcmp(j->p, "null", 4)) {
                     j->p += 4;
                 } else if (j->p < j->end && *j->p == '"') {
@@ -403,33 +423,29 @@ static rg_status parse_record(jp *j, rg_citation *c, rg_error *err)
                     char *v;
                     if ((st = string(j, &v, err)))
                         return st;
-                    *strs[i] = v;
+                    *strs[f] = v;
                 } else {
                     char msg[96];
-                    snprintf(msg, sizeof msg, "field \"%s\" must be a string", string_fields[i]);
+                    snprintf(msg, sizeof msg, "field \"%s\" must be a string", fields[f]);
                     return bad(j, err, msg);
                 }
-            }
-            for (i = 0; i < sizeof number_fields / sizeof *number_fields && !done; i++) {
-                if (strcmp(key, number_fields[i]))
-                    continue;
-                done = true;
+            } else if (f >= NSTRING) {
                 if (j->end - j->p >= 4 && !memcmp(j->p, "null", 4)) {
                     j->p += 4;
-                    continue;
+                } else {
+                    long v = 0;
+                    char *s0 = j->p;
+                    while (j->p < j->end && *j->p >= '0' && *j->p <= '9' && v < 1000000000000L)
+                        v = v * 10 + (*j->p++ - '0');
+                    if (j->p == s0 || (j->p < j->end && strchr(".eE-+0123456789", *j->p))) {
+                        char msg[96];
+                        j->p = s0;
+                        snprintf(msg, sizeof msg, "field \"%s\" must be a whole number",
+                                 fields[f]);
+                        return bad(j, err, msg);
+                    }
+                    *nums[f - NSTRING] = v;
                 }
-                long v = 0;
-                char *s = j->p;
-                while (j->p < j->end && *j->p >= '0' && *j->p <= '9' && v < 1000000000000L)
-                    v = v * 10 + (*j->p++ - '0');
-                if (j->p == s || (j->p < j->end && strchr(".eE-+0123456789", *j->p))) {
-                    char msg[96];
-                    j->p = s;
-                    snprintf(msg, sizeof msg, "field \"%s\" must be a whole number",
-                             number_fields[i]);
-                    return bad(j, err, msg);
-                }
-                *nums[i] = v;
             }
             if (!done && (st = skip_value(j, err, 0)))
                 return st;

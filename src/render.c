@@ -80,6 +80,23 @@ static char *clean_text(rg_arena *a, const char *s, size_t max)
     return out;
 }
 
+/* A long symbol broken at its slashes into lines of about 14 characters
+ * ("A/AC.292/2023/" "INF/5"), with Graphviz's \n between them. */
+static void wrap_label(const char *label, char *out, size_t n)
+{
+    size_t o = 0, line = 0;
+    for (const char *p = label; *p && o + 4 < n; p++) {
+        out[o++] = *p;
+        line++;
+        if (*p == '/' && line >= 10 && strlen(p + 1) > 3) {
+            out[o++] = '\\';
+            out[o++] = 'n';
+            line = 0;
+        }
+    }
+    out[o] = '\0';
+}
+
 /* Text inside an HTML-like label. */
 static void html_escape(rg_buf *b, const char *s)
 {
@@ -121,13 +138,14 @@ static void set_legend(Agraph_t *ag, const rg_graph *g, const rg_render_options 
                           "chain; %s distinct chains</FONT></TD></TR>",
                       c->len, c->count);
     }
-    rg_buf_puts(&b, "<TR>"
-                    "<TD><FONT COLOR=\"" C_CHAIN "\" POINT-SIZE=\"11\">━━ lineage chain</FONT></TD>"
-                    "<TD><FONT COLOR=\"" C_OTHER "\" POINT-SIZE=\"11\">── cites</FONT></TD>"
-                    "<TD><FONT COLOR=\"" C_OTHER "\" POINT-SIZE=\"11\">╌╌ succeeds (inferred "
+    rg_buf_puts(&b, "<TR><TD COLSPAN=\"4\"><TABLE BORDER=\"0\" CELLSPACING=\"10\"><TR>"
+                    "<TD><FONT COLOR=\"" C_CHAIN "\" POINT-SIZE=\"11\">━━  lineage chain</FONT></TD>"
+                    "<TD><FONT COLOR=\"" C_OTHER "\" POINT-SIZE=\"11\">──  cites</FONT></TD>"
+                    "<TD><FONT COLOR=\"" C_OTHER "\" POINT-SIZE=\"11\">╌╌  succeeds (inferred "
                     "from a chronological recital)</FONT></TD>"
-                    "<TD BGCOLOR=\"" C_ROOT_FILL "\"><FONT POINT-SIZE=\"11\"> root </FONT></TD>"
-                    "</TR></TABLE>");
+                    "<TD BGCOLOR=\"" C_ROOT_FILL "\" BORDER=\"1\" COLOR=\"" C_ROOT "\">"
+                    "<FONT POINT-SIZE=\"11\">  root  </FONT></TD>"
+                    "</TR></TABLE></TD></TR></TABLE>");
     if (b.data) {
         Agsym_t *sym = agattr(ag, AGRAPH, "label", "");
         char *html = agstrdup_html(ag, b.data);
@@ -138,14 +156,20 @@ static void set_legend(Agraph_t *ag, const rg_graph *g, const rg_render_options 
 }
 
 static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options *opt,
-                       rg_arena *a, rg_error *err)
+                       bool by_year, rg_arena *a, rg_error *err)
 {
     size_t n = rg_graph_node_count(g), m = rg_graph_edge_count(g);
-    set(ag, "rankdir", "TB");
-    set(ag, "newrank", "true");
-    set(ag, "concentrate", "true"); /* a document citing its whole series draws as one trunk */
-    set(ag, "ranksep", "0.28");
-    set(ag, "nodesep", "0.25");
+    if (by_year) {
+        set(ag, "rankdir", "TB");
+        set(ag, "newrank", "true");
+        set(ag, "concentrate", "true"); /* a document citing its whole series: one trunk */
+        set(ag, "ranksep", "0.28");
+        set(ag, "nodesep", "0.25");
+    } else {
+        set(ag, "overlap", "prism");
+        set(ag, "outputorder", "edgesfirst");
+        set(ag, "splines", "false");
+    }
     set(ag, "fontname", "Helvetica,Arial,sans-serif");
     set(ag, "labelloc", "t");
     set(ag, "bgcolor", "white");
@@ -185,7 +209,7 @@ static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options 
 
     /* the time axis: one row per year that has a document, newest first */
     size_t ny = 0;
-    for (size_t v = 0; v < n; v++)
+    for (size_t v = 0; v < n && by_year; v++)
         if (rg_graph_node(g, v)->year)
             years[ny++] = rg_graph_node(g, v)->year;
     qsort(years, ny, sizeof *years, cmp_year_desc);
@@ -217,7 +241,7 @@ static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options 
     for (size_t v = 0; v < n; v++) {
         const rg_node_info *nv = rg_graph_node(g, v);
         Agraph_t *home = ag;
-        if (nv->year) {
+        if (nv->year && by_year) {
             char name[32];
             snprintf(name, sizeof name, "year%d", nv->year);
             home = agsubg(ag, name, 0);
@@ -232,7 +256,9 @@ static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options 
         else
             when[0] = '\0';
         const char *shown = clean_text(a, nv->label, 120);
-        snprintf(label, sizeof label, "%s%s%s", shown ? shown : "", when[0] ? "\\n" : "", when);
+        char wrapped[400];
+        wrap_label(shown ? shown : "", wrapped, sizeof wrapped);
+        snprintf(label, sizeof label, "%s%s%s", wrapped, when[0] ? "\\n" : "", when);
         set(an, "label", label);
         snprintf(tip, sizeof tip, "%s (%s %s%s%s)", nv->id, nv->body, nv->type,
                  when[0] ? ", " : "", when);
@@ -280,12 +306,16 @@ static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options 
         } else {
             set(e, "constraint", ed->kind == RG_SUCCEEDS ? "true" : "false");
         }
-        char tip[1200];
-        snprintf(tip, sizeof tip, "%s %s %s: %s (%s line %zu%s)", rg_graph_node(g, ed->from)->label,
+        char tip[1600], where[600] = "";
+        if (ed->file)
+            snprintf(where, sizeof where, " (%s, line %zu%s)", ed->file, ed->line,
+                     ed->weight > 1 ? ", and more" : "");
+        snprintf(tip, sizeof tip, "%s %s %s%s%s%s", rg_graph_node(g, ed->from)->label,
                  ed->kind == RG_CITES ? "cites" : "succeeds (inferred)",
-                 rg_graph_node(g, ed->to)->label, ed->surface, ed->file, ed->line,
-                 ed->weight > 1 ? ", and more" : "");
-        set(e, "tooltip", clean_text(a, tip, 300));
+                 rg_graph_node(g, ed->to)->label,
+                 ed->context || ed->surface ? ": " : "",
+                 ed->context ? ed->context : ed->surface ? ed->surface : "", where);
+        set(e, "tooltip", clean_text(a, tip, 400));
     }
     free(on_chain);
     free(next);
@@ -297,8 +327,21 @@ static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options 
 rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, rg_error *err)
 {
     const char *format = opt->format ? opt->format : "svg";
-    if (strcmp(format, "svg") && strcmp(format, "dot"))
-        return rg_fail(err, RG_EUSAGE, "unknown drawing format '%s' (svg or dot)", format);
+    const char *engine = opt->engine ? opt->engine : "dot";
+    size_t n = rg_graph_node_count(g);
+    if (strcmp(engine, "dot") && strcmp(engine, "sfdp"))
+        return rg_fail(err, RG_EUSAGE, "unknown layout engine '%s' (dot or sfdp)", engine);
+    if (!strcmp(engine, "dot") && n > RG_RENDER_MAX_DOT)
+        return rg_fail(err, RG_EUSAGE,
+                       "the graph has %zu documents, too many to lay out by year with dot "
+                       "(at most %d): draw it with --engine sfdp, or narrow it with --focus ID "
+                       "--depth N, --reduce, or fewer inputs",
+                       n, RG_RENDER_MAX_DOT);
+    if (n > RG_RENDER_MAX_SFDP)
+        return rg_fail(err, RG_EUSAGE,
+                       "the graph has %zu documents, too many to draw (at most %d): narrow it "
+                       "with --focus ID --depth N, or export it for Gephi (export --format gexf)",
+                       n, RG_RENDER_MAX_SFDP);
     pthread_mutex_lock(&gv_lock);
     rg_buf_free(&gv_errors);
     agseterr(AGWARN);
@@ -312,7 +355,7 @@ rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, 
                      gv_errors.data ? gv_errors.data : "no context");
         goto done;
     }
-    st = build(ag, g, opt, &a, err);
+    st = build(ag, g, opt, strcmp(engine, "dot") == 0, &a, err);
     if (st != RG_OK)
         goto done;
     if (strcmp(format, "dot") == 0) {
@@ -320,15 +363,16 @@ rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, 
             st = rg_fail(err, RG_EOUTPUT, "cannot write the DOT");
         goto done;
     }
-    if (gvLayout(gvc, ag, "dot") != 0) {
-        st = rg_fail(err, RG_ELIB, "Graphviz could not lay the graph out: %s",
+    if (gvLayout(gvc, ag, engine) != 0) {
+        st = rg_fail(err, RG_ELIB, "Graphviz could not lay the graph out with %s: %s", engine,
                      gv_errors.data ? gv_errors.data : "unknown error");
         goto done;
     }
     if (gvRender(gvc, ag, format, out) != 0)
-        st = rg_fail(err, RG_ELIB,
-                     "Graphviz could not render %s: %s (is the graphviz package installed?)",
-                     format, gv_errors.data ? gv_errors.data : "no renderer");
+        st = rg_fail(err, RG_EUSAGE,
+                     "Graphviz cannot render '%s' here%s%s (svg, png and pdf come with the "
+                     "graphviz package)",
+                     format, gv_errors.data ? ": " : "", gv_errors.data ? gv_errors.data : "");
     gvFreeLayout(gvc, ag);
 done:
     if (ag)

@@ -84,6 +84,8 @@ typedef struct rg_mention {
     size_t list;         /* enumeration it belongs to, numbered from 1 in the document */
     const char *para;    /* paragraph: P3 (preambular), O1 (operative), F2 (footnote), or NULL */
     const char *verb;    /* the verb opening its clause (回顾, 重申, 支持 ...), or NULL */
+    const char *context; /* the sentence it stands in, line breaks folded, cut to about
+                            160 characters around it */
 } rg_mention;
 
 /* A hyperlink line of the text (https://undocs.org/<lang>/<symbol>). */
@@ -179,6 +181,13 @@ const char *rg_graph_node_label(const rg_graph *g, size_t v);
 const char *rg_graph_node_date(const rg_graph *g, size_t v); /* or NULL */
 int rg_graph_node_year(const rg_graph *g, size_t v);         /* 0 when unknown */
 int rg_graph_node_is_source(const rg_graph *g, size_t v);    /* a document that was read */
+/* The part of g within `depth` citation steps of node v, in either direction. */
+rg_status rg_graph_focus(const rg_graph *g, size_t v, size_t depth, rg_graph **out,
+                         rg_error *err);
+/* g with only the edges of its transitive reduction: the backbone a diagram shows. */
+rg_status rg_graph_reduce(const rg_graph *g, rg_graph **out, rg_error *err);
+/* (The graphs these two return read the strings of g: free them before g.) */
+
 /* Problems found while building: cycles, whose edges are left out of the analysis. */
 size_t rg_graph_warning_count(const rg_graph *g);
 const char *rg_graph_warning(const rg_graph *g, size_t i);
@@ -256,12 +265,17 @@ rg_status rg_reach(const rg_graph *g, size_t v, int cited, size_t **nodes, size_
 /* Drawings and graph files                                                  */
 
 typedef struct rg_render_options {
-    const char *format;     /* "svg" or "dot" */
+    const char *format;     /* "svg", "png", "pdf" or "dot" (whatever gvc can render) */
+    const char *engine;     /* "dot" (the default: rows by year) or "sfdp" (large graphs) */
     const rg_chain *chain;  /* highlighted, may be NULL */
     const char *root;       /* canonical id of the root, may be NULL */
 } rg_render_options;
 
-/* Lays the graph out with Graphviz and writes it to out. */
+#define RG_RENDER_MAX_DOT 2000    /* nodes the dot layout takes */
+#define RG_RENDER_MAX_SFDP 50000  /* nodes the sfdp layout takes */
+
+/* Lays the graph out with Graphviz and writes it to out.  A graph too large
+ * for the engine is refused with RG_EUSAGE and a message saying what to do. */
 rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, rg_error *err);
 
 typedef enum rg_export_format {

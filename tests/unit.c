@@ -350,8 +350,14 @@ static void test_render_hostile_text(void)
         fclose(f);
         snprintf(cmd, sizeof cmd, "xmllint --noout %s", path);
         CHECK(system(cmd) == 0);
-        rg_render_options bad = {.format = "gif"};
-        CHECK(rg_render(g, &bad, stdout, &err) == RG_EUSAGE);
+        FILE *null = fopen("/dev/null", "w");
+        rg_render_options bad = {.format = "nonesuch"};
+        CHECK(rg_render(g, &bad, null, &err) == RG_EUSAGE);
+        CHECK(strstr(err.msg, "nonesuch") != NULL);
+        rg_render_options engine = {.format = "svg", .engine = "neato"};
+        CHECK(rg_render(g, &engine, null, &err) == RG_EUSAGE);
+        CHECK(strstr(err.msg, "neato") != NULL);
+        fclose(null);
     }
     rg_graph_free(g);
     rg_doc_free(d);
