@@ -27,7 +27,8 @@ LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -pthread
 ALL_LIBS = $(PKG_LIBS) -pthread -lm
 
-EXAMPLES = examples/A-C.1-78-L.11.zh.txt
+EXAMPLE = examples/A-C.1-78-L.11.zh.txt
+ICT = tests/fixtures/ict/*.txt
 
 .PHONY: all demo check deps test graphs bench asan install clean
 
@@ -75,9 +76,11 @@ test: $(BUILD)/resgraph $(BUILD)/unit $(BUILD)/cases
 	$(BUILD)/cases tests/extract/*.cases
 	tests/cli.sh $(BUILD)/resgraph
 	tests/graph-files.sh $(BUILD)/resgraph
+	tests/exports.sh $(BUILD)/resgraph
 
 graphs: $(BUILD)/resgraph
-	scripts/make-graphs $(BUILD)/resgraph graphs $(EXAMPLES)
+	scripts/make-graphs $(BUILD)/resgraph graphs A-C.1-78-L.11 $(EXAMPLE)
+	scripts/make-graphs $(BUILD)/resgraph graphs ict-series $(ICT)
 
 bench: all
 	scripts/bench

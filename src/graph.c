@@ -79,7 +79,6 @@ static void ig_init(void)
 {
     igraph_set_error_handler(on_igraph_error);
     igraph_set_warning_handler(on_igraph_warning);
-    igraph_set_attribute_table(&igraph_cattribute_table);
 }
 
 static rg_status ig_fail(rg_error *err, const char *what, igraph_error_t e)
@@ -934,40 +933,6 @@ rg_status rg_reach(const rg_graph *g, size_t v, int cited, size_t **out, size_t 
         qsort(nodes, c, sizeof *nodes, cmp_size); /* in id order */
     *out = nodes;
     *n = c;
-    return RG_OK;
-}
-
-/* --- igraph's writers ---------------------------------------------------------------- */
-
-rg_status rg_graph_write_igraph(const rg_graph *cg, const char *format, FILE *out, rg_error *err)
-{
-    rg_graph *g = (rg_graph *)cg; /* attributes are a cache of what the graph holds */
-    igraph_error_t e = IGRAPH_SUCCESS;
-    for (size_t v = 0; v < g->n && !e; v++) {
-        const rg_node_info *nv = &g->nodes[v];
-        igraph_integer_t i = (igraph_integer_t)v;
-        if ((e = SETVAS(&g->ig, "id", i, nv->id)) || (e = SETVAS(&g->ig, "label", i, nv->label)) ||
-            (e = SETVAS(&g->ig, "type", i, nv->type)) || (e = SETVAS(&g->ig, "body", i, nv->body)) ||
-            (e = SETVAN(&g->ig, "session", i, nv->session)) ||
-            (e = SETVAS(&g->ig, "date", i, nv->date ? nv->date : "")) ||
-            (e = SETVAN(&g->ig, "year", i, nv->year)) || (e = SETVAS(&g->ig, "url", i, nv->url)))
-            break;
-    }
-    for (size_t k = 0; k < g->m && !e; k++) {
-        rg_edge_info ed = rg_graph_edge(g, k);
-        igraph_integer_t i = (igraph_integer_t)k;
-        if ((e = SETEAS(&g->ig, "kind", i, ed.kind == RG_CITES ? "cites" : "succeeds")) ||
-            (e = SETEAS(&g->ig, "surface", i, ed.surface ? ed.surface : "")) ||
-            (e = SETEAN(&g->ig, "line", i, (double)ed.line)) ||
-            (e = SETEAN(&g->ig, "weight", i, (double)ed.weight)))
-            break;
-    }
-    if (e)
-        return ig_fail(err, "setting attributes", e);
-    if (strcmp(format, "graphml") != 0)
-        return rg_fail(err, RG_EUSAGE, "igraph cannot write '%s'", format);
-    if ((e = igraph_write_graph_graphml(&g->ig, out, true)))
-        return ig_fail(err, "writing GraphML", e);
     return RG_OK;
 }
 

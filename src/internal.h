@@ -204,8 +204,6 @@ typedef struct rg_place_info {
  * and returns how many there are. */
 size_t rg_graph_edge_places(const rg_graph *g, size_t e, rg_place_info *out, size_t max);
 
-/* Writes the graph with one of igraph's writers: "graphml". */
-rg_status rg_graph_write_igraph(const rg_graph *g, const char *format, FILE *out, rg_error *err);
 
 /* graph.c <-> lineage.c ------------------------------------------------------ */
 

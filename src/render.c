@@ -143,6 +143,8 @@ static void set_legend(Agraph_t *ag, const rg_graph *g, const rg_render_options 
                     "<TD><FONT COLOR=\"" C_OTHER "\" POINT-SIZE=\"11\">──  cites</FONT></TD>"
                     "<TD><FONT COLOR=\"" C_OTHER "\" POINT-SIZE=\"11\">╌╌  succeeds (inferred "
                     "from a chronological recital)</FONT></TD>"
+                    "<TD BORDER=\"1\" STYLE=\"ROUNDED\" COLOR=\"" C_CHAIN "\">"
+                    "<FONT POINT-SIZE=\"11\"> split / merge </FONT></TD>"
                     "<TD BGCOLOR=\"" C_ROOT_FILL "\" BORDER=\"1\" COLOR=\"" C_ROOT "\">"
                     "<FONT POINT-SIZE=\"11\">  root  </FONT></TD>"
                     "</TR></TABLE></TD></TR></TABLE>");
@@ -206,6 +208,12 @@ static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options 
             next[c->nodes[i]] = i + 1 < c->len ? c->nodes[i + 1] : SIZE_MAX;
         }
     long root = opt->root ? rg_graph_find(g, opt->root) : -1;
+    /* where the lineage splits and merges: a double border and a word in the tooltip */
+    rg_branch *br = NULL;
+    size_t nbr = 0;
+    if (c && c->len > 1 &&
+        rg_branches(g, c->nodes[0], c->nodes[c->len - 1], &br, &nbr, NULL) != RG_OK)
+        nbr = 0;
 
     /* the time axis: one row per year that has a document, newest first */
     size_t ny = 0;
@@ -260,8 +268,17 @@ static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options 
         wrap_label(shown ? shown : "", wrapped, sizeof wrapped);
         snprintf(label, sizeof label, "%s%s%s", wrapped, when[0] ? "\\n" : "", when);
         set(an, "label", label);
-        snprintf(tip, sizeof tip, "%s (%s %s%s%s)", nv->id, nv->body, nv->type,
-                 when[0] ? ", " : "", when);
+        int tl = snprintf(tip, sizeof tip, "%s (%s %s%s%s)", nv->id, nv->body, nv->type,
+                          when[0] ? ", " : "", when);
+        for (size_t b = 0; b < nbr && tl > 0 && (size_t)tl < sizeof tip; b++) {
+            if (br[b].node != v)
+                continue;
+            tl += snprintf(tip + tl, sizeof tip - (size_t)tl, "; %s", br[b].merge ? "joins" : "the line splits after it:");
+            for (size_t k = 0; k < br[b].nlines && (size_t)tl < sizeof tip; k++)
+                tl += snprintf(tip + tl, sizeof tip - (size_t)tl, " %s",
+                               rg_graph_node(g, br[b].lines[k])->label);
+            set(an, "peripheries", "2");
+        }
         set(an, "tooltip", clean_text(a, tip, 300));
         if (nv->url[0]) {
             set(an, "URL", nv->url);
@@ -317,6 +334,7 @@ static rg_status build(Agraph_t *ag, const rg_graph *g, const rg_render_options 
                  ed->context ? ed->context : ed->surface ? ed->surface : "", where);
         set(e, "tooltip", clean_text(a, tip, 400));
     }
+    rg_branches_free(br, nbr);
     free(on_chain);
     free(next);
     free(years);

@@ -11,8 +11,11 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-scripts/make-graphs "$bin" "$tmp/a" examples/*.txt >/dev/null || bad "make-graphs failed"
-scripts/make-graphs "$bin" "$tmp/b" examples/*.txt >/dev/null || bad "make-graphs failed"
+for d in a b; do
+    scripts/make-graphs "$bin" "$tmp/$d" A-C.1-78-L.11 examples/A-C.1-78-L.11.zh.txt >/dev/null &&
+        scripts/make-graphs "$bin" "$tmp/$d" ict-series tests/fixtures/ict/*.txt >/dev/null ||
+        bad "make-graphs failed"
+done
 for f in "$tmp"/a/*; do
     name=$(basename "$f")
     cmp -s "$f" "$tmp/b/$name" && ok || bad "$name differs between two runs"
