@@ -367,10 +367,11 @@ rg_status rg_main_path(const rg_graph *g, rg_main_kind kind, rg_path **out, rg_e
     bf *up = malloc((n ? n : 1) * sizeof *up);     /* paths from v to the sinks */
     bf *best = malloc((n ? n : 1) * sizeof *best); /* global: heaviest continuation */
     size_t *next = malloc((n ? n : 1) * sizeof *next);
+    size_t *height = calloc(n ? n : 1, sizeof *height); /* longest path on to a sink */
     unsigned char *cited = calloc(n ? n : 1, 1);
     rg_path *p = calloc(1, sizeof *p);
     rg_status st = RG_OK;
-    if (!down || !up || !best || !next || !cited || !p) {
+    if (!down || !up || !best || !next || !height || !cited || !p) {
         st = rg_fail(err, RG_ENOMEM, "out of memory");
         goto done;
     }
@@ -395,10 +396,14 @@ rg_status rg_main_path(const rg_graph *g, rg_main_kind kind, rg_path **out, rg_e
             if (e > c->out_start[v] && w == c->out_head[e - 1])
                 continue;
             s = bf_add(s, up[w]);
-            /* the heavier step: local looks at this edge, global at the rest too */
+            if (height[w] + 1 > height[v])
+                height[v] = height[w] + 1;
+            /* the heavier step: local looks at this edge, global at the rest too; at a
+             * tie, the longer way on */
             bf spc = bf_mul(down[v], up[w]);
             bf cand = kind == RG_MAIN_GLOBAL ? bf_add(spc, best[w]) : spc;
-            if (next[v] == SIZE_MAX || bf_cmp(cand, best[v]) > 0) {
+            int cmp = next[v] == SIZE_MAX ? 1 : bf_cmp(cand, best[v]);
+            if (cmp > 0 || (cmp == 0 && height[w] > height[next[v]])) {
                 best[v] = cand;
                 next[v] = w;
             }
@@ -407,10 +412,13 @@ rg_status rg_main_path(const rg_graph *g, rg_main_kind kind, rg_path **out, rg_e
     }
     /* start: the source with the heaviest first step (local) or path (global) */
     size_t start = SIZE_MAX;
-    for (size_t v = 0; v < n; v++)
-        if (!cited[v] && next[v] != SIZE_MAX &&
-            (start == SIZE_MAX || bf_cmp(best[v], best[start]) > 0))
+    for (size_t v = 0; v < n; v++) {
+        if (cited[v] || next[v] == SIZE_MAX)
+            continue;
+        int cmp = start == SIZE_MAX ? 1 : bf_cmp(best[v], best[start]);
+        if (cmp > 0 || (cmp == 0 && height[v] > height[start]))
             start = v;
+    }
     if (start == SIZE_MAX) {
         st = rg_fail(err, RG_ENOTFOUND, "the graph has no citation: no main path");
         goto done;
@@ -445,6 +453,7 @@ done:
     free(up);
     free(best);
     free(next);
+    free(height);
     free(cited);
     if (st != RG_OK) {
         rg_path_free(p);
