@@ -654,6 +654,9 @@ typedef struct scan {
     size_t pend_group;  /* raws[pend_group..nraws) are the last item token's refs */
     bool run_active;
     size_t run_end;     /* end of the last token of the current enumeration */
+    size_t line_lo, line_hi; /* the line cursor of line_of() */
+    bool line_ok;
+    size_t title_limit; /* titles stand in the first 30 lines */
     size_t list;        /* current enumeration number */
     rg_body run_body;
     /* the last date not yet given to a reference */
@@ -698,17 +701,24 @@ static void add_id(scan *sc, const idcand *c)
     sc->nids++;
 }
 
-static size_t line_start(const char *text, size_t pos)
+/* The line holding pos, as [*lo, *hi) (hi: its newline or the end).  The
+ * positions asked for grow through a pass, so a cursor keeps this linear
+ * however long the lines are; asking for an earlier position starts over. */
+static void line_of(scan *sc, size_t pos, size_t *lo, size_t *hi)
 {
-    while (pos > 0 && text[pos - 1] != '\n')
-        pos--;
-    return pos;
-}
-
-static size_t line_end(const char *text, size_t len, size_t pos)
-{
-    const char *nl = memchr(text + pos, '\n', len - pos);
-    return nl ? (size_t)(nl - text) : len;
+    if (!sc->line_ok || pos < sc->line_lo) {
+        sc->line_lo = 0;
+        const char *nl = memchr(sc->text, '\n', sc->len);
+        sc->line_hi = nl ? (size_t)(nl - sc->text) : sc->len;
+        sc->line_ok = true;
+    }
+    while (pos > sc->line_hi && sc->line_hi < sc->len) {
+        sc->line_lo = sc->line_hi + 1;
+        const char *nl = memchr(sc->text + sc->line_lo, '\n', sc->len - sc->line_lo);
+        sc->line_hi = nl ? (size_t)(nl - sc->text) : sc->len;
+    }
+    *lo = sc->line_lo;
+    *hi = sc->line_hi;
 }
 
 static bool only_spaces(const char *s, const char *end)
@@ -847,7 +857,10 @@ static void on_closer(scan *sc, size_t s, size_t e)
 /* Line-level tokens that do not interrupt an enumeration. */
 static bool transparent(scan *sc, size_t s, size_t e)
 {
-    size_t ls = line_start(sc->text, s), le = line_end(sc->text, sc->len, e);
+    size_t ls, le, ls2, le2;
+    line_of(sc, s, &ls, &le);
+    line_of(sc, e, &ls2, &le2);
+    le = le2;
     return only_spaces(sc->text + ls, sc->text + s) && only_spaces(sc->text + e, sc->text + le);
 }
 
@@ -1135,12 +1148,12 @@ static rg_body subject_body(const char *text, size_t len)
 static bool title_line(scan *sc, const raw *r)
 {
     /* a line of the first few that holds nothing but this reference */
-    size_t ls = line_start(sc->text, r->s), le = line_end(sc->text, sc->len, r->e);
-    size_t lines = 0;
-    for (size_t i = 0; i < ls; i++)
-        lines += sc->text[i] == '\n';
-    if (lines > 30)
+    if (r->s >= sc->title_limit)
         return false;
+    size_t ls, le, ls2, le2;
+    line_of(sc, r->s, &ls, &le);
+    line_of(sc, r->e, &ls2, &le2);
+    le = le2;
     const char *p = sc->text + ls, *end = sc->text + r->s;
     while (p < end) {
         p = skip_spaces(p, end);
@@ -1251,6 +1264,12 @@ static int cmp_str(const void *a, const void *b)
 static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
 {
     rg_doc *d = sc->doc;
+    sc->title_limit = 0;
+    for (int n = 0; n < 30 && sc->title_limit < sc->len; n++) {
+        const char *nl = memchr(sc->text + sc->title_limit, '\n', sc->len - sc->title_limit);
+        sc->title_limit = nl ? (size_t)(nl - sc->text) + 1 : sc->len;
+    }
+    sc->line_ok = false;
     /* Titles among the references: the first lines' lone references. */
     for (size_t i = 0; i < sc->nraws; i++) {
         raw *r = &sc->raws[i];
@@ -1326,17 +1345,28 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
     if (sc->adopted[0])
         d->date = rg_arena_strdup(&d->arena, sc->adopted);
 
+    /* the aliases as a set: a compilation holds hundreds of headings */
+    rg_strmap selfset = {0};
+    for (size_t k = 0; k < nalias; k++) {
+        size_t found;
+        if (!rg_strmap_put(&selfset, alias[k], k, &found)) {
+            rg_strmap_free(&selfset);
+            free(alias);
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        }
+    }
     /* Resolve ids and bodies; drop references to the document itself. */
     size_t nparas = 0;
     rg_para *paras = sc->nraws ? rg_paragraphs(sc->text, sc->len, &nparas) : NULL;
     if ((sc->nraws && !paras) || !rg_grow(&d->mentions, &d->mcap, sc->nraws, sizeof *d->mentions)) {
         free(paras);
+        rg_strmap_free(&selfset);
         free(alias);
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
     const char *text = sc->text;
-    size_t line = 1, lpos = 0, ccol = 1; /* cursor: line number, its start, chars to lpos */
-    size_t cur = 0;
+    /* cursor: the line number of cur, and the column (in characters) of cur */
+    size_t line = 1, cur = 0, ccol = 1;
     for (size_t i = 0; i < sc->nraws; i++) {
         raw *r = &sc->raws[i];
         char id[256], base[256];
@@ -1350,8 +1380,7 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
         }
         rg_id_base(id, base, sizeof base);
         bool self = false;
-        for (size_t k = 0; k < nalias && !self; k++)
-            self = !strcmp(alias[k], id) || !strcmp(alias[k], base);
+        self = rg_strmap_get(&selfset, id) >= 0 || rg_strmap_get(&selfset, base) >= 0;
         if (self)
             continue;
         rg_mention *m = &d->mentions[d->nmentions++];
@@ -1381,25 +1410,32 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
         m->length = rg_text_orig_offset(sc->t, r->e) - m->offset;
         if (!m->id || !m->surface || (r->date[0] && !m->date)) {
             free(paras);
+            rg_strmap_free(&selfset);
             free(alias);
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         }
-        /* line and column: the raws come in text order, parts share a start */
+        /* line and column: the raws come in text order (parts share a start) */
         if (r->s < cur) {
             line = 1;
-            lpos = 0;
             cur = 0;
+            ccol = 1;
         }
-        for (; cur < r->s; cur++)
-            if (text[cur] == '\n') {
-                line++;
-                lpos = cur + 1;
+        while (cur < r->s) {
+            const char *nl = memchr(text + cur, '\n', r->s - cur);
+            if (!nl) {
+                ccol += rg_utf8_count(text + cur, r->s - cur);
+                cur = r->s;
+                break;
             }
-        ccol = rg_utf8_count(text + lpos, r->s - lpos) + 1;
+            line++;
+            ccol = 1;
+            cur = (size_t)(nl - text) + 1;
+        }
         m->line = line;
         m->col = ccol;
     }
     free(paras);
+    rg_strmap_free(&selfset);
     free(alias);
 
     /* Links: each should point to something the text cites. */

@@ -310,7 +310,7 @@ int parse_options(int argc, char **argv, const char *allowed, opts *o, int *firs
     o->max_chains = 100;
     o->depth = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "+f:o:r:F:qh", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:r:F:qh", long_options, NULL)) != -1) {
         char key = c >= 256 ? option_keys[c - 256][0] : (char)c;
         if (c == '?' || c == ':' || !strchr(allowed, key)) {
             if (c == '?' && optopt && optopt < 256)
