@@ -96,6 +96,7 @@ int cmd_render(int argc, char **argv)
     rg_graph *g = NULL, *part = NULL;
     rg_chain *c = NULL;
     render_job j = {.ro = {.format = o.format ? o.format : "svg", .engine = o.engine}};
+    o.context = true; /* the tooltips quote the citing sentence */
     if ((rc = load_graph(argc - first, argv + first, &o, &ds, &g)) || (rc = narrow(g, &o, &part)))
         goto done;
     j.g = part;

@@ -7,14 +7,16 @@
 #include <string.h>
 
 static const char usage_extract[] =
-    "usage: resgraph extract [--format jsonl|tsv] [-o FILE] [--doc-id ID] [--encoding ENC] FILE...\n"
+    "usage: resgraph extract [--format jsonl|tsv] [-o FILE] [--doc-id ID] [--encoding ENC]\n"
+    "                        [--reference] FILE...\n"
     "Prints one record per citation, in document order (JSON Lines by default).\n"
-    "FILE may be a directory (read recursively) or - for standard input.\n";
+    "FILE may be a directory (read recursively) or - for standard input.\n"
+    "--reference scans every byte without the prefilter (slower; for checking).\n";
 
 int cmd_extract(int argc, char **argv)
 {
     opts o = {0};
-    int first, rc = parse_options(argc, argv, "fohqDE", &o, &first);
+    int first, rc = parse_options(argc, argv, "fohqDES", &o, &first);
     if (rc >= 0)
         return rc;
     if (o.help)
@@ -42,7 +44,7 @@ int cmd_extract(int argc, char **argv)
         return fail(&err);
     }
     FILE *f = rg_output_file(out);
-    rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding};
+    rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding, .reference = o.reference};
     rg_status wst = rg_records_begin(f, fmt, &err);
     for (size_t i = 0; i < in.n && wst == RG_OK; i++) {
         rg_doc *doc;

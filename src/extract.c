@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <pcre2.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,27 +239,44 @@ static const char *read_positional(const char *p, const char *end, long *val)
 
 typedef struct word {
     const char *s;
-    rg_body body;
+    unsigned char len; /* bytes */
+    unsigned char body; /* rg_body, or for separators: 1 when it says "to" */
 } word;
+
+#define W(s, b) {s, sizeof s - 1, b}
 
 /* Longest first where one contains another. */
 static const word body_words[] = {
-    {"经济及社会理事会", RG_BODY_ECOSOC}, {"經濟及社會理事會", RG_BODY_ECOSOC},
-    {"经济和社会理事会", RG_BODY_ECOSOC}, {"经社理事会", RG_BODY_ECOSOC},
-    {"經社理事會", RG_BODY_ECOSOC},       {"安全理事会", RG_BODY_SC},
-    {"安全理事會", RG_BODY_SC},           {"人权理事会", RG_BODY_HRC},
-    {"人權理事會", RG_BODY_HRC},          {"人权委员会", RG_BODY_CHR},
-    {"人權委員會", RG_BODY_CHR},          {"联合国大会", RG_BODY_GA},
-    {"聯合國大會", RG_BODY_GA},           {"安理会", RG_BODY_SC},
-    {"安理會", RG_BODY_SC},               {"理事会", RG_BODY_OWN},
-    {"理事會", RG_BODY_OWN},              {"委员会", RG_BODY_OWN},
-    {"委員會", RG_BODY_OWN},              {"大会", RG_BODY_GA},
-    {"大會", RG_BODY_GA},                 {"其", RG_BODY_OWN},
+    W("经济及社会理事会", RG_BODY_ECOSOC), W("經濟及社會理事會", RG_BODY_ECOSOC),
+    W("经济和社会理事会", RG_BODY_ECOSOC), W("经社理事会", RG_BODY_ECOSOC),
+    W("經社理事會", RG_BODY_ECOSOC),       W("安全理事会", RG_BODY_SC),
+    W("安全理事會", RG_BODY_SC),           W("人权理事会", RG_BODY_HRC),
+    W("人權理事會", RG_BODY_HRC),          W("人权委员会", RG_BODY_CHR),
+    W("人權委員會", RG_BODY_CHR),          W("联合国大会", RG_BODY_GA),
+    W("聯合國大會", RG_BODY_GA),           W("安理会", RG_BODY_SC),
+    W("安理會", RG_BODY_SC),               W("理事会", RG_BODY_OWN),
+    W("理事會", RG_BODY_OWN),              W("委员会", RG_BODY_OWN),
+    W("委員會", RG_BODY_OWN),              W("大会", RG_BODY_GA),
+    W("大會", RG_BODY_GA),                 W("其", RG_BODY_OWN),
 };
 
-/* Words that may stand between the items of one enumeration. */
-static const char *const separators[] = {"以及", "、", "和", "及", "与", "與", "并", "並",
-                                         "暨", "的", "至", "到", "~", "～", "－", "-"};
+/* Words that may stand between the items of one enumeration; 1: "to". */
+static const word separators[] = {
+    W("以及", 0), W("、", 0), W("和", 0), W("及", 0), W("与", 0), W("與", 0), W("并", 0),
+    W("並", 0),   W("暨", 0), W("的", 0), W("至", 1), W("到", 1), W("~", 1), W("～", 1),
+    W("－", 1),   W("-", 1),
+};
+
+static size_t match_in(const word *ws, size_t n, const char *p, const char *end, int *tag)
+{
+    size_t avail = (size_t)(end - p);
+    for (size_t i = 0; i < n; i++)
+        if (ws[i].len <= avail && p[0] == ws[i].s[0] && !memcmp(p, ws[i].s, ws[i].len)) {
+            *tag = ws[i].body;
+            return ws[i].len;
+        }
+    return 0;
+}
 
 static size_t match_word(const char *p, const char *end, const char *w)
 {
@@ -268,14 +286,11 @@ static size_t match_word(const char *p, const char *end, const char *w)
 
 static size_t match_body(const char *p, const char *end, rg_body *body)
 {
-    for (size_t i = 0; i < sizeof body_words / sizeof *body_words; i++) {
-        size_t n = match_word(p, end, body_words[i].s);
-        if (n) {
-            *body = body_words[i].body;
-            return n;
-        }
-    }
-    return 0;
+    int tag;
+    size_t n = match_in(body_words, sizeof body_words / sizeof *body_words, p, end, &tag);
+    if (n)
+        *body = (rg_body)tag;
+    return n;
 }
 
 /* True when s[0..n) holds only what may stand between two items of one
@@ -286,6 +301,10 @@ static bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *r
     *range = false;
     const char *p = s;
     while (p < end) {
+        if (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') {
+            p++;
+            continue;
+        }
         uint32_t c;
         size_t l = cp_at(p, end, &c);
         if (is_space_cp(c)) {
@@ -299,21 +318,13 @@ static bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *r
             p += n;
             continue;
         }
-        bool found = false;
-        for (size_t i = 0; i < sizeof separators / sizeof *separators; i++) {
-            n = match_word(p, end, separators[i]);
-            if (n) {
-                const char *w = separators[i];
-                if (!strcmp(w, "至") || !strcmp(w, "到") || !strcmp(w, "~") || !strcmp(w, "～") ||
-                    !strcmp(w, "－") || !strcmp(w, "-"))
-                    *range = true;
-                p += n;
-                found = true;
-                break;
-            }
-        }
-        if (!found)
+        int to;
+        n = match_in(separators, sizeof separators / sizeof *separators, p, end, &to);
+        if (!n)
             return false;
+        if (to)
+            *range = true;
+        p += n;
     }
     return true;
 }
@@ -340,6 +351,7 @@ static bool is_clause_end(uint32_t c)
 }
 
 #define LOOKBACK_CHARS 48 /* how far before a reference its body word may stand */
+#define GAP_MAX 200       /* bytes: a longer stretch without a token ends an enumeration */
 #define DATE_GAP_CHARS 40 /* how far before a reference its date may stand */
 
 /* The last body word in the clause before pos, within LOOKBACK_CHARS. */
@@ -664,6 +676,8 @@ typedef struct scan {
     size_t date_s, date_e;
     char date[11];
     char adopted[11]; /* the document's own adoption date */
+    bool reference;   /* scan the whole text, without the prefilter */
+    bool context;     /* give each mention its sentence */
     rg_buf warn;
     bool nomem;
 } scan;
@@ -798,8 +812,8 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old)
     }
     rg_body gap_body = RG_BODY_NONE;
     bool range = false;
-    if (sc->run_active &&
-        !gap_is_filler(sc->text + sc->run_end, sc->text + s, &gap_body, &range))
+    if (sc->run_active && (s - sc->run_end > GAP_MAX ||
+                           !gap_is_filler(sc->text + sc->run_end, sc->text + s, &gap_body, &range)))
         break_run(sc);
     if (!sc->run_active) {
         sc->run_active = true;
@@ -838,7 +852,7 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old)
 
 static void on_closer(scan *sc, size_t s, size_t e)
 {
-    if (!sc->run_active || sc->pend_start == sc->nraws ||
+    if (!sc->run_active || sc->pend_start == sc->nraws || s - sc->run_end > GAP_MAX ||
         !only_spaces(sc->text + sc->run_end, sc->text + s)) {
         if (sc->run_active && sc->pend_start != sc->nraws)
             break_run(sc);
@@ -872,7 +886,8 @@ static void pass_over(scan *sc, size_t s, size_t e)
         return;
     rg_body body = RG_BODY_NONE;
     bool range;
-    if (!gap_is_filler(sc->text + sc->run_end, sc->text + s, &body, &range)) {
+    if (s - sc->run_end > GAP_MAX ||
+        !gap_is_filler(sc->text + sc->run_end, sc->text + s, &body, &range)) {
         break_run(sc);
         return;
     }
@@ -1005,6 +1020,82 @@ static void on_link(scan *sc, size_t s, size_t e)
     sc->pend_start = sc->pend_group = sc->nraws;
 }
 
+static const char *find_bytes(const char *p, const char *end, const char *w, size_t n)
+{
+    while ((size_t)(end - p) >= n && (p = memchr(p, w[0], (size_t)(end - p - (ptrdiff_t)n + 1)))) {
+        if (!memcmp(p, w, n))
+            return p;
+        p++;
+    }
+    return NULL;
+}
+
+/* The document's own adoption date: the first date followed by 第N次全体会议,
+ * 第N次会议通过 or 通过的决议.  Looks only where 会议 or 通过 stands. */
+static void adoption_date(scan *sc, pcre2_match_data *md, pcre2_match_context *mc)
+{
+    static const char *const marks[] = {"会议", "會議", "通过", "通過"};
+    size_t best = SIZE_MAX;
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
+        const char *p = sc->text;
+        const char *end = sc->text + sc->len;
+        while ((p = find_bytes(p, end, marks[k], 6)) != NULL) {
+            size_t at = (size_t)(p - sc->text);
+            p += 6;
+            if (at >= best)
+                break;
+            /* a date ending within 90 bytes before, with adoption words after it */
+            size_t from = at > 150 ? at - 150 : 0;
+            while (from > 0 && ((unsigned char)sc->text[from] & 0xC0) == 0x80)
+                from--;
+            for (size_t pos = from; pos < at;) {
+                int rc = pcre2_match(compiled.re, (PCRE2_SPTR)sc->text, at, pos, 0, md, mc);
+                if (rc < 0)
+                    break;
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+                size_t s0 = ov[0], e0 = ov[1];
+                int y, m, d;
+                if (rc > T_DATE && ov[2 * T_DATE] != PCRE2_UNSET &&
+                    adoption_after(sc->text + e0, end) &&
+                    parse_date(sc->text + s0, sc->text + e0, &y, &m, &d) && s0 < best) {
+                    best = s0;
+                    snprintf(sc->adopted, sizeof sc->adopted, "%04d-%02d-%02d", y, m, d);
+                    break;
+                }
+                pos = e0 > s0 ? e0 : s0 + 1;
+            }
+        }
+    }
+}
+
+/* The prefilter.  Every token that can start a citation holds '/' or '(' or
+ * their full-width forms; the pattern runs only in windows around them.  The
+ * enumeration rules are local (GAP_MAX, DATE_GAP_CHARS, LOOKBACK_CHARS), so a
+ * window reaching WINDOW bytes on each side finds what a scan of the whole
+ * text finds; `reference` scans the whole text, to check exactly that. */
+#define WINDOW 512
+
+static size_t next_anchor(const char *text, size_t len, size_t pos)
+{
+    const unsigned char *p = (const unsigned char *)text + pos, *end = (const unsigned char *)text + len;
+    for (; p < end; p++) {
+        unsigned char c = *p;
+        if (c == '/' || c == '(')
+            return (size_t)(p - (const unsigned char *)text);
+        /* ／ EF BC 8F, （ EF BC 88 */
+        if (c == 0xEF && end - p >= 3 && p[1] == 0xBC && (p[2] == 0x8F || p[2] == 0x88))
+            return (size_t)(p - (const unsigned char *)text);
+    }
+    return SIZE_MAX;
+}
+
+static size_t char_start(const char *text, size_t pos)
+{
+    while (pos > 0 && ((unsigned char)text[pos] & 0xC0) == 0x80)
+        pos--;
+    return pos;
+}
+
 static rg_status run_scan(scan *sc, rg_error *err)
 {
     pthread_once(&compiled.once, compile_patterns);
@@ -1020,12 +1111,36 @@ static rg_status run_scan(scan *sc, rg_error *err)
     pcre2_set_match_limit(mc, 1000000);
     pcre2_set_depth_limit(mc, 10000);
     PCRE2_SPTR subject = (PCRE2_SPTR)sc->text;
-    size_t pos = 0;
+    size_t pos = 0, win_end = 0, limit = sc->len;
     rg_status st = RG_OK;
     while (pos < sc->len && !sc->nomem) {
-        int rc = pcre2_match(compiled.re, subject, sc->len, pos, 0, md, mc);
-        if (rc == PCRE2_ERROR_NOMATCH)
-            break;
+        if (!sc->reference && pos >= win_end) {
+            /* the next window: around the next anchor, through the anchors near it */
+            size_t a = next_anchor(sc->text, sc->len, pos);
+            if (a == SIZE_MAX)
+                break;
+            size_t start = a > WINDOW ? a - WINDOW : 0;
+            if (start > pos) {
+                pos = char_start(sc->text, start);
+                break_run(sc); /* what lies between is far from any reference */
+            }
+            /* through every anchor closer than two windows to the one before */
+            win_end = a + WINDOW;
+            for (size_t b = a; (b = next_anchor(sc->text, sc->len, b + 1)) != SIZE_MAX &&
+                               b < win_end + WINDOW;)
+                win_end = b + WINDOW;
+            if (win_end > sc->len)
+                win_end = sc->len;
+            limit = char_start(sc->text, win_end + WINDOW < sc->len ? win_end + WINDOW : sc->len);
+        }
+        int rc = pcre2_match(compiled.re, subject, limit, pos, 0, md, mc);
+        if (rc == PCRE2_ERROR_NOMATCH || (!sc->reference && rc >= 0 &&
+                                          pcre2_get_ovector_pointer(md)[0] >= win_end)) {
+            if (sc->reference)
+                break;
+            pos = win_end; /* nothing more in this window */
+            continue;
+        }
         if (rc < 0) {
             PCRE2_UCHAR msg[200];
             pcre2_get_error_message(rc, msg, sizeof msg);
@@ -1061,8 +1176,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
                 sc->date_s = s;
                 sc->date_e = e;
                 snprintf(sc->date, sizeof sc->date, "%04d-%02d-%02d", y, m, d);
-                if (!sc->adopted[0] && adoption_after(sc->text + e, sc->text + sc->len))
-                    memcpy(sc->adopted, sc->date, sizeof sc->date);
+
             }
             pass_over(sc, s, e);
             break;
@@ -1093,14 +1207,17 @@ static rg_status run_scan(scan *sc, rg_error *err)
         }
         pos = e > s ? e : s + 1;
     }
-    if (st == RG_OK)
+    if (st == RG_OK) {
         break_run(sc);
+        adoption_date(sc, md, mc);
+    }
     pcre2_match_data_free(md);
     pcre2_match_context_free(mc);
     return st;
 }
 
 /* --- identity ---------------------------------------------------------------- */
+
 
 /* 第七十八届会议 near the top gives the session. */
 static int session_heading(const char *text, size_t len)
@@ -1378,9 +1495,12 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
             body = rg_ref_body(&r->ref, r->word, own);
             rg_ref_id(&r->ref, body, r->type, id, sizeof id);
         }
-        rg_id_base(id, base, sizeof base);
+        size_t idl = strlen(id);
+        bool has_part = idl > 3 && id[idl - 1] == ']';
+        if (has_part)
+            rg_id_base(id, base, sizeof base);
         bool self = false;
-        self = rg_strmap_get(&selfset, id) >= 0 || rg_strmap_get(&selfset, base) >= 0;
+        self = rg_strmap_get(&selfset, id) >= 0 || (has_part && rg_strmap_get(&selfset, base) >= 0);
         if (self)
             continue;
         rg_mention *m = &d->mentions[d->nmentions++];
@@ -1405,7 +1525,8 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
             plo = r->s;
         if (phi < r->e)
             phi = r->e;
-        m->context = context_of(&d->arena, text, plo, phi, r->s, r->e);
+        if (sc->context)
+            m->context = context_of(&d->arena, text, plo, phi, r->s, r->e);
         m->offset = rg_text_orig_offset(sc->t, r->s);
         m->length = rg_text_orig_offset(sc->t, r->e) - m->offset;
         if (!m->id || !m->surface || (r->date[0] && !m->date)) {
@@ -1506,6 +1627,8 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
     sc.text = t.utf8;
     sc.len = t.len;
     sc.doc = d;
+    sc.reference = opt && opt->reference;
+    sc.context = opt && opt->context;
     st = run_scan(&sc, err);
     if (st == RG_OK && sc.nomem)
         st = rg_fail(err, RG_ENOMEM, "%s: out of memory", name);

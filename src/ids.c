@@ -69,31 +69,74 @@ int rg_roman_value(const char *s, size_t n)
     return 0;
 }
 
+/* Appends to a bounded string: the id builders below run once per mention. */
+typedef struct sb {
+    char *p;
+    size_t n, len;
+} sb;
+
+static void sb_str(sb *b, const char *s)
+{
+    while (*s && b->len + 1 < b->n)
+        b->p[b->len++] = *s++;
+    b->p[b->len] = '\0';
+}
+
+static void sb_num(sb *b, long v)
+{
+    char tmp[24];
+    int k = 0;
+    if (v < 0) {
+        sb_str(b, "-");
+        v = -v;
+    }
+    do
+        tmp[k++] = (char)('0' + v % 10);
+    while ((v /= 10) && k < 23);
+    while (k > 0 && b->len + 1 < b->n)
+        b->p[b->len++] = tmp[--k];
+    b->p[b->len] = '\0';
+}
+
 void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
 {
-    const char *kind = type == RG_DECISION ? "DEC" : "RES";
-    char num[64];
+    sb b = {out, n, 0};
+    if (n == 0)
+        return;
+    out[0] = '\0';
     if (r->shape == RG_SHAPE_YEAR) {
-        snprintf(out, n, "S/RES/%ld(%ld)", r->a, r->b);
+        sb_str(&b, "S/RES/");
+        sb_num(&b, r->a);
+        sb_str(&b, "(");
+        sb_num(&b, r->b);
+        sb_str(&b, ")");
         return;
     }
-    if (r->shape == RG_SHAPE_ROMAN)
-        snprintf(num, sizeof num, "%ld(%s)", r->a, r->b > 0 && r->b <= MAX_ROMAN ? romans[r->b] : "?");
-    else if (r->prefix[0])
-        snprintf(num, sizeof num, "%s-%ld/%ld", r->prefix, r->a, r->b);
-    else
-        snprintf(num, sizeof num, "%ld/%ld", r->a, r->b);
-    char part[4] = "";
-    if (r->part)
-        snprintf(part, sizeof part, "[%c]", r->part);
-    const char *series;
     switch (body) {
-    case RG_BODY_ECOSOC: series = "E"; break;
-    case RG_BODY_HRC: series = "A/HRC"; break;
-    case RG_BODY_CHR: series = "E/CN.4"; break;
-    default: series = "A"; break;
+    case RG_BODY_ECOSOC: sb_str(&b, "E/"); break;
+    case RG_BODY_HRC: sb_str(&b, "A/HRC/"); break;
+    case RG_BODY_CHR: sb_str(&b, "E/CN.4/"); break;
+    default: sb_str(&b, "A/"); break;
     }
-    snprintf(out, n, "%s/%s/%s%s", series, kind, num, part);
+    sb_str(&b, type == RG_DECISION ? "DEC/" : "RES/");
+    if (r->shape == RG_SHAPE_ROMAN) {
+        sb_num(&b, r->a);
+        sb_str(&b, "(");
+        sb_str(&b, r->b > 0 && r->b <= MAX_ROMAN ? romans[r->b] : "?");
+        sb_str(&b, ")");
+    } else {
+        if (r->prefix[0]) {
+            sb_str(&b, r->prefix);
+            sb_str(&b, "-");
+        }
+        sb_num(&b, r->a);
+        sb_str(&b, "/");
+        sb_num(&b, r->b);
+    }
+    if (r->part) {
+        char part[4] = {'[', r->part, ']', '\0'};
+        sb_str(&b, part);
+    }
 }
 
 /* Full-width forms (U+FF01..U+FF5E) to ASCII, ideographic and no-break spaces
@@ -319,10 +362,15 @@ rg_type rg_id_type(const char *id)
 
 void rg_id_base(const char *id, char *out, size_t n)
 {
-    snprintf(out, n, "%s", id);
-    size_t l = strlen(out);
-    if (l > 3 && out[l - 1] == ']' && out[l - 3] == '[')
-        out[l - 3] = '\0';
+    size_t l = strlen(id);
+    if (l > 3 && id[l - 1] == ']' && id[l - 3] == '[')
+        l -= 3;
+    if (n == 0)
+        return;
+    if (l >= n)
+        l = n - 1;
+    memcpy(out, id, l);
+    out[l] = '\0';
 }
 
 /* The part of an id after its series and kind: A/RES/36/103 -> 36/103. */

@@ -52,10 +52,57 @@ void rg_arena_free(rg_arena *a);
 
 /* UTF-8 --------------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-size_t rg_utf8_seqlen(const unsigned char *s, size_t n);
 /* Decodes one valid sequence (as checked by rg_utf8_seqlen). */
-uint32_t rg_utf8_decode(const unsigned char *s, size_t len);
+static inline uint32_t rg_utf8_decode(const unsigned char *s, size_t len)
+{
+    switch (len) {
+    case 1:
+        return s[0];
+    case 2:
+        return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    case 3:
+        return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    default:
+        return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+               ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+    }
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static inline size_t rg_utf8_seqlen(const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
+        return 3; /* the common case: Chinese */
+    size_t len;
+    uint32_t min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    uint32_t cp = rg_utf8_decode(s, len);
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
 /* Number of characters in s[0..n); an invalid byte counts as one. */
 size_t rg_utf8_count(const char *s, size_t n);
 

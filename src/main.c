@@ -172,7 +172,7 @@ int load_graph(int argc, char **argv, const opts *o, docs *ds, rg_graph **g)
     ds->v = calloc(in.n ? in.n : 1, sizeof *ds->v);
     if (!rc && !ds->v)
         rc = error(RG_ENOMEM, "out of memory");
-    rg_read_options ro = {.doc_id = o->doc_id, .encoding = o->encoding};
+    rg_read_options ro = {.doc_id = o->doc_id, .encoding = o->encoding, .context = o->context};
     for (size_t i = 0; !rc && i < in.n; i++) {
         rg_doc *doc;
         rg_status st = rg_doc_read(in.paths[i], &ro, &doc, &err);
@@ -265,7 +265,7 @@ rg_status output_status(FILE *f, rg_error *err)
 
 enum {
     OPT_DOC_ID = 256, OPT_ENCODING, OPT_CITATIONS, OPT_ALL, OPT_MAX_CHAINS, OPT_MAIN_PATH,
-    OPT_REDUCE, OPT_FOCUS, OPT_DEPTH, OPT_ENGINE
+    OPT_REDUCE, OPT_FOCUS, OPT_DEPTH, OPT_ENGINE, OPT_REFERENCE
 };
 
 static const struct option long_options[] = {
@@ -285,6 +285,7 @@ static const struct option long_options[] = {
     {"focus", required_argument, NULL, OPT_FOCUS},
     {"depth", required_argument, NULL, OPT_DEPTH},
     {"engine", required_argument, NULL, OPT_ENGINE},
+    {"reference", no_argument, NULL, OPT_REFERENCE},
     {NULL, 0, NULL, 0},
 };
 
@@ -292,7 +293,7 @@ static const char option_keys[][2] = {
     [OPT_DOC_ID - 256] = "D",     [OPT_ENCODING - 256] = "E", [OPT_CITATIONS - 256] = "C",
     [OPT_ALL - 256] = "A",        [OPT_MAX_CHAINS - 256] = "M", [OPT_MAIN_PATH - 256] = "P",
     [OPT_REDUCE - 256] = "R",     [OPT_FOCUS - 256] = "X",    [OPT_DEPTH - 256] = "d",
-    [OPT_ENGINE - 256] = "e",
+    [OPT_ENGINE - 256] = "e",     [OPT_REFERENCE - 256] = "S",
 };
 
 static bool number_arg(const char *s, long *v)
@@ -330,6 +331,7 @@ int parse_options(int argc, char **argv, const char *allowed, opts *o, int *firs
         case 'q': quiet = true; break;
         case 'h': o->help = true; break;
         case 'A': o->all = true; break;
+        case 'S': o->reference = true; break;
         case 'R': o->reduce = true; break;
         case 'P': o->main_path = optarg; break;
         case 'X': o->focus = optarg; break;

@@ -76,9 +76,32 @@ static bool starts_with(const char *p, const char *end, const char *w)
     return (size_t)(end - p) >= n && memcmp(p, w, n) == 0;
 }
 
+/* Bit per first byte of a verb or prefix: most characters are neither. */
+static uint64_t first_bytes[4];
+
+static void note_first(const char *w)
+{
+    unsigned char c = (unsigned char)w[0];
+    first_bytes[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+static bool may_start_word(const char *p, const char *end)
+{
+    if (!first_bytes[3] && !first_bytes[2]) { /* first use: fill the table */
+        for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+            note_first(verbs[i]);
+        for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+            note_first(prefixes[i]);
+    }
+    unsigned char c = (unsigned char)*p;
+    return p < end && (first_bytes[c >> 6] >> (c & 63) & 1);
+}
+
 /* The verb opening the clause at p (after 又, 还 …), or NULL. */
 static const char *verb_at(const char *p, const char *end)
 {
+    if (!may_start_word(p, end) || end - p < 3)
+        return NULL;
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
         if (starts_with(p, end, prefixes[i])) {
             const char *v = verb_at(p + strlen(prefixes[i]), end);
@@ -87,7 +110,8 @@ static const char *verb_at(const char *p, const char *end)
         }
     const char *best = NULL;
     for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
-        if (starts_with(p, end, verbs[i]) && (!best || strlen(verbs[i]) > strlen(best)))
+        if (p[1] == verbs[i][1] && p[2] == verbs[i][2] && starts_with(p, end, verbs[i]) &&
+            (!best || strlen(verbs[i]) > strlen(best)))
             best = verbs[i];
     return best;
 }
@@ -174,6 +198,8 @@ static bool is_furniture(const char *p, const char *end)
     }
     return slash_or_dash;
 }
+
+#define LONG_LINE 400 /* bytes: a line this long holds many paragraphs */
 
 static bool ends_paragraph(uint32_t c)
 {
@@ -292,9 +318,10 @@ rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
         else if (is_subject(p, end, &dummy) || (s.in_body && number_at(p, end, &dummy) &&
                                                  number_at(p, end, &dummy) == s.last_op + 1))
             start_at(&s, text, p, end);
-        /* boundaries inside the line: "，" or "," and a space, then a verb or a number;
-         * a space, then a subject ("… 大会, 回顾其…" of pages on one line) */
-        for (const char *q = p; q < end;) {
+        /* boundaries inside a long line (a web page's text on one line): "，" or ","
+         * and a space, then a verb or a number; a space, then a subject ("… 大会,
+         * 回顾其…") */
+        for (const char *q = end - p >= LONG_LINE ? p : end; q < end;) {
             uint32_t c;
             q += cp(q, end, &c);
             if (q >= end || !(ends_paragraph(c) || is_space(c)))

@@ -108,6 +108,19 @@ rg_status rg_records_begin(FILE *out, rg_record_format fmt, rg_error *err)
     return RG_OK;
 }
 
+static void put_num(rg_buf *b, size_t v)
+{
+    char tmp[24];
+    int k = 0;
+    do
+        tmp[k++] = (char)('0' + v % 10);
+    while ((v /= 10) && k < 23);
+    char rev[24];
+    for (int i = 0; i < k; i++)
+        rev[i] = tmp[k - 1 - i];
+    rg_buf_add(b, rev, (size_t)k);
+}
+
 rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, rg_error *err)
 {
     rg_buf b = {0};
@@ -118,16 +131,29 @@ rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, r
             json_str(&b, rg_doc_id(doc));
             rg_buf_puts(&b, ",\"id\":");
             json_str(&b, m->id);
-            rg_buf_printf(&b, ",\"type\":\"%s\",\"body\":", type_name(m->type));
+            rg_buf_puts(&b, ",\"type\":\"");
+            rg_buf_puts(&b, type_name(m->type));
+            rg_buf_puts(&b, "\",\"body\":");
             json_str(&b, m->body);
             rg_buf_puts(&b, ",\"date\":");
             json_str(&b, m->date);
             rg_buf_puts(&b, ",\"file\":");
             json_str(&b, rg_doc_file(doc));
-            rg_buf_printf(&b, ",\"line\":%zu,\"col\":%zu,\"offset\":%zu,\"length\":%zu,\"surface\":",
-                          m->line, m->col, m->offset, m->length);
+            rg_buf_puts(&b, ",\"line\":");
+            put_num(&b, m->line);
+            rg_buf_puts(&b, ",\"col\":");
+            put_num(&b, m->col);
+            rg_buf_puts(&b, ",\"offset\":");
+            put_num(&b, m->offset);
+            rg_buf_puts(&b, ",\"length\":");
+            put_num(&b, m->length);
+            rg_buf_puts(&b, ",\"surface\":");
             json_str(&b, m->surface);
-            rg_buf_printf(&b, ",\"form\":\"%s\",\"list\":%zu,\"para\":", form_name(m->form), m->list);
+            rg_buf_puts(&b, ",\"form\":\"");
+            rg_buf_puts(&b, form_name(m->form));
+            rg_buf_puts(&b, "\",\"list\":");
+            put_num(&b, m->list);
+            rg_buf_puts(&b, ",\"para\":");
             json_str(&b, m->para);
             rg_buf_puts(&b, ",\"verb\":");
             json_str(&b, m->verb);

@@ -85,7 +85,7 @@ typedef struct rg_mention {
     const char *para;    /* paragraph: P3 (preambular), O1 (operative), F2 (footnote), or NULL */
     const char *verb;    /* the verb opening its clause (回顾, 重申, 支持 ...), or NULL */
     const char *context; /* the sentence it stands in, line breaks folded, cut to about
-                            160 characters around it */
+                            160 characters around it; NULL unless asked for */
 } rg_mention;
 
 /* A hyperlink line of the text (https://undocs.org/<lang>/<symbol>). */
@@ -99,6 +99,9 @@ typedef struct rg_link {
 typedef struct rg_read_options {
     const char *doc_id;   /* the citing document's id, overriding the one found */
     const char *encoding; /* input encoding for files that cannot be detected */
+    int reference;        /* scan the whole text, without the prefilter: slower, the
+                             reference the fast path is checked against */
+    int context;          /* fill rg_mention.context (costs time and memory) */
 } rg_read_options;
 
 /* A document read and scanned: its identity, mentions, links and warnings. */

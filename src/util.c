@@ -140,62 +140,14 @@ void rg_arena_free(rg_arena *a)
     a->head = NULL;
 }
 
-size_t rg_utf8_seqlen(const unsigned char *s, size_t n)
-{
-    if (n == 0)
-        return 0;
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    uint32_t min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    uint32_t cp = rg_utf8_decode(s, len);
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
-uint32_t rg_utf8_decode(const unsigned char *s, size_t len)
-{
-    switch (len) {
-    case 1:
-        return s[0];
-    case 2:
-        return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-    case 3:
-        return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-    default:
-        return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-               ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
-    }
-}
-
 size_t rg_utf8_count(const char *s, size_t n)
 {
+    /* every byte that is not a continuation byte starts a character (a stray
+     * continuation byte of invalid text is not counted) */
     size_t count = 0;
     const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        size_t l = rg_utf8_seqlen(p + i, n - i);
-        i += l ? l : 1;
-        count++;
-    }
+    for (size_t i = 0; i < n; i++)
+        count += (p[i] & 0xC0) != 0x80;
     return count;
 }
 

@@ -19,8 +19,10 @@
  * line:col checks the place.  `--- options` may name a file (relative to the
  * case file) to read instead of the input text, and `doc` (the citing
  * document's id the extractor must find).  An empty expect section means no
- * record at all: the negative cases.  Prints each failure with both record
- * lists, then "N passed, N failed".
+ * record at all: the negative cases.  Each case runs twice, with the
+ * extractor's prefilter and as its reference scan of every byte: both must
+ * give the expected records.  Prints each failure with both record lists,
+ * then "N passed, N failed".
  */
 #include "resgraph.h"
 
@@ -118,9 +120,10 @@ static void normalise(text *t)
     *t = o;
 }
 
-static void run_case(const char *casefile, kase *k)
+static void run_case_mode(const char *casefile, kase *k, int reference, text *got_out,
+                          char *docid, size_t docid_n)
 {
-    rg_read_options ro = {0};
+    rg_read_options ro = {.reference = reference};
     if (k->opt_doc_id[0])
         ro.doc_id = k->opt_doc_id;
     if (k->opt_encoding[0])
@@ -143,6 +146,9 @@ static void run_case(const char *casefile, kase *k)
     }
     text got = {0};
     append(&got, "", 0);
+    docid[0] = '\0';
+    if (doc)
+        snprintf(docid, docid_n, "%s", rg_doc_id(doc));
     bool want_place = strchr(k->expect.data ? k->expect.data : "", ':') != NULL;
     if (st != RG_OK) {
         append(&got, "error: ", 7);
@@ -163,10 +169,23 @@ static void run_case(const char *casefile, kase *k)
             append(&got, "\n", 1);
         }
     }
-    normalise(&k->expect);
     normalise(&got);
-    bool ok = strcmp(got.data, k->expect.data) == 0;
-    if (ok && k->opt_doc[0] && (!doc || strcmp(rg_doc_id(doc), k->opt_doc) != 0))
+    *got_out = got;
+    rg_doc_free(doc);
+}
+
+/* Runs a case with the prefilter and as the reference scan: both must give
+ * the expected records. */
+static void run_case(const char *casefile, kase *k)
+{
+    text got, ref;
+    char docid[256], refid[256];
+    run_case_mode(casefile, k, 0, &got, docid, sizeof docid);
+    run_case_mode(casefile, k, 1, &ref, refid, sizeof refid);
+    normalise(&k->expect);
+    bool ok = strcmp(got.data, k->expect.data) == 0 && strcmp(ref.data, got.data) == 0 &&
+              strcmp(docid, refid) == 0;
+    if (ok && k->opt_doc[0] && strcmp(docid, k->opt_doc) != 0)
         ok = false;
     if (ok) {
         passed++;
@@ -174,7 +193,9 @@ static void run_case(const char *casefile, kase *k)
         failed++;
         printf("FAIL %s:%d: %s\n", casefile, k->line, k->name);
         if (k->opt_doc[0])
-            printf("  document: expected %s, got %s\n", k->opt_doc, doc ? rg_doc_id(doc) : "-");
+            printf("  document: expected %s, got %s\n", k->opt_doc, docid);
+        if (strcmp(ref.data, got.data) != 0)
+            printf("  the prefilter and the reference scan differ; reference:\n%s", ref.data);
         printf("  expected:\n");
         for (char *p = k->expect.data; *p;) {
             char *nl = strchr(p, '\n');
@@ -189,7 +210,7 @@ static void run_case(const char *casefile, kase *k)
         }
     }
     free(got.data);
-    rg_doc_free(doc);
+    free(ref.data);
 }
 
 static void parse_options(kase *k, const char *s)
