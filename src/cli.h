@@ -23,13 +23,13 @@ typedef struct opts {
     const char *citations[MAX_CITATIONS_FILES];
     int ncitations;
     long max_chains, depth;
-    bool all, reduce, reference, help;
+    bool all, reduce, reference, exact, help;
     bool context; /* the graph keeps each citation's sentence (render's tooltips) */
 } opts;
 
 /* Option keys for `allowed`: f format, o output, r root, F from, D doc-id,
  * E encoding, q quiet, h help, C citations, A all, M max-chains, P main-path,
- * R reduce, X focus, d depth, e engine, S reference. */
+ * R reduce, X focus, d depth, e engine, S reference, x exact. */
 int parse_options(int argc, char **argv, const char *allowed, opts *o, int *first);
 
 extern bool quiet;

@@ -58,7 +58,7 @@ static rg_chain *chain_to_show(const rg_graph *g, long from, long root)
         for (size_t v = 0; v < n; v++)
             if (from >= 0 ? (long)v == from : rg_graph_node_is_source(g, v))
                 froms[k++] = v;
-        if (rg_lineage_many(g, (size_t)root, froms, k, chains, NULL) == RG_OK)
+        if (rg_lineage_many(g, (size_t)root, froms, k, 0, chains, NULL) == RG_OK)
             for (size_t i = 0; i < k; i++) {
                 if (chains[i] && (!best || chains[i]->len > best->len)) {
                     rg_chain_free(best);

@@ -9,11 +9,12 @@
 
 static const char usage_lineage[] =
     "usage: resgraph lineage [--root ID] [--from ID] [--format text|json] [--all]\n"
-    "                        [--max-chains N] [--main-path local|global] [-o FILE]\n"
+    "                        [--max-chains N] [--main-path local|global] [--exact] [-o FILE]\n"
     "                        [--citations FILE]... [FILE...]\n"
     "Prints the lineage chain (the longest path of citations) from each document read,\n"
     "or from --from, back to the root (default " DEFAULT_ROOT "), how many distinct chains\n"
-    "there are, and where the lineage splits and merges.  --all lists the chains while\n"
+    "there are (exactly up to 2^1024, beyond approximately unless --exact), and where\n"
+    "the lineage splits and merges.  --all lists the chains while\n"
     "there are at most --max-chains of them (default 100).  --main-path adds the main path\n"
     "of the whole graph by search path count (Pajek): local (greedy) or global (heaviest).\n"
     "--citations reads a citations file written by 'resgraph extract' (JSON Lines).\n"
@@ -70,9 +71,9 @@ static int print_one_chain(void *ctx, const size_t *nodes, size_t len)
 }
 
 /* Chains are listed only while there are at most --max-chains of them. */
-static bool few_chains(const char *count, long max)
+static bool few_chains(const rg_chain *c, long max)
 {
-    return strlen(count) < 19 && strtoll(count, NULL, 10) <= max;
+    return !c->approximate && strlen(c->count) < 19 && strtoll(c->count, NULL, 10) <= max;
 }
 
 static void print_branches(FILE *f, const job *j, size_t from)
@@ -133,7 +134,9 @@ static void print_chain(FILE *f, const job *j, const rg_chain *c)
         json_string(f, rg_graph_node_id(g, c->nodes[0]));
         fputs(",\"root\":", f);
         json_string(f, rg_graph_node_id(g, c->nodes[c->len - 1]));
-        fprintf(f, ",\"length\":%zu,\"chains\":%s,\"chain\":[", c->len, c->count);
+        /* the count as a string: it can pass any number type (2^99998 and more) */
+        fprintf(f, ",\"length\":%zu,\"chains\":\"%s\",\"chains_exact\":%s,\"chain\":[", c->len,
+                c->count, c->approximate ? "false" : "true");
         for (size_t i = 0; i < c->len; i++) {
             size_t v = c->nodes[i];
             fputs(i ? ",{\"id\":" : "{\"id\":", f);
@@ -155,7 +158,7 @@ static void print_chain(FILE *f, const job *j, const rg_chain *c)
         }
         fputc(']', f);
         print_branches(f, j, c->nodes[0]);
-        if (j->o->all && few_chains(c->count, j->o->max_chains)) {
+        if (j->o->all && few_chains(c, j->o->max_chains)) {
             fputs(",\"all\":[", f);
             list_ctx l = {f, g, true, 0};
             rg_chains_each(g, c->nodes[0], j->root, print_one_chain, &l, NULL);
@@ -167,7 +170,12 @@ static void print_chain(FILE *f, const job *j, const rg_chain *c)
     fprintf(f, "lineage of %s back to %s\n", rg_graph_node_id(g, c->nodes[0]),
             rg_graph_node_id(g, c->nodes[c->len - 1]));
     fprintf(f, "longest chain: %zu documents\n", c->len);
-    fprintf(f, "distinct chains: %s\n", c->count);
+    if (c->approximate)
+        fprintf(f, "distinct chains: %s (approximately: more than 2^1024; --exact counts them "
+                   "exactly)\n",
+                c->count);
+    else
+        fprintf(f, "distinct chains: %s\n", c->count);
     print_branches(f, j, c->nodes[0]);
     fputc('\n', f);
     for (size_t i = 0; i < c->len; i++) {
@@ -177,7 +185,7 @@ static void print_chain(FILE *f, const job *j, const rg_chain *c)
         fprintf(f, "%3zu  %-16s %-11s %s\n", i + 1, rg_graph_node_label(g, v), w, via);
     }
     if (j->o->all) {
-        if (few_chains(c->count, j->o->max_chains)) {
+        if (few_chains(c, j->o->max_chains)) {
             fprintf(f, "\nall %s chains:\n", c->count);
             list_ctx l = {f, g, false, 0};
             rg_chains_each(g, c->nodes[0], j->root, print_one_chain, &l, NULL);
@@ -245,7 +253,7 @@ static rg_status write_lineage(FILE *f, void *ctx, rg_error *err)
 int cmd_lineage(int argc, char **argv)
 {
     opts o = {0};
-    int first, rc = parse_options(argc, argv, "rFfohqDECAMP", &o, &first);
+    int first, rc = parse_options(argc, argv, "rFfohqDECAMPx", &o, &first);
     if (rc >= 0)
         return rc;
     if (o.help)
@@ -282,7 +290,7 @@ int cmd_lineage(int argc, char **argv)
         if (from >= 0 ? (long)v == from : rg_graph_node_is_source(g, v))
             j.from[j.nfrom++] = v;
     rg_error err = {0};
-    if (rg_lineage_many(g, j.root, j.from, j.nfrom, j.chains, &err) != RG_OK) {
+    if (rg_lineage_many(g, j.root, j.from, j.nfrom, o.exact, j.chains, &err) != RG_OK) {
         rc = fail(&err);
         goto done;
     }

@@ -205,6 +205,7 @@ void rg_id_base(const char *id, char *out, size_t n);
 typedef struct rg_strmap {
     const char **keys;
     size_t *vals;
+    uint64_t *hashes;
     size_t cap, n;
 } rg_strmap;
 

@@ -29,6 +29,70 @@
 
 #define CSR_EDGE(c, i) ((c)->out_edge ? (size_t)(c)->out_edge[i] : (size_t)(i))
 
+/* m * 2^e with m in [0.5, 1), or zero: path counts of any size. */
+typedef struct bf {
+    double m;
+    long e;
+} bf;
+
+static bf bf_make(double m, long e)
+{
+    if (m == 0)
+        return (bf){0, 0};
+    int k;
+    m = frexp(m, &k);
+    return (bf){m, e + k};
+}
+
+static bf bf_add(bf a, bf b)
+{
+    if (a.m == 0)
+        return b;
+    if (b.m == 0)
+        return a;
+    if (a.e < b.e) {
+        bf t = a;
+        a = b;
+        b = t;
+    }
+    long d = a.e - b.e;
+    if (d > 200)
+        return a;
+    return bf_make(a.m + ldexp(b.m, -(int)d), a.e);
+}
+
+static bf bf_mul(bf a, bf b)
+{
+    if (a.m == 0 || b.m == 0)
+        return (bf){0, 0};
+    return bf_make(a.m * b.m, a.e + b.e);
+}
+
+static int bf_cmp(bf a, bf b)
+{
+    if (a.m == 0 || b.m == 0)
+        return (a.m > 0) - (b.m > 0);
+    if (a.e != b.e)
+        return a.e < b.e ? -1 : 1;
+    return (a.m > b.m) - (a.m < b.m);
+}
+
+/* Exact digits below 2^53, else "~d.dde+N". */
+static char *bf_str(bf x)
+{
+    char buf[64];
+    if (x.m == 0)
+        snprintf(buf, sizeof buf, "0");
+    else if (x.e <= 53)
+        snprintf(buf, sizeof buf, "%.0f", ldexp(x.m, (int)x.e));
+    else {
+        double l = log10(x.m) + (double)x.e * log10(2.0);
+        double ip = floor(l);
+        snprintf(buf, sizeof buf, "~%.3fe+%.0f", pow(10.0, l - ip), ip);
+    }
+    return strdup(buf);
+}
+
 /* --- chains ---------------------------------------------------------------------- */
 
 static void free_gmp_string(char *s)
@@ -44,8 +108,7 @@ void rg_chain_free(rg_chain *c)
         return;
     free(c->nodes);
     free(c->kinds);
-    if (c->count)
-        free_gmp_string(c->count);
+    free(c->count);
     free(c);
 }
 
@@ -103,8 +166,10 @@ static rg_chain *walk_chain(const rg_csr *c, const long *dist, size_t from, size
     return ch;
 }
 
+#define EXACT_BITS 1024 /* counts beyond 2^1024 are approximate unless asked */
+
 rg_status rg_lineage_many(const rg_graph *g, size_t root, const size_t *from, size_t nfrom,
-                          rg_chain **out, rg_error *err)
+                          int exact, rg_chain **out, rg_error *err)
 {
     const rg_csr *c = rg_graph_csr(g);
     size_t n = c->n;
@@ -118,6 +183,7 @@ rg_status rg_lineage_many(const rg_graph *g, size_t root, const size_t *from, si
     unsigned char *keep = calloc(n ? n : 1, 1);
     mpz_t *count = malloc((n ? n : 1) * sizeof *count);
     unsigned char *live = calloc(n ? n : 1, 1);
+    bf *approx = NULL;
     rg_status st = RG_OK;
     if (!dist || !want || !stack || !needed || !keep || !count || !live) {
         st = rg_fail(err, RG_ENOMEM, "out of memory");
@@ -152,27 +218,48 @@ rg_status rg_lineage_many(const rg_graph *g, size_t root, const size_t *from, si
             prev = w;
         }
     }
-    /* counts from the root up; a count is cleared once every node citing it is done */
+    /* The counts in floating form first (cheap), then exactly with GMP for the
+     * nodes whose count is below 2^EXACT_BITS, or for all when asked: the exact
+     * counts of a long series are 100,000-bit numbers, and summing those is
+     * most of the work.  A node's count bounds those of what it cites. */
+    approx = malloc((n ? n : 1) * sizeof *approx);
+    if (!approx) {
+        st = rg_fail(err, RG_ENOMEM, "out of memory");
+        goto done;
+    }
     for (size_t k = n; k-- > 0;) {
         size_t v = c->topo[k];
         if (!want[v])
+            continue;
+        approx[v] = v == root ? bf_make(1, 0) : (bf){0, 0};
+        size_t prev = SIZE_MAX;
+        for (size_t e = c->out_start[v]; v != root && e < c->out_start[v + 1]; e++) {
+            size_t w = c->out_head[e];
+            if (want[w] && w != prev)
+                approx[v] = bf_add(approx[v], approx[w]);
+            prev = w;
+        }
+    }
+    for (size_t k = n; k-- > 0;) {
+        size_t v = c->topo[k];
+        if (!want[v] || (!exact && approx[v].e > EXACT_BITS))
             continue;
         mpz_init(count[v]);
         live[v] = 1;
         if (v == root) {
             mpz_set_ui(count[v], 1);
-        } else {
-            size_t prev = SIZE_MAX;
-            for (size_t e = c->out_start[v]; e < c->out_start[v + 1]; e++) {
-                size_t w = c->out_head[e];
-                if (!want[w] || w == prev)
-                    continue;
-                prev = w;
-                mpz_add(count[v], count[v], count[w]);
-                if (--needed[w] == 0 && !keep[w]) {
-                    mpz_clear(count[w]);
-                    live[w] = 0;
-                }
+            continue;
+        }
+        size_t prev = SIZE_MAX;
+        for (size_t e = c->out_start[v]; e < c->out_start[v + 1]; e++) {
+            size_t w = c->out_head[e];
+            if (!want[w] || w == prev)
+                continue;
+            prev = w;
+            mpz_add(count[v], count[v], count[w]);
+            if (--needed[w] == 0 && !keep[w]) {
+                mpz_clear(count[w]);
+                live[w] = 0;
             }
         }
     }
@@ -181,17 +268,19 @@ rg_status rg_lineage_many(const rg_graph *g, size_t root, const size_t *from, si
         if (dist[f] < 0 || out[i])
             continue;
         out[i] = walk_chain(c, dist, f, root);
-        if (!out[i] || !(out[i]->count = mpz_get_str(NULL, 10, count[f]))) {
+        if (out[i] && live[f]) {
+            char *digits = mpz_get_str(NULL, 10, count[f]);
+            out[i]->count = digits ? strdup(digits) : NULL;
+            if (digits)
+                free_gmp_string(digits);
+        } else if (out[i]) {
+            out[i]->count = bf_str(approx[f]);
+            out[i]->approximate = 1;
+        }
+        if (!out[i] || !out[i]->count) {
             st = rg_fail(err, RG_ENOMEM, "out of memory");
             break;
         }
-        /* the same node asked twice */
-        for (size_t j = i + 1; j < nfrom; j++)
-            if (from[j] == f && !out[j]) {
-                out[j] = walk_chain(c, dist, f, root);
-                if (out[j])
-                    out[j]->count = mpz_get_str(NULL, 10, count[f]);
-            }
     }
 done:
     if (live)
@@ -199,6 +288,7 @@ done:
             if (live[v])
                 mpz_clear(count[v]);
     free(live);
+    free(approx);
     free(count);
     free(keep);
     free(needed);
@@ -215,7 +305,7 @@ done:
 
 rg_status rg_lineage(const rg_graph *g, size_t from, size_t root, rg_chain **out, rg_error *err)
 {
-    rg_status st = rg_lineage_many(g, root, &from, 1, out, err);
+    rg_status st = rg_lineage_many(g, root, &from, 1, 0, out, err);
     if (st == RG_OK && !*out)
         st = rg_fail(err, RG_ENOTFOUND,
                      "%s does not lead back to %s: no chain of citations connects them",
@@ -280,70 +370,6 @@ rg_status rg_chains_each(const rg_graph *g, size_t from, size_t root,
 }
 
 /* --- main path analysis ------------------------------------------------------------ */
-
-/* m * 2^e with m in [0.5, 1), or zero: path counts of any size. */
-typedef struct bf {
-    double m;
-    long e;
-} bf;
-
-static bf bf_make(double m, long e)
-{
-    if (m == 0)
-        return (bf){0, 0};
-    int k;
-    m = frexp(m, &k);
-    return (bf){m, e + k};
-}
-
-static bf bf_add(bf a, bf b)
-{
-    if (a.m == 0)
-        return b;
-    if (b.m == 0)
-        return a;
-    if (a.e < b.e) {
-        bf t = a;
-        a = b;
-        b = t;
-    }
-    long d = a.e - b.e;
-    if (d > 200)
-        return a;
-    return bf_make(a.m + ldexp(b.m, -(int)d), a.e);
-}
-
-static bf bf_mul(bf a, bf b)
-{
-    if (a.m == 0 || b.m == 0)
-        return (bf){0, 0};
-    return bf_make(a.m * b.m, a.e + b.e);
-}
-
-static int bf_cmp(bf a, bf b)
-{
-    if (a.m == 0 || b.m == 0)
-        return (a.m > 0) - (b.m > 0);
-    if (a.e != b.e)
-        return a.e < b.e ? -1 : 1;
-    return (a.m > b.m) - (a.m < b.m);
-}
-
-/* Exact digits below 2^53, else "~d.dde+N". */
-static char *bf_str(bf x)
-{
-    char buf[64];
-    if (x.m == 0)
-        snprintf(buf, sizeof buf, "0");
-    else if (x.e <= 53)
-        snprintf(buf, sizeof buf, "%.0f", ldexp(x.m, (int)x.e));
-    else {
-        double l = log10(x.m) + (double)x.e * log10(2.0);
-        double ip = floor(l);
-        snprintf(buf, sizeof buf, "~%.3fe+%.0f", pow(10.0, l - ip), ip);
-    }
-    return strdup(buf);
-}
 
 void rg_path_free(rg_path *p)
 {

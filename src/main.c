@@ -265,7 +265,7 @@ rg_status output_status(FILE *f, rg_error *err)
 
 enum {
     OPT_DOC_ID = 256, OPT_ENCODING, OPT_CITATIONS, OPT_ALL, OPT_MAX_CHAINS, OPT_MAIN_PATH,
-    OPT_REDUCE, OPT_FOCUS, OPT_DEPTH, OPT_ENGINE, OPT_REFERENCE
+    OPT_REDUCE, OPT_FOCUS, OPT_DEPTH, OPT_ENGINE, OPT_REFERENCE, OPT_EXACT
 };
 
 static const struct option long_options[] = {
@@ -286,6 +286,7 @@ static const struct option long_options[] = {
     {"depth", required_argument, NULL, OPT_DEPTH},
     {"engine", required_argument, NULL, OPT_ENGINE},
     {"reference", no_argument, NULL, OPT_REFERENCE},
+    {"exact", no_argument, NULL, OPT_EXACT},
     {NULL, 0, NULL, 0},
 };
 
@@ -293,7 +294,7 @@ static const char option_keys[][2] = {
     [OPT_DOC_ID - 256] = "D",     [OPT_ENCODING - 256] = "E", [OPT_CITATIONS - 256] = "C",
     [OPT_ALL - 256] = "A",        [OPT_MAX_CHAINS - 256] = "M", [OPT_MAIN_PATH - 256] = "P",
     [OPT_REDUCE - 256] = "R",     [OPT_FOCUS - 256] = "X",    [OPT_DEPTH - 256] = "d",
-    [OPT_ENGINE - 256] = "e",     [OPT_REFERENCE - 256] = "S",
+    [OPT_ENGINE - 256] = "e",     [OPT_REFERENCE - 256] = "S", [OPT_EXACT - 256] = "x",
 };
 
 static bool number_arg(const char *s, long *v)
@@ -332,6 +333,7 @@ int parse_options(int argc, char **argv, const char *allowed, opts *o, int *firs
         case 'h': o->help = true; break;
         case 'A': o->all = true; break;
         case 'S': o->reference = true; break;
+        case 'x': o->exact = true; break;
         case 'R': o->reduce = true; break;
         case 'P': o->main_path = optarg; break;
         case 'X': o->focus = optarg; break;

@@ -203,16 +203,19 @@ typedef struct rg_chain {
     size_t *nodes;        /* from ... root */
     rg_edge_kind *kinds;  /* kinds[i]: the edge from nodes[i] to nodes[i+1] */
     size_t len;           /* number of nodes */
-    char *count;          /* number of distinct paths, exact, in decimal */
+    char *count;          /* number of distinct paths in decimal, exact; or, when
+                             approximate is set, written "~2.497e+30102" */
+    int approximate;      /* the count passed 2^1024 and exactness was not asked */
 } rg_chain;
 
 /* RG_ENOTFOUND with a message when root cannot be reached from `from`. */
 rg_status rg_lineage(const rg_graph *g, size_t from, size_t root, rg_chain **out,
                      rg_error *err);
 /* The chains of several nodes back to one root, in one pass over the graph:
- * out[i] is NULL when from[i] does not reach the root. */
+ * out[i] is NULL when from[i] does not reach the root.  Counts past 2^1024 are
+ * approximate unless exact is set (then GMP sums numbers of any size). */
 rg_status rg_lineage_many(const rg_graph *g, size_t root, const size_t *from, size_t nfrom,
-                          rg_chain **out, rg_error *err);
+                          int exact, rg_chain **out, rg_error *err);
 void rg_chain_free(rg_chain *c);
 
 /* Calls fn for each distinct chain from `from` to root (nodes from ... root),

@@ -151,37 +151,55 @@ size_t rg_utf8_count(const char *s, size_t n)
     return count;
 }
 
-/* FNV-1a */
-static size_t str_hash(const char *s)
+/* A string hash eight bytes at a time (a multiply-xorshift mix). */
+static uint64_t str_hash(const char *s, size_t *len)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return (size_t)h;
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    size_t n = strlen(s);
+    *len = n;
+    const unsigned char *p = (const unsigned char *)s;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+        p += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    h = (h ^ w ^ ((uint64_t)n << 56)) * 0x94D049BB133111EBULL;
+    h ^= h >> 29;
+    return h;
 }
 
 static bool strmap_resize(rg_strmap *m, size_t cap)
 {
     const char **keys = calloc(cap, sizeof *keys);
     size_t *vals = malloc(cap * sizeof *vals);
-    if (!keys || !vals) {
+    uint64_t *hashes = malloc(cap * sizeof *hashes);
+    if (!keys || !vals || !hashes) {
         free(keys);
         free(vals);
+        free(hashes);
         return false;
     }
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
-        size_t j = str_hash(m->keys[i]) & (cap - 1);
+        size_t j = m->hashes[i] & (cap - 1);
         while (keys[j])
             j = (j + 1) & (cap - 1);
         keys[j] = m->keys[i];
         vals[j] = m->vals[i];
+        hashes[j] = m->hashes[i];
     }
     free(m->keys);
     free(m->vals);
+    free(m->hashes);
     m->keys = keys;
     m->vals = vals;
+    m->hashes = hashes;
     m->cap = cap;
     return true;
 }
@@ -190,9 +208,11 @@ bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found)
 {
     if ((m->n + 1) * 2 > m->cap && !strmap_resize(m, m->cap ? m->cap * 2 : 64))
         return false;
-    size_t j = str_hash(key) & (m->cap - 1);
+    size_t len;
+    uint64_t h = str_hash(key, &len);
+    size_t j = h & (m->cap - 1);
     while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0) {
+        if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0) {
             *found = m->vals[j];
             return true;
         }
@@ -200,6 +220,7 @@ bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found)
     }
     m->keys[j] = key;
     m->vals[j] = val;
+    m->hashes[j] = h;
     m->n++;
     *found = val;
     return true;
@@ -209,9 +230,11 @@ long rg_strmap_get(const rg_strmap *m, const char *key)
 {
     if (!m->cap)
         return -1;
-    size_t j = str_hash(key) & (m->cap - 1);
+    size_t len;
+    uint64_t h = str_hash(key, &len);
+    size_t j = h & (m->cap - 1);
     while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0)
+        if (m->hashes[j] == h && memcmp(m->keys[j], key, len + 1) == 0)
             return (long)m->vals[j];
         j = (j + 1) & (m->cap - 1);
     }
@@ -222,5 +245,6 @@ void rg_strmap_free(rg_strmap *m)
 {
     free(m->keys);
     free(m->vals);
+    free(m->hashes);
     memset(m, 0, sizeof *m);
 }

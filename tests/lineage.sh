@@ -60,6 +60,22 @@ if [ -x scripts/gen-series ]; then
         --max-chains 1000 >"$tmp/out"
     grep -q "316912650057057350374175801344 chains: more than --max-chains 1000, not listed" "$tmp/out" &&
         ok || bad "--all beyond --max-chains must say so"
+    # past 2^1024 the count is approximate, and says so; --exact gives every digit
+    scripts/gen-series -n 1300 -k 3 -o "$tmp/s1300.jsonl"
+    "$bin" lineage -q --citations "$tmp/s1300.jsonl" --from A/RES/S/1300 --root A/RES/S/1 >"$tmp/out"
+    approx=$(sed -n 's/^distinct chains: ~\([0-9.]*\)e+\([0-9]*\) (approximately.*/\1 \2/p' "$tmp/out")
+    [ -n "$approx" ] && ok || bad "a count past 2^1024 must be marked approximate: $(grep distinct "$tmp/out")"
+    "$bin" lineage -q --exact --citations "$tmp/s1300.jsonl" --from A/RES/S/1300 --root A/RES/S/1 >"$tmp/out"
+    exact=$(sed -n 's/^distinct chains: \([0-9]*\)$/\1/p' "$tmp/out")
+    python3 -c "
+import sys
+m, e = sys.argv[1].split(); x = int(sys.argv[2])
+# the recurrence t(i) = t(i-1) + t(i-2) + t(i-3) from one text
+t = [0, 1, 1, 2]
+while len(t) <= 1300: t.append(t[-1] + t[-2] + t[-3])
+assert x == t[1300], 'exact count differs from the recurrence'
+assert len(str(x)) - 1 == int(e) and abs(float(m) - x / 10**int(e)) < 1e-3, 'approximation off'
+" "$approx" "$exact" && ok || bad "--exact count or its approximation is wrong"
     "$bin" lineage -q --citations "$tmp/s30.jsonl" --from A/RES/S/6 --root A/RES/S/1 --all >"$tmp/out"
     [ "$(grep -c ' → ' "$tmp/out")" -eq 16 ] && ok || bad "6 texts: 16 chains listed expected"
 fi
