@@ -355,22 +355,53 @@ static bool is_clause_end(uint32_t c)
 #define DATE_GAP_CHARS 40 /* how far before a reference its date may stand */
 
 /* The last body word in the clause before pos, within LOOKBACK_CHARS. */
-static rg_body body_before(const char *text, size_t pos)
+/* The start of the line that ends just before position `at` (text[at - 1] is
+ * a newline), and whether that line is page furniture, which the words of the
+ * text run across. */
+static bool furniture_before(const char *text, size_t lo, size_t at, size_t *start)
 {
-    const char *start = text + pos;
-    for (int n = 0; n < LOOKBACK_CHARS && start > text; n++) {
-        const char *q = start - 1;
-        while (q > text && ((unsigned char)*q & 0xC0) == 0x80)
+    size_t s = at - 1;
+    while (s > lo && text[s - 1] != '\n')
+        s--;
+    *start = s;
+    return s < at - 1 && rg_is_furniture_line(text + s, text + at - 1);
+}
+
+static bool furniture_after(const char *text, size_t at, size_t hi, size_t *next)
+{
+    const char *nl = memchr(text + at, '\n', hi - at);
+    size_t e = nl ? (size_t)(nl - text) : hi;
+    *next = nl ? e + 1 : hi;
+    return e > at && rg_is_furniture_line(text + at, text + e);
+}
+
+/* The last body word in the clause before the reference at `item`, looking
+ * back LOOKBACK_CHARS characters from `from` (the reference, or the date
+ * that belongs to it) and across lines of page furniture. */
+static rg_body body_before(const char *text, size_t from, size_t item)
+{
+    size_t start = from;
+    for (int n = 0; n < LOOKBACK_CHARS && start > 0;) {
+        if (text[start - 1] == '\n') {
+            size_t ls;
+            if (start >= 2 && furniture_before(text, 0, start, &ls) && ls > 0) {
+                start = ls; /* a link, header or footer line: read on above it */
+                continue;
+            }
+        }
+        size_t q = start - 1;
+        while (q > 0 && ((unsigned char)text[q] & 0xC0) == 0x80)
             q--;
         uint32_t c;
-        cp_at(q, text + pos, &c);
+        cp_at(text + q, text + start, &c);
         if (is_clause_end(c))
             break;
         start = q;
+        n++;
     }
     rg_body found = RG_BODY_NONE;
-    const char *end = text + pos;
-    for (const char *p = start; p < end;) {
+    const char *end = text + item;
+    for (const char *p = text + start; p < end;) {
         rg_body b;
         size_t n = match_body(p, end, &b);
         if (n) {
@@ -391,14 +422,22 @@ static rg_body body_before(const char *text, size_t pos)
     return found;
 }
 
-/* True when the text between a and b has no clause end and is short. */
+/* True when the text between a and b has no clause end and is short, not
+ * counting lines of page furniture (a page break inside a recital). */
 static bool same_clause_near(const char *text, size_t a, size_t b, int max_chars)
 {
-    const char *p = text + a, *end = text + b;
+    size_t p = a;
     int n = 0;
-    while (p < end) {
+    while (p < b) {
+        if (p > 0 && text[p - 1] == '\n') {
+            size_t next;
+            if (furniture_after(text, p, b, &next) && next <= b && next > p) {
+                p = next;
+                continue;
+            }
+        }
         uint32_t c;
-        p += cp_at(p, end, &c);
+        p += cp_at(text + p, text + b, &c);
         if (is_clause_end(c) || ++n > max_chars)
             return false;
     }
@@ -659,6 +698,8 @@ typedef struct scan {
     rg_doc *doc;
     raw *raws;
     size_t nraws, rcap;
+    raw *aside; /* symbols alone on their lines (page headers), in text order */
+    size_t naside, acap;
     idcand *ids;
     size_t nids, icap;
     /* enumeration state */
@@ -818,8 +859,11 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old)
     if (!sc->run_active) {
         sc->run_active = true;
         sc->list++;
-        size_t from = sc->have_date && sc->date_e <= s ? sc->date_s : s;
-        sc->run_body = body_before(sc->text, from);
+        /* the body word may stand before the date that belongs to the reference, or
+         * between the two (回顾 2006 年 3 月 15 日大会第 60/251 号决议) */
+        bool dated = sc->have_date && sc->date_e <= s &&
+                     same_clause_near(sc->text, sc->date_e, s, DATE_GAP_CHARS);
+        sc->run_body = body_before(sc->text, dated ? sc->date_s : s, s);
         sc->pend_start = sc->nraws;
         range = false;
     } else if (gap_body != RG_BODY_NONE) {
@@ -929,22 +973,46 @@ static void on_symbol(scan *sc, size_t s, size_t e)
         sc->nomem = true;
         return;
     }
+    raw x = {.s = s, .e = e, .symbol = csym, .form = RG_FORM_SYMBOL, .type = rg_id_type(csym)};
     if (transparent(sc, s, e)) {
+        /* a symbol alone on its line: a page header inside the text, not in the way
+         * of an enumeration; kept aside and put in its place at the end */
         idcand c = {.kind = ID_SYMBOL_LINE, .symbol = csym, .first = s};
         add_id(sc, &c);
         pass_over(sc, s, e);
-    } else {
-        break_run(sc);
+        if (!rg_grow(&sc->aside, &sc->acap, sc->naside + 1, sizeof *sc->aside)) {
+            sc->nomem = true;
+            return;
+        }
+        sc->aside[sc->naside++] = x;
+        return;
     }
+    break_run(sc);
     raw *r = add_raw(sc);
     if (!r)
         return;
-    r->s = s;
-    r->e = e;
-    r->symbol = csym;
-    r->form = RG_FORM_SYMBOL;
-    r->type = rg_id_type(csym);
+    *r = x;
     sc->pend_start = sc->pend_group = sc->nraws;
+}
+
+/* The symbols kept aside, merged into the references in text order. */
+static void merge_aside(scan *sc)
+{
+    if (sc->naside == 0)
+        return;
+    raw *all = malloc((sc->nraws + sc->naside) * sizeof *all);
+    if (!all) {
+        sc->nomem = true;
+        return;
+    }
+    size_t i = 0, j = 0, k = 0;
+    while (i < sc->nraws || j < sc->naside)
+        all[k++] = j == sc->naside || (i < sc->nraws && sc->raws[i].s <= sc->aside[j].s)
+                       ? sc->raws[i++]
+                       : sc->aside[j++];
+    free(sc->raws);
+    sc->raws = all;
+    sc->nraws = sc->rcap = k;
 }
 
 static void on_link(scan *sc, size_t s, size_t e)
@@ -1209,6 +1277,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
     }
     if (st == RG_OK) {
         break_run(sc);
+        merge_aside(sc);
         adoption_date(sc, md, mc);
     }
     pcre2_match_data_free(md);
@@ -1644,6 +1713,7 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
     }
     /* finish() appended link warnings after the text warnings */
     free(sc.raws);
+    free(sc.aside);
     free(sc.ids);
     rg_buf_free(&sc.warn);
     rg_text_free(&t);

@@ -136,6 +136,8 @@ typedef struct rg_para {
     char verb[40];   /* the verb opening it, or "" */
 } rg_para;
 
+/* A line of page furniture: a hyperlink, a symbol or footer alone, a rule, or blank. */
+bool rg_is_furniture_line(const char *p, const char *end);
 /* The paragraphs of text in order, the first starting at 0; NULL when out of memory. */
 rg_para *rg_paragraphs(const char *text, size_t len, size_t *count);
 /* The paragraph holding pos. */

@@ -174,7 +174,7 @@ static bool is_subject(const char *p, const char *end, const char **after)
 }
 
 /* Lines that belong to the page, not the text: links, symbols, footers, rules. */
-static bool is_furniture(const char *p, const char *end)
+bool rg_is_furniture_line(const char *p, const char *end)
 {
     p = skip_space(p, end);
     while (end > p && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t'))
@@ -279,7 +279,7 @@ rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
         const char *nl = memchr(line, '\n', len - pos);
         const char *end = nl ? nl : text + len;
         pos = (size_t)(end - text) + (nl ? 1 : 0);
-        if (is_furniture(line, end)) {
+        if (rg_is_furniture_line(line, end)) {
             if (starts_with(skip_space(line, end), end, "___")) {
                 s.in_notes = true;
                 notes = 0;
