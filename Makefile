@@ -84,6 +84,7 @@ graphs: $(BUILD)/resgraph
 	scripts/make-graphs $(BUILD)/resgraph graphs ict-series $(ICT)
 
 bench: all
+	@RESGRAPH_BENCH=1 scripts/install-deps
 	scripts/bench
 
 # The whole suite again under AddressSanitizer, UBSan and LeakSanitizer
