@@ -50,15 +50,9 @@ typedef struct inputs {
 int collect(int argc, char **argv, inputs *in);
 void free_inputs(inputs *in);
 
-typedef struct docs {
-    rg_doc **v;
-    size_t n;
-} docs;
-
-void free_docs(docs *d);
 void print_doc_warnings(const rg_doc *doc);
 /* Reads the documents and citations files and builds the graph. */
-int load_graph(int argc, char **argv, const opts *o, docs *ds, rg_graph **g);
+int load_graph(int argc, char **argv, const opts *o, rg_graph **g);
 /* The node of an id given by the user ("36/103" ...), or an error exit code. */
 int resolve_id(const rg_graph *g, const char *given, const char *what, long *v);
 void json_string(FILE *f, const char *s);

@@ -92,12 +92,11 @@ int cmd_render(int argc, char **argv)
         return rc;
     if (o.help)
         return fputs(usage_render, stdout), 0;
-    docs ds = {0};
     rg_graph *g = NULL, *part = NULL;
     rg_chain *c = NULL;
     render_job j = {.ro = {.format = o.format ? o.format : "svg", .engine = o.engine}};
     o.context = true; /* the tooltips quote the citing sentence */
-    if ((rc = load_graph(argc - first, argv + first, &o, &ds, &g)) || (rc = narrow(g, &o, &part)))
+    if ((rc = load_graph(argc - first, argv + first, &o, &g)) || (rc = narrow(g, &o, &part)))
         goto done;
     j.g = part;
     long from = -1;
@@ -125,7 +124,6 @@ done:
     rg_chain_free(c);
     if (part != g)
         rg_graph_free(part);
-    free_docs(&ds);
     rg_graph_free(g);
     return rc;
 }
@@ -191,13 +189,11 @@ int cmd_export(int argc, char **argv)
     if (fmt < 0)
         return error(RG_EUSAGE, "export: unknown format '%s' (try 'resgraph export --help')",
                      o.format);
-    docs ds = {0};
     rg_graph *full = NULL, *g = NULL;
-    if ((rc = load_graph(argc - first, argv + first, &o, &ds, &full)) ||
+    if ((rc = load_graph(argc - first, argv + first, &o, &full)) ||
         (rc = narrow(full, &o, &g))) {
         if (g != full)
             rg_graph_free(g);
-        free_docs(&ds);
         rg_graph_free(full);
         return rc;
     }
@@ -205,7 +201,6 @@ int cmd_export(int argc, char **argv)
         rc = export_neo4j(g, o.output);
         if (g != full)
             rg_graph_free(g);
-        free_docs(&ds);
         rg_graph_free(full);
         return rc;
     }
@@ -221,7 +216,6 @@ int cmd_export(int argc, char **argv)
     }
     if (g != full)
         rg_graph_free(g);
-    free_docs(&ds);
     rg_graph_free(full);
     return st == RG_OK ? 0 : fail(&err);
 }

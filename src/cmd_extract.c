@@ -13,6 +13,28 @@ static const char usage_extract[] =
     "FILE may be a directory (read recursively) or - for standard input.\n"
     "--reference scans every byte without the prefilter (slower; for checking).\n";
 
+typedef struct extract_job {
+    FILE *f;
+    rg_record_format fmt;
+    int rc;       /* exit code for unreadable inputs */
+    rg_error err; /* a write error */
+} extract_job;
+
+/* One document's records; an unreadable input is reported and the rest go on. */
+static rg_status write_doc(void *ctx, size_t i, const rg_doc *doc, const rg_error *rerr)
+{
+    extract_job *j = ctx;
+    if (!doc) {
+        if (rerr->status == RG_ESKIPPED)
+            warn(rerr->msg);
+        else
+            j->rc = fail(rerr);
+        return RG_OK;
+    }
+    print_doc_warnings(doc);
+    return rg_records_write(j->f, j->fmt, doc, &j->err);
+}
+
 int cmd_extract(int argc, char **argv)
 {
     opts o = {0};
@@ -43,33 +65,19 @@ int cmd_extract(int argc, char **argv)
         free_inputs(&in);
         return fail(&err);
     }
-    FILE *f = rg_output_file(out);
     rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding, .reference = o.reference};
-    rg_status wst = rg_records_begin(f, fmt, &err);
-    for (size_t i = 0; i < in.n && wst == RG_OK; i++) {
-        rg_doc *doc;
-        rg_error rerr = {0};
-        rg_status st = rg_doc_read(in.paths[i], &ro, &doc, &rerr);
-        if (st == RG_ESKIPPED) {
-            warn(rerr.msg);
-            continue;
-        }
-        if (st != RG_OK) {
-            rc = fail(&rerr);
-            continue;
-        }
-        print_doc_warnings(doc);
-        wst = rg_records_write(f, fmt, doc, &err);
-        rg_doc_free(doc);
-    }
+    extract_job j = {.f = rg_output_file(out), .fmt = fmt};
+    rg_status wst = rg_records_begin(j.f, fmt, &j.err);
+    if (wst == RG_OK)
+        wst = rg_docs_each((const char *const *)in.paths, in.n, &ro, rg_threads(), write_doc, &j);
     free_inputs(&in);
     if (wst != RG_OK) {
         rg_output_abort(out);
-        return fail(&err);
+        return j.err.msg[0] ? fail(&j.err) : error(wst, "out of memory");
     }
     if (rg_output_commit(out, &err) != RG_OK)
         return fail(&err);
-    return rc;
+    return j.rc;
 }
 
 static const char usage_check_links[] =

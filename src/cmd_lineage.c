@@ -268,9 +268,8 @@ int cmd_lineage(int argc, char **argv)
         mk = RG_MAIN_LOCAL;
     else if (o.main_path && strcmp(o.main_path, "global"))
         return error(RG_EUSAGE, "lineage: --main-path is local or global, not '%s'", o.main_path);
-    docs ds = {0};
     rg_graph *g = NULL;
-    if ((rc = load_graph(argc - first, argv + first, &o, &ds, &g)))
+    if ((rc = load_graph(argc - first, argv + first, &o, &g)))
         goto done;
     j.g = g;
     long root, from = -1;
@@ -312,7 +311,6 @@ done:
     free(j.chains);
     free(j.from);
     rg_path_free(j.main_path);
-    free_docs(&ds);
     rg_graph_free(g);
     return rc;
 }
@@ -367,11 +365,10 @@ static int reach_command(int argc, char **argv, int cited, const char *usage)
         r.json = true;
     else if (o.format && strcmp(o.format, "text"))
         return error(RG_EUSAGE, "%s: unknown format '%s' (text or json)", argv[0], o.format);
-    docs ds = {0};
     rg_graph *g = NULL;
     long v;
     rg_error err = {0};
-    if (!(rc = load_graph(argc - first - 1, argv + first + 1, &o, &ds, &g)) &&
+    if (!(rc = load_graph(argc - first - 1, argv + first + 1, &o, &g)) &&
         !(rc = resolve_id(g, argv[first], "id", &v))) {
         r.g = g;
         if (rg_reach(g, (size_t)v, cited, &r.nodes, &r.n, &err) != RG_OK)
@@ -380,7 +377,6 @@ static int reach_command(int argc, char **argv, int cited, const char *usage)
             rc = write_output(o.output, write_nodes, &r);
     }
     free(r.nodes);
-    free_docs(&ds);
     rg_graph_free(g);
     return rc;
 }
@@ -446,11 +442,10 @@ int cmd_generations(int argc, char **argv)
                      "Columns: generation, id, label, date.\n",
                      stdout),
                0;
-    docs ds = {0};
     rg_graph *g = NULL;
     gen_job j = {0};
     rg_error err = {0};
-    if (!(rc = load_graph(argc - first, argv + first, &o, &ds, &g))) {
+    if (!(rc = load_graph(argc - first, argv + first, &o, &g))) {
         j.g = g;
         size_t n = rg_graph_node_count(g);
         if (rg_generations(g, &j.gen, &err) != RG_OK) {
@@ -467,7 +462,6 @@ int cmd_generations(int argc, char **argv)
     }
     free(j.gen);
     free(j.order);
-    free_docs(&ds);
     rg_graph_free(g);
     return rc;
 }

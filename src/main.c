@@ -140,25 +140,43 @@ int collect(int argc, char **argv, inputs *in)
     return 0;
 }
 
-void free_docs(docs *d)
-{
-    for (size_t i = 0; i < d->n; i++)
-        rg_doc_free(d->v[i]);
-    free(d->v);
-    d->v = NULL;
-    d->n = 0;
-}
-
 void print_doc_warnings(const rg_doc *doc)
 {
     for (size_t i = 0; i < rg_doc_warning_count(doc); i++)
         warn(rg_doc_warning(doc, i));
 }
 
+typedef struct load_job {
+    rg_builder *b;
+    int rc;
+    size_t ndocs;
+} load_job;
+
+static rg_status add_doc(void *ctx, size_t i, const rg_doc *doc, const rg_error *rerr)
+{
+    load_job *j = ctx;
+    if (!doc) {
+        if (rerr->status == RG_ESKIPPED) {
+            warn(rerr->msg);
+            return RG_OK;
+        }
+        j->rc = fail(rerr);
+        return rerr->status;
+    }
+    print_doc_warnings(doc);
+    rg_error err = {0};
+    if (rg_builder_add_doc(j->b, doc, &err) != RG_OK) {
+        j->rc = fail(&err);
+        return err.status;
+    }
+    j->ndocs++;
+    return RG_OK;
+}
+
 /* Reads documents and citations files into a graph.  Any unreadable input
  * fails the command: a graph missing a document would be wrong without
  * saying so. */
-int load_graph(int argc, char **argv, const opts *o, docs *ds, rg_graph **g)
+int load_graph(int argc, char **argv, const opts *o, rg_graph **g)
 {
     *g = NULL;
     if (argc == 0 && o->ncitations == 0)
@@ -169,31 +187,17 @@ int load_graph(int argc, char **argv, const opts *o, docs *ds, rg_graph **g)
     rg_builder *b = NULL;
     if (!rc && rg_builder_new(&b, &err) != RG_OK)
         rc = fail(&err);
-    ds->v = calloc(in.n ? in.n : 1, sizeof *ds->v);
-    if (!rc && !ds->v)
-        rc = error(RG_ENOMEM, "out of memory");
     rg_read_options ro = {.doc_id = o->doc_id, .encoding = o->encoding, .context = o->context};
-    for (size_t i = 0; !rc && i < in.n; i++) {
-        rg_doc *doc;
-        rg_status st = rg_doc_read(in.paths[i], &ro, &doc, &err);
-        if (st == RG_ESKIPPED) {
-            warn(err.msg);
-            continue;
-        }
-        if (st != RG_OK) {
-            rc = fail(&err);
-            break;
-        }
-        print_doc_warnings(doc);
-        ds->v[ds->n++] = doc;
-        if (rg_builder_add_doc(b, doc, &err) != RG_OK)
-            rc = fail(&err);
-    }
+    load_job j = {.b = b};
+    if (!rc && rg_docs_each((const char *const *)in.paths, in.n, &ro, rg_threads(), add_doc, &j) !=
+                   RG_OK)
+        rc = j.rc ? j.rc : error(RG_ENOMEM, "out of memory");
+    rc = rc ? rc : j.rc;
     free_inputs(&in);
     for (int i = 0; !rc && i < o->ncitations; i++)
         if (rg_builder_add_citations(b, o->citations[i], &err) != RG_OK)
             rc = fail(&err);
-    if (!rc && ds->n == 0 && o->ncitations == 0)
+    if (!rc && j.ndocs == 0 && o->ncitations == 0)
         rc = error(RG_EINPUT, "no readable document among the inputs");
     if (rc) {
         rg_builder_free(b);

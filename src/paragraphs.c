@@ -13,6 +13,7 @@
  */
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,14 +86,19 @@ static void note_first(const char *w)
     first_bytes[c >> 6] |= (uint64_t)1 << (c & 63);
 }
 
+static pthread_once_t first_once = PTHREAD_ONCE_INIT;
+
+static void fill_first(void)
+{
+    for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+        note_first(verbs[i]);
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+        note_first(prefixes[i]);
+}
+
 static bool may_start_word(const char *p, const char *end)
 {
-    if (!first_bytes[3] && !first_bytes[2]) { /* first use: fill the table */
-        for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
-            note_first(verbs[i]);
-        for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-            note_first(prefixes[i]);
-    }
+    pthread_once(&first_once, fill_first);
     unsigned char c = (unsigned char)*p;
     return p < end && (first_bytes[c >> 6] >> (c & 63) & 1);
 }

@@ -115,6 +115,16 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
                              const rg_read_options *opt, rg_doc **out, rg_error *err);
 void rg_doc_free(rg_doc *doc);
 
+/* Reads many files with up to `threads` threads (rg_threads() for one per
+ * processor) and calls fn once per path, in the order of the paths and in the
+ * caller's thread: with the document, or with NULL and the error when the path
+ * could not be read.  The document is freed when fn returns.  Stops at, and
+ * returns, the first status other than RG_OK that fn returns. */
+typedef rg_status (*rg_doc_fn)(void *ctx, size_t i, const rg_doc *doc, const rg_error *err);
+rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options *opt,
+                       int threads, rg_doc_fn fn, void *ctx);
+int rg_threads(void);
+
 const char *rg_doc_id(const rg_doc *doc);     /* its own symbol, else the file's name */
 const char *rg_doc_file(const rg_doc *doc);   /* the path it was read from */
 const char *rg_doc_body(const rg_doc *doc);   /* GA, SC, ... */

@@ -1,0 +1,140 @@
+/*
+ * batch.c - many documents read at once, handed back in order.
+ *
+ * Worker threads read and scan the files (the expensive part), at most
+ * WINDOW documents ahead of the caller; the caller's function sees each
+ * document, in the order of the paths, in the caller's own thread.  The
+ * output therefore does not depend on the number of threads.
+ */
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define WINDOW 64 /* documents read ahead of the one being handed back */
+
+typedef struct slot {
+    rg_doc *doc;
+    rg_error err;
+    rg_status st;
+    bool ready;
+} slot;
+
+typedef struct batch {
+    const char *const *paths;
+    size_t n;
+    const rg_read_options *opt;
+    slot ring[WINDOW];
+    size_t next;     /* next path a worker takes */
+    size_t consumed; /* documents handed back so far */
+    bool stop;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+} batch;
+
+static void *worker(void *arg)
+{
+    batch *b = arg;
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        while (!b->stop && b->next < b->n && b->next >= b->consumed + WINDOW)
+            pthread_cond_wait(&b->changed, &b->lock);
+        if (b->stop || b->next >= b->n)
+            break;
+        size_t i = b->next++;
+        pthread_mutex_unlock(&b->lock);
+        rg_doc *doc = NULL;
+        rg_error err = {0};
+        rg_status st = rg_doc_read(b->paths[i], b->opt, &doc, &err);
+        pthread_mutex_lock(&b->lock);
+        slot *s = &b->ring[i % WINDOW];
+        s->doc = doc;
+        s->err = err;
+        s->st = st;
+        s->ready = true;
+        pthread_cond_broadcast(&b->changed);
+    }
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+int rg_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options *opt, int threads,
+                       rg_doc_fn fn, void *ctx)
+{
+    if (threads < 1)
+        threads = 1;
+    if ((size_t)threads > n)
+        threads = n ? (int)n : 1;
+    if (threads == 1 || n < 2) {
+        /* one at a time, in this thread */
+        for (size_t i = 0; i < n; i++) {
+            rg_doc *doc = NULL;
+            rg_error err = {0};
+            rg_status st = rg_doc_read(paths[i], opt, &doc, &err);
+            rg_status r = fn(ctx, i, st == RG_OK ? doc : NULL, st == RG_OK ? NULL : &err);
+            rg_doc_free(doc);
+            if (r != RG_OK)
+                return r;
+        }
+        return RG_OK;
+    }
+    batch *b = calloc(1, sizeof *b);
+    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    if (!b || !tid) {
+        free(b);
+        free(tid);
+        return RG_ENOMEM;
+    }
+    b->paths = paths;
+    b->n = n;
+    b->opt = opt;
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->changed, NULL);
+    int started = 0;
+    for (int t = 0; t < threads; t++)
+        if (pthread_create(&tid[t], NULL, worker, b) == 0)
+            started++;
+    rg_status r = RG_OK;
+    for (size_t i = 0; i < n; i++) {
+        pthread_mutex_lock(&b->lock);
+        slot *s = &b->ring[i % WINDOW];
+        while (!s->ready && started > 0)
+            pthread_cond_wait(&b->changed, &b->lock);
+        slot got = *s;
+        memset(s, 0, sizeof *s);
+        b->consumed = i + 1;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->lock);
+        if (!got.ready) { /* no worker could start: read it here */
+            got.st = rg_doc_read(paths[i], opt, &got.doc, &got.err);
+        }
+        if (r == RG_OK)
+            r = fn(ctx, i, got.st == RG_OK ? got.doc : NULL, got.st == RG_OK ? NULL : &got.err);
+        rg_doc_free(got.doc);
+        if (r != RG_OK) {
+            pthread_mutex_lock(&b->lock);
+            b->stop = true;
+            pthread_cond_broadcast(&b->changed);
+            pthread_mutex_unlock(&b->lock);
+            break;
+        }
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    /* documents read ahead but not handed back (after a stop) */
+    for (size_t k = 0; k < WINDOW; k++)
+        rg_doc_free(b->ring[k].doc);
+    pthread_mutex_destroy(&b->lock);
+    pthread_cond_destroy(&b->changed);
+    free(tid);
+    free(b);
+    return r;
+}
