@@ -138,7 +138,24 @@ typedef struct rg_para {
 
 /* A line of page furniture: a hyperlink, a symbol or footer alone, a rule, or blank. */
 bool rg_is_furniture_line(const char *p, const char *end);
-/* The paragraphs of text in order, the first starting at 0; NULL when out of memory. */
+/* What goes on from one segment of a text to the next. */
+typedef struct rg_para_state {
+    bool in_body;      /* the subject has been seen */
+    bool operative;    /* an operative paragraph has been seen */
+    bool in_notes;     /* below a footnote rule */
+    int preamble, last_op, notes;
+    uint32_t last;     /* the last character of the last text line */
+    char label[16], verb[40];           /* the paragraph in force */
+    char body_label[16], body_verb[40]; /* the body's, resumed after footnotes */
+} rg_para_state;
+
+void rg_para_init(rg_para_state *ps);
+/* The paragraphs of a segment of text starting at offset base: the first is
+ * the one in force at the segment's start; offsets are base + local ones.
+ * NULL when out of memory. */
+rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
+                            size_t *count);
+/* The paragraphs of a whole text. */
 rg_para *rg_paragraphs(const char *text, size_t len, size_t *count);
 /* The paragraph holding pos. */
 const rg_para *rg_paragraph_at(const rg_para *v, size_t n, size_t pos);

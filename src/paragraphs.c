@@ -213,15 +213,13 @@ static bool ends_paragraph(uint32_t c)
            c == ':' || c == '.';
 }
 
+/* One call's paragraphs and the scanner state it carries on. */
 typedef struct state {
     rg_para *v;
     size_t n, cap;
     bool failed;
-    bool in_body;     /* the subject has been seen */
-    bool operative;   /* an operative paragraph has been seen */
-    int preamble, last_op;
-    size_t body_para; /* index of the last body paragraph, to resume after footnotes */
-    bool in_notes;
+    size_t base;       /* offset of the segment in the text */
+    rg_para_state *ps; /* what goes on from segment to segment */
 } state;
 
 static void push(state *s, size_t start, const char *label, const char *verb)
@@ -233,24 +231,32 @@ static void push(state *s, size_t start, const char *label, const char *verb)
         return;
     }
     rg_para *p = &s->v[s->n++];
-    p->start = start;
+    p->start = s->base + start;
     snprintf(p->label, sizeof p->label, "%s", label ? label : "");
     snprintf(p->verb, sizeof p->verb, "%s", verb ? verb : "");
+}
+
+/* A paragraph of the body starts: the one to resume after footnotes. */
+static void push_body(state *s, size_t start, const char *label, const char *verb)
+{
+    push(s, start, label, verb);
+    snprintf(s->ps->body_label, sizeof s->ps->body_label, "%s", label ? label : "");
+    snprintf(s->ps->body_verb, sizeof s->ps->body_verb, "%s", verb ? verb : "");
 }
 
 /* A paragraph starts at p (the text after an indent or a boundary). */
 static void start_at(state *s, const char *text, const char *p, const char *end)
 {
+    rg_para_state *ps = s->ps;
     char label[16];
     const char *after;
     const char *q = p;
     if (is_subject(p, end, &after)) {
-        s->in_body = true;
-        s->operative = false;
-        s->preamble = 0;
-        s->last_op = 0;
-        push(s, (size_t)(p - text), NULL, NULL);
-        s->body_para = s->n - 1;
+        ps->in_body = true;
+        ps->operative = false;
+        ps->preamble = 0;
+        ps->last_op = 0;
+        push_body(s, (size_t)(p - text), NULL, NULL);
         /* "大会, 回顾其…" on one line: the first recital starts after it */
         after = skip_space(after, end);
         if (after < end && verb_at(after, end))
@@ -258,28 +264,39 @@ static void start_at(state *s, const char *text, const char *p, const char *end)
         return;
     }
     int num = number_at(q, end, &after);
-    if (num && s->in_body && (num == s->last_op + 1 || num == 1)) {
-        s->operative = true;
-        s->last_op = num;
+    if (num && ps->in_body && (num == ps->last_op + 1 || num == 1)) {
+        ps->operative = true;
+        ps->last_op = num;
         snprintf(label, sizeof label, "O%d", num);
-        push(s, (size_t)(p - text), label, verb_at(after, end));
-        s->body_para = s->n - 1;
+        push_body(s, (size_t)(p - text), label, verb_at(after, end));
         return;
     }
-    if (!s->in_body || s->operative)
+    if (!ps->in_body || ps->operative)
         return; /* header lines; sub-paragraphs of an operative paragraph */
-    snprintf(label, sizeof label, "P%d", ++s->preamble);
-    push(s, (size_t)(p - text), label, verb_at(p, end));
-    s->body_para = s->n - 1;
+    snprintf(label, sizeof label, "P%d", ++ps->preamble);
+    push_body(s, (size_t)(p - text), label, verb_at(p, end));
+}
+
+void rg_para_init(rg_para_state *ps)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->last = 0x3002; /* as if a sentence had just ended */
 }
 
 rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
 {
-    state s = {0};
-    push(&s, 0, NULL, NULL);
-    s.body_para = 0;
-    uint32_t last = 0x3002; /* the last character of the previous text line */
-    int notes = 0;
+    rg_para_state ps;
+    rg_para_init(&ps);
+    return rg_paragraphs_feed(&ps, text, len, 0, count);
+}
+
+rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
+                            size_t *count)
+{
+    state s = {.base = base, .ps = ps};
+    /* the paragraph in force where the segment starts */
+    push(&s, 0, ps->label, ps->verb);
+    uint32_t last = ps->last; /* the last character of the previous text line */
     for (size_t pos = 0; pos < len;) {
         const char *line = text + pos;
         const char *nl = memchr(line, '\n', len - pos);
@@ -287,8 +304,8 @@ rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
         pos = (size_t)(end - text) + (nl ? 1 : 0);
         if (rg_is_furniture_line(line, end)) {
             if (starts_with(skip_space(line, end), end, "___")) {
-                s.in_notes = true;
-                notes = 0;
+                ps->in_notes = true;
+                ps->notes = 0;
             }
             continue;
         }
@@ -297,10 +314,10 @@ rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
         bool subject_line = false;
         const char *after;
         /* footnotes below a rule: F1, F2 …; the body resumes after them */
-        if (s.in_notes) {
+        if (ps->in_notes) {
             int fn = footnote_at(p, end, &after);
-            if (fn && fn > notes) {
-                notes = fn;
+            if (fn && fn > ps->notes) {
+                ps->notes = fn;
                 char label[16];
                 snprintf(label, sizeof label, "F%d", fn);
                 push(&s, (size_t)(p - text), label, verb_at(after, end));
@@ -308,12 +325,8 @@ rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
             }
             if (!indented && s.n && s.v[s.n - 1].label[0] == 'F')
                 goto next; /* a footnote's second line */
-            s.in_notes = false;
-            if (s.body_para < s.n) {
-                rg_para resume = s.v[s.body_para];
-                push(&s, (size_t)(p - text), resume.label, resume.verb);
-                s.body_para = s.n - 1;
-            }
+            ps->in_notes = false;
+            push(&s, (size_t)(p - text), ps->body_label, ps->body_verb);
         }
         const char *dummy;
         if (is_subject(p, end, &dummy) && skip_space(dummy, end) == end)
@@ -321,8 +334,8 @@ rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
         if (ends_paragraph(last) &&
             (indented || verb_at(p, end) || number_at(p, end, &dummy) || is_subject(p, end, &dummy)))
             start_at(&s, text, p, end);
-        else if (is_subject(p, end, &dummy) || (s.in_body && number_at(p, end, &dummy) &&
-                                                 number_at(p, end, &dummy) == s.last_op + 1))
+        else if (is_subject(p, end, &dummy) || (ps->in_body && number_at(p, end, &dummy) &&
+                                                 number_at(p, end, &dummy) == ps->last_op + 1))
             start_at(&s, text, p, end);
         /* boundaries inside a long line (a web page's text on one line): "，" or ","
          * and a space, then a verb or a number; a space, then a subject ("… 大会,
@@ -361,10 +374,14 @@ rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
                 last = 0xFF0C;
         }
     }
+    ps->last = last;
     if (s.failed) {
         free(s.v);
         return NULL;
     }
+    /* the paragraph in force at the end goes on into the next segment */
+    snprintf(ps->label, sizeof ps->label, "%s", s.v[s.n - 1].label);
+    snprintf(ps->verb, sizeof ps->verb, "%s", s.v[s.n - 1].verb);
     *count = s.n;
     return s.v;
 }
