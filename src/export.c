@@ -5,7 +5,7 @@
  * Cytoscape.js JSON, networkx node-link JSON, a plain edge list, and the two
  * CSV files of Neo4j's admin import.  Every format carries the same attributes
  * (nodes: id, label, type, body, session, date, year, url; edges: kind,
- * weight, surface, file, line, para, verb) and leaves out unknown ones (NULL
+ * weight, surface, file, line, para, verb, form) and leaves out unknown ones (NULL
  * or empty text, a session, year or line of 0).  Text from documents goes
  * through one escaping helper per syntax; invalid UTF-8 becomes U+FFFD in
  * every format.  The output depends on the graph alone: same graph, same bytes.
@@ -40,10 +40,10 @@ static const attr node_attrs[NODE_ATTRS] = {{"id", false},   {"label", false},  
                                             {"body", false}, {"session", true}, {"date", false},
                                             {"year", true},  {"url", false}};
 
-enum { E_KIND, E_WEIGHT, E_SURFACE, E_FILE, E_LINE, E_PARA, E_VERB, EDGE_ATTRS };
+enum { E_KIND, E_WEIGHT, E_SURFACE, E_FILE, E_LINE, E_PARA, E_VERB, E_FORM, EDGE_ATTRS };
 static const attr edge_attrs[EDGE_ATTRS] = {{"kind", false},    {"weight", true}, {"surface", false},
                                             {"file", false},    {"line", true},   {"para", false},
-                                            {"verb", false}};
+                                            {"verb", false},    {"form", false}};
 
 typedef struct val {
     const char *s; /* text attributes */
@@ -68,7 +68,8 @@ static bool value(const rg_graph *g, bool edge, size_t i, int k, val *v)
         case E_FILE: v->s = e.file; break;
         case E_LINE: v->n = (long)e.line; return v->n != 0;
         case E_PARA: v->s = e.para; break;
-        default: v->s = e.verb; break;
+        case E_VERB: v->s = e.verb; break;
+        default: v->s = e.form; break;
         }
     } else {
         const rg_node_info *n = rg_graph_node(g, i);

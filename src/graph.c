@@ -30,7 +30,7 @@
 #define NO_PLACE UINT32_MAX
 
 typedef struct place {
-    const char *file, *surface, *para, *verb, *context;
+    const char *file, *surface, *para, *verb, *context, *form;
     uint64_t offset;
     uint32_t line, col;
 } place;
@@ -207,9 +207,17 @@ static const char *keep(rg_builder *b, const char *s, bool *nomem)
     return c;
 }
 
+static const char *form_name(const char *form)
+{
+    /* a static name, so places need not copy it */
+    if (!form)
+        return NULL;
+    return !strcmp(form, "symbol") ? "symbol" : !strcmp(form, "link") ? "link" : "text";
+}
+
 static uint32_t add_place(rg_builder *b, const char *file, const char *surface, const char *para,
-                          const char *verb, const char *context, size_t line, size_t col,
-                          size_t offset, bool *nomem)
+                          const char *verb, const char *context, const char *form, size_t line,
+                          size_t col, size_t offset, bool *nomem)
 {
     if (!rg_grow(&b->places, &b->pcap, b->nplaces + 1, sizeof *b->places) ||
         b->nplaces >= NO_PLACE) {
@@ -224,6 +232,7 @@ static uint32_t add_place(rg_builder *b, const char *file, const char *surface, 
     p->para = keep(b, para, nomem);
     p->verb = keep(b, verb, nomem);
     p->context = keep(b, context, nomem);
+    p->form = form_name(form);
     p->line = (uint32_t)line;
     p->col = (uint32_t)col;
     p->offset = offset;
@@ -342,6 +351,9 @@ rg_status rg_builder_add_doc(rg_builder *b, const rg_doc *doc, rg_error *err)
             break;
         }
         uint32_t pl = add_place(b, rg_doc_file(doc), m->surface, m->para, m->verb, m->context,
+                                m->form == RG_FORM_SYMBOL ? "symbol"
+                                : m->form == RG_FORM_LINK ? "link"
+                                                          : "text",
                                 m->line, m->col, m->offset, &nomem);
         const char *date = m->date ? keep(b, m->date, &nomem) : NULL;
         if (nomem || !add_cite(b, from, to, pl, RG_CITES) || (date && !add_date(b, to, date))) {
@@ -386,7 +398,7 @@ static rg_status add_record(void *ctx, const rg_citation *c, rg_error *err)
     rg_edge_kind kind = c->kind && !strcmp(c->kind, "succeeds") ? RG_SUCCEEDS : RG_CITES;
     uint32_t pl = NO_PLACE;
     if (c->surface || c->file || c->line > 0)
-        pl = add_place(b, c->file, c->surface, c->para, c->verb, NULL,
+        pl = add_place(b, c->file, c->surface, c->para, c->verb, NULL, c->form,
                        c->line > 0 ? (size_t)c->line : 0,
                        c->col > 0 ? (size_t)c->col : 0, c->offset > 0 ? (size_t)c->offset : 0,
                        &nomem);
@@ -865,6 +877,7 @@ rg_edge_info rg_graph_edge(const rg_graph *g, size_t e)
         x.para = p->para;
         x.verb = p->verb;
         x.context = p->context;
+        x.form = p->form;
     }
     return x;
 }

@@ -165,7 +165,7 @@ const rg_para *rg_paragraph_at(const rg_para *v, size_t n, size_t pos);
 /* One record of a citations file; strings are valid during the callback only,
  * absent fields are NULL (strings) or -1 (numbers). */
 typedef struct rg_citation {
-    const char *doc, *id, *type, *body, *date, *surface, *file, *para, *verb, *kind;
+    const char *doc, *id, *type, *body, *date, *surface, *file, *para, *verb, *kind, *form;
     long line, col, offset, list;
 } rg_citation;
 
@@ -255,6 +255,7 @@ typedef struct rg_edge_info {
     const char *para;     /* P3, O1, F1 ... or NULL */
     const char *verb;     /* 回顾, 支持 ... or NULL */
     const char *context;  /* the citing sentence, or NULL */
+    const char *form;     /* text, symbol or link, or NULL */
 } rg_edge_info;
 
 const rg_node_info *rg_graph_node(const rg_graph *g, size_t v);

@@ -382,8 +382,9 @@ static rg_status skip_value(jp *j, rg_error *err, int depth)
 
 /* The fields resgraph reads: strings first, then whole numbers. */
 static const char *const fields[] = {"doc",  "id",   "type", "body", "date", "surface", "file",
-                                     "para", "verb", "kind", "line", "col",  "offset",  "list"};
-#define NSTRING 10
+                                     "para", "verb", "kind", "form", "line", "col",  "offset",
+                                     "list"};
+#define NSTRING 11
 
 /* The index of key in fields, or -1: one comparison, chosen by the first letter. */
 static int field_of(const char *key)
@@ -395,13 +396,13 @@ static int field_of(const char *key)
     case 't': i = 2; break;
     case 'b': i = 3; break;
     case 's': i = 5; break;
-    case 'f': i = 6; break;
+    case 'f': i = key[1] == 'i' ? 6 : 10; break;
     case 'p': i = 7; break;
     case 'v': i = 8; break;
     case 'k': i = 9; break;
-    case 'l': i = key[1] == 'i' && key[2] == 'n' ? 10 : 13; break;
-    case 'c': i = 11; break;
-    case 'o': i = 12; break;
+    case 'l': i = key[1] == 'i' && key[2] == 'n' ? 11 : 14; break;
+    case 'c': i = 12; break;
+    case 'o': i = 13; break;
     default: return -1;
     }
     return strcmp(key, fields[i]) == 0 ? i : -1;
@@ -410,8 +411,8 @@ static int field_of(const char *key)
 /* Parses one line holding one JSON object into c. */
 static rg_status parse_record(jp *j, rg_citation *c, rg_error *err)
 {
-    const char **strs[] = {&c->doc, &c->id, &c->type, &c->body, &c->date,
-                           &c->surface, &c->file, &c->para, &c->verb, &c->kind};
+    const char **strs[] = {&c->doc,  &c->id,   &c->type, &c->body, &c->date, &c->surface,
+                           &c->file, &c->para, &c->verb, &c->kind, &c->form};
     long *nums[] = {&c->line, &c->col, &c->offset, &c->list};
     memset(c, 0, sizeof *c);
     c->line = c->col = c->offset = c->list = -1;

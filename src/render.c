@@ -133,10 +133,20 @@ static void set_legend(Agraph_t *ag, const rg_graph *g, const rg_render_options 
         html_escape(&b, rg_graph_node_id(g, c->nodes[0]));
         rg_buf_puts(&b, " back to ");
         html_escape(&b, rg_graph_node_id(g, c->nodes[c->len - 1]));
+        /* a count of hundreds of digits is shown by its magnitude */
+        char shown[40];
+        size_t digits = strlen(c->count);
+        if (c->count[0] != '~' && digits > 15)
+            snprintf(shown, sizeof shown, "about %c.%.3se+%zu", c->count[0], c->count + 1,
+                     digits - 1);
+        else if (c->count[0] == '~')
+            snprintf(shown, sizeof shown, "about %s", c->count + 1);
+        else
+            snprintf(shown, sizeof shown, "%s", c->count);
         rg_buf_printf(&b, "</B></FONT></TD></TR><TR><TD COLSPAN=\"4\">"
                           "<FONT POINT-SIZE=\"11\" COLOR=\"#555555\">%zu documents in the longest "
                           "chain; %s distinct chains</FONT></TD></TR>",
-                      c->len, c->count);
+                      c->len, shown);
     }
     rg_buf_puts(&b, "<TR><TD COLSPAN=\"4\"><TABLE BORDER=\"0\" CELLSPACING=\"10\"><TR>"
                     "<TD><FONT COLOR=\"" C_CHAIN "\" POINT-SIZE=\"11\">━━  lineage chain</FONT></TD>"
@@ -381,6 +391,8 @@ rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, 
             st = rg_fail(err, RG_EOUTPUT, "cannot write the DOT");
         goto done;
     }
+    if (strcmp(format, "svg") && strcmp(format, "pdf") && strcmp(format, "ps"))
+        set(ag, "size", "300,300"); /* bitmaps: scale a huge drawing down to what cairo draws */
     if (gvLayout(gvc, ag, engine) != 0) {
         st = rg_fail(err, RG_ELIB, "Graphviz could not lay the graph out with %s: %s", engine,
                      gv_errors.data ? gv_errors.data : "unknown error");

@@ -90,7 +90,7 @@ def neo4j(path):
     assert nodes[0] == ["id:ID", "label", "type", "body", "session:int", "date", "year:int",
                         "url", ":LABEL"], nodes[0]
     assert edges[0] == [":START_ID", ":END_ID", ":TYPE", "weight:int", "surface", "file",
-                        "line:int", "para", "verb"], edges[0]
+                        "line:int", "para", "verb", "form"], edges[0]
     g = nx.MultiDiGraph()
     for r in nodes[1:]:
         assert r[8] == r[2].capitalize(), r
