@@ -1,0 +1,29 @@
+#!/bin/sh
+# The extractor on a generated corpus: the prefilter gives exactly the records of
+# the reference scan of every byte, and both equal the generator's ground truth.
+# usage: tests/extract-corpus.sh build/resgraph
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+for mode in "--files 300" "--single"; do
+    # shellcheck disable=SC2086
+    scripts/gen-corpus --out "$tmp/c" --size-mb 3 $mode --seed 7 --force >/dev/null 2>&1 ||
+        { bad "gen-corpus $mode failed"; continue; }
+    files=$(cd "$tmp/c" && find . -name '*.txt' | sort)
+    # shellcheck disable=SC2086
+    (cd "$tmp/c" && "$bin" extract -q $files) >"$tmp/fast" || bad "extract $mode failed"
+    # shellcheck disable=SC2086
+    (cd "$tmp/c" && "$bin" extract -q --reference $files) >"$tmp/ref" || bad "extract --reference $mode failed"
+    [ -s "$tmp/fast" ] && cmp -s "$tmp/fast" "$tmp/ref" && ok ||
+        bad "$mode: the prefilter and the reference scan differ ($(wc -l <"$tmp/fast") and $(wc -l <"$tmp/ref") records)"
+    scripts/check-truth "$tmp/c" "$bin" >"$tmp/truth" 2>&1 && ok ||
+        bad "$mode: records differ from the ground truth: $(tail -3 "$tmp/truth")"
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
