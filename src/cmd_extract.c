@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage_extract[] =
     "usage: resgraph extract [--format jsonl|tsv] [-o FILE] [--doc-id ID] [--encoding ENC]\n"
@@ -33,6 +34,22 @@ static rg_status write_doc(void *ctx, size_t i, const rg_doc *doc, const rg_erro
     }
     print_doc_warnings(doc);
     return rg_records_write(j->f, j->fmt, doc, &j->err);
+}
+
+/* stdin, and files this large, are streamed: records go out as they are found */
+#define STREAM_BYTES (32u << 20)
+
+static bool streamed(const char *path)
+{
+    struct stat sb;
+    return !strcmp(path, "-") || (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+                                  (size_t)sb.st_size > STREAM_BYTES);
+}
+
+static rg_status write_mention(void *ctx, const rg_doc *doc, const rg_mention *m, rg_error *err)
+{
+    extract_job *j = ctx;
+    return rg_records_write_one(j->f, j->fmt, doc, m, err);
 }
 
 int cmd_extract(int argc, char **argv)
@@ -68,8 +85,29 @@ int cmd_extract(int argc, char **argv)
     rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding, .reference = o.reference};
     extract_job j = {.f = rg_output_file(out), .fmt = fmt};
     rg_status wst = rg_records_begin(j.f, fmt, &j.err);
-    if (wst == RG_OK)
-        wst = rg_docs_each((const char *const *)in.paths, in.n, &ro, rg_threads(), write_doc, &j);
+    /* in input order: runs of ordinary files read in parallel, big ones streamed */
+    for (size_t i = 0; i < in.n && wst == RG_OK;) {
+        size_t k = i;
+        while (k < in.n && !streamed(in.paths[k]))
+            k++;
+        if (k > i)
+            wst = rg_docs_each((const char *const *)in.paths + i, k - i, &ro, rg_threads(),
+                               write_doc, &j);
+        if (wst == RG_OK && k < in.n) {
+            rg_doc *doc = NULL;
+            rg_error rerr = {0};
+            rg_status st = rg_doc_stream(in.paths[k], &ro, write_mention, &j, &doc, &rerr);
+            if (st == RG_EOUTPUT || st == RG_ENOMEM) {
+                j.err = rerr;
+                wst = st;
+            } else {
+                write_doc(&j, k, doc, &rerr);
+            }
+            rg_doc_free(doc);
+            k++;
+        }
+        i = k;
+    }
     free_inputs(&in);
     if (wst != RG_OK) {
         rg_output_abort(out);

@@ -721,6 +721,21 @@ typedef struct scan {
     bool context;     /* give each mention its sentence */
     rg_buf warn;
     bool nomem;
+    /* what goes on from segment to segment */
+    size_t base;         /* UTF-8 offset of the current segment in the document */
+    bool identified;     /* the document's identity is settled */
+    rg_body own;         /* its body */
+    rg_strmap self;      /* the ids that name it */
+    rg_strmap cited;     /* the ids it cites, for its links */
+    rg_arena cited_names;
+    rg_para_state ps;    /* paragraphs */
+    size_t line, col, cur; /* the line and column of global offset cur */
+    size_t links_done;   /* links of earlier segments */
+    size_t links_kept;   /* of those, kept (streaming: the ones still unmatched) */
+    size_t nbad, skip0;  /* invalid UTF-8 bytes reported; byte-order mark */
+    rg_mention_fn sink;  /* where mentions go, when not into the document */
+    void *sink_ctx;
+    rg_arena scratch;    /* the strings of a segment's mentions, for the sink */
 } scan;
 
 static raw *add_raw(scan *sc)
@@ -736,6 +751,8 @@ static raw *add_raw(scan *sc)
 
 static void add_id(scan *sc, const idcand *c)
 {
+    if (sc->identified)
+        return; /* the identity comes from the document's opening */
     for (size_t i = 0; i < sc->nids; i++) {
         idcand *o = &sc->ids[i];
         if (o->kind != c->kind)
@@ -1053,9 +1070,10 @@ static void on_link(scan *sc, size_t s, size_t e)
     }
     rg_link *k = &d->links[d->nlinks++];
     memset(k, 0, sizeof *k);
-    k->target = rg_arena_strdup(&d->arena, sym);
-    k->url = rg_arena_strndup(&d->arena, u, e - s);
-    k->offset = s; /* mapped to the original bytes in finish() */
+    rg_arena *la = sc->sink ? &sc->scratch : &d->arena; /* see keep_pending_links() */
+    k->target = rg_arena_strdup(la, sym);
+    k->url = rg_arena_strndup(la, u, e - s);
+    k->offset = s; /* mapped to the original bytes when the segment is resolved */
     if (!k->target || !k->url)
         sc->nomem = true;
     if (transparent(sc, s, e)) {
@@ -1442,21 +1460,23 @@ static char *context_of(rg_arena *a, const char *text, size_t lo, size_t hi, siz
     return out;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
+/* --- the document's identity --------------------------------------------------- */
 
-static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
+#define HEAD_BYTES 65536 /* the opening of a document, where its identity stands */
+
+/* Decides the document's id, body and session from the candidates found in
+ * its opening (a symbol alone on a line, the most frequent; a title among the
+ * first 30 lines; a heading such as 54/254.), and the set of ids that name it. */
+static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error *err)
 {
     rg_doc *d = sc->doc;
+    /* titles: the first lines' lone references */
     sc->title_limit = 0;
     for (int n = 0; n < 30 && sc->title_limit < sc->len; n++) {
         const char *nl = memchr(sc->text + sc->title_limit, '\n', sc->len - sc->title_limit);
         sc->title_limit = nl ? (size_t)(nl - sc->text) + 1 : sc->len;
     }
     sc->line_ok = false;
-    /* Titles among the references: the first lines' lone references. */
     for (size_t i = 0; i < sc->nraws; i++) {
         raw *r = &sc->raws[i];
         if (r->form == RG_FORM_TEXT && (i + 1 == sc->nraws || sc->raws[i + 1].list != r->list) &&
@@ -1465,8 +1485,6 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
             add_id(sc, &c);
         }
     }
-    /* The symbol of a header or footer line (the most frequent), else a title,
-     * else a heading, else the file's name. */
     const idcand *best = NULL;
     for (size_t i = 0; i < sc->nids; i++) {
         const idcand *c = &sc->ids[i];
@@ -1505,55 +1523,119 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
                 *dot = '\0';
         }
     }
+    sc->own = own;
     d->id = rg_arena_strdup(&d->arena, idbuf);
     d->body = rg_body_name(own);
     d->session = rg_id_session(idbuf);
     if (!d->session)
         d->session = session_heading(sc->text, sc->len);
-
-    /* Every identity candidate names the document itself. */
-    size_t nalias = 0;
-    char (*alias)[256] = malloc((sc->nids + 1) * sizeof *alias);
-    if (!alias || !d->id)
+    if (!d->id)
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    snprintf(alias[nalias++], 256, "%s", d->id);
-    for (size_t i = 0; i < sc->nids; i++) {
+    /* every candidate names the document itself: a compilation has many headings */
+    size_t found;
+    bool ok = rg_strmap_put(&sc->self, d->id, 0, &found);
+    for (size_t i = 0; i < sc->nids && ok; i++) {
         const idcand *c = &sc->ids[i];
-        if (c->kind == ID_SYMBOL_LINE) {
-            if (c == best)
-                snprintf(alias[nalias++], 256, "%s", c->symbol);
-        } else {
-            rg_ref_id(&c->ref, rg_ref_body(&c->ref, c->word, own), RG_RESOLUTION, alias[nalias++],
-                      256);
-        }
+        char alias[256];
+        if (c->kind == ID_SYMBOL_LINE && c != best)
+            continue;
+        if (c->kind == ID_SYMBOL_LINE)
+            snprintf(alias, sizeof alias, "%s", c->symbol);
+        else
+            rg_ref_id(&c->ref, rg_ref_body(&c->ref, c->word, own), RG_RESOLUTION, alias,
+                      sizeof alias);
+        const char *kept = rg_arena_strdup(&d->arena, alias);
+        ok = kept && rg_strmap_put(&sc->self, kept, i + 1, &found);
     }
+    sc->identified = true;
+    return ok ? RG_OK : rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+}
 
-    if (sc->adopted[0])
-        d->date = rg_arena_strdup(&d->arena, sc->adopted);
+/* --- references resolved, segment by segment ----------------------------------------- */
 
-    /* the aliases as a set: a compilation holds hundreds of headings */
-    rg_strmap selfset = {0};
-    for (size_t k = 0; k < nalias; k++) {
+/* The original byte offset of a position of the current segment. */
+static size_t orig_offset(const scan *sc, size_t local)
+{
+    if (sc->t->orig) /* converted text: one segment, mapped back */
+        return rg_text_orig_offset(sc->t, local);
+    return sc->t->skip + sc->base + local;
+}
+
+/* Moves the line cursor (line number and column of position cur, global) to
+ * local position pos of the segment. */
+static void advance_cursor(scan *sc, size_t pos)
+{
+    size_t cur = sc->cur - sc->base;
+    while (cur < pos) {
+        const char *nl = memchr(sc->text + cur, '\n', pos - cur);
+        if (!nl) {
+            sc->col += rg_utf8_count(sc->text + cur, pos - cur);
+            cur = pos;
+            break;
+        }
+        sc->line++;
+        sc->col = 1;
+        cur = (size_t)(nl - sc->text) + 1;
+    }
+    sc->cur = sc->base + cur;
+}
+
+/* An id the text cites, for the links: its base too (a part links to its base). */
+static bool note_cited(scan *sc, const char *id)
+{
+    char base[256];
+    rg_id_base(id, base, sizeof base);
+    for (int k = 0; k < 2; k++) {
+        const char *x = k ? base : id;
+        if (rg_strmap_get(&sc->cited, x) >= 0)
+            continue;
+        const char *kept = rg_arena_strdup(&sc->cited_names, x);
         size_t found;
-        if (!rg_strmap_put(&selfset, alias[k], k, &found)) {
-            rg_strmap_free(&selfset);
-            free(alias);
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        }
+        if (!kept || !rg_strmap_put(&sc->cited, kept, 0, &found))
+            return false;
     }
-    /* Resolve ids and bodies; drop references to the document itself. */
+    return true;
+}
+
+/* When mentions stream on, a link whose target the text has already cited is
+ * settled: only the others are kept (their strings out of the segment's
+ * scratch), so memory does not grow with the pages. */
+static rg_status keep_pending_links(scan *sc, rg_error *err)
+{
+    rg_doc *d = sc->doc;
+    size_t kept = sc->links_kept;
+    for (size_t i = kept; i < d->nlinks; i++) {
+        rg_link k = d->links[i];
+        if (rg_strmap_get(&sc->cited, k.target) >= 0)
+            continue;
+        k.target = rg_arena_strdup(&d->arena, k.target);
+        k.url = rg_arena_strdup(&d->arena, k.url);
+        if (!k.target || !k.url)
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        d->links[kept++] = k;
+    }
+    d->nlinks = sc->links_done = sc->links_kept = kept;
+    return RG_OK;
+}
+
+/* Resolves the references of the current segment (ids, bodies, places) and
+ * hands them on: into the document, or to the sink. */
+static rg_status resolve_segment(scan *sc, rg_error *err)
+{
+    rg_doc *d = sc->doc;
+    rg_arena *a = sc->sink ? &sc->scratch : &d->arena;
     size_t nparas = 0;
-    rg_para *paras = sc->nraws ? rg_paragraphs(sc->text, sc->len, &nparas) : NULL;
-    if ((sc->nraws && !paras) || !rg_grow(&d->mentions, &d->mcap, sc->nraws, sizeof *d->mentions)) {
+    rg_para *paras = rg_paragraphs_feed(&sc->ps, sc->text, sc->len, sc->base, &nparas);
+    if (!paras)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    if (!sc->sink && !rg_grow(&d->mentions, &d->mcap, d->nmentions + sc->nraws, sizeof *d->mentions)) {
         free(paras);
-        rg_strmap_free(&selfset);
-        free(alias);
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
     const char *text = sc->text;
-    /* cursor: the line number of cur, and the column (in characters) of cur */
-    size_t line = 1, cur = 0, ccol = 1;
-    for (size_t i = 0; i < sc->nraws; i++) {
+    rg_status st = RG_OK;
+    const char *last_para = NULL, *last_verb = NULL; /* shared by consecutive mentions */
+    for (size_t i = 0; i < sc->nraws && st == RG_OK; i++) {
         raw *r = &sc->raws[i];
         char id[256], base[256];
         rg_body body;
@@ -1561,99 +1643,90 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
             snprintf(id, sizeof id, "%s", r->symbol);
             body = rg_id_body(id);
         } else {
-            body = rg_ref_body(&r->ref, r->word, own);
+            body = rg_ref_body(&r->ref, r->word, sc->own);
             rg_ref_id(&r->ref, body, r->type, id, sizeof id);
         }
         size_t idl = strlen(id);
         bool has_part = idl > 3 && id[idl - 1] == ']';
         if (has_part)
             rg_id_base(id, base, sizeof base);
-        bool self = false;
-        self = rg_strmap_get(&selfset, id) >= 0 || (has_part && rg_strmap_get(&selfset, base) >= 0);
-        if (self)
+        if (rg_strmap_get(&sc->self, id) >= 0 || (has_part && rg_strmap_get(&sc->self, base) >= 0))
             continue;
-        rg_mention *m = &d->mentions[d->nmentions++];
+        rg_mention mm, *m = sc->sink ? &mm : &d->mentions[d->nmentions];
         memset(m, 0, sizeof *m);
-        m->id = rg_arena_strdup(&d->arena, id);
+        m->id = rg_arena_strdup(a, id);
         m->type = r->form != RG_FORM_TEXT ? rg_id_type(id) : r->type;
         m->body = r->form != RG_FORM_TEXT && body == RG_BODY_NONE
                       ? (!strncmp(id, "ST/", 3) ? "Secretariat" : "other")
                       : rg_body_name(body);
-        m->date = r->date[0] ? rg_arena_strdup(&d->arena, r->date) : NULL;
-        m->surface = rg_arena_strndup(&d->arena, text + r->s, r->e - r->s);
+        m->date = r->date[0] ? rg_arena_strdup(a, r->date) : NULL;
+        m->surface = rg_arena_strndup(a, text + r->s, r->e - r->s);
         m->form = r->form;
         m->list = r->form == RG_FORM_TEXT ? r->list : 0;
-        const rg_para *pa = rg_paragraph_at(paras, nparas, r->s);
-        if (pa && pa->label[0])
-            m->para = rg_arena_strdup(&d->arena, pa->label);
-        if (pa && pa->verb[0])
-            m->verb = rg_arena_strdup(&d->arena, pa->verb);
-        size_t plo = pa ? pa->start : 0;
-        size_t phi = pa && pa + 1 < paras + nparas ? pa[1].start : sc->len;
-        if (plo > r->s)
-            plo = r->s;
-        if (phi < r->e)
-            phi = r->e;
-        if (sc->context)
-            m->context = context_of(&d->arena, text, plo, phi, r->s, r->e);
-        m->offset = rg_text_orig_offset(sc->t, r->s);
-        m->length = rg_text_orig_offset(sc->t, r->e) - m->offset;
-        if (!m->id || !m->surface || (r->date[0] && !m->date)) {
-            free(paras);
-            rg_strmap_free(&selfset);
-            free(alias);
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        const rg_para *pa = rg_paragraph_at(paras, nparas, sc->base + r->s);
+        if (pa && pa->label[0]) {
+            if (!last_para || strcmp(last_para, pa->label))
+                last_para = rg_arena_strdup(a, pa->label);
+            m->para = last_para;
         }
-        /* line and column: the raws come in text order (parts share a start) */
-        if (r->s < cur) {
-            line = 1;
-            cur = 0;
-            ccol = 1;
+        if (pa && pa->verb[0]) {
+            if (!last_verb || strcmp(last_verb, pa->verb))
+                last_verb = rg_arena_strdup(a, pa->verb);
+            m->verb = last_verb;
         }
-        while (cur < r->s) {
-            const char *nl = memchr(text + cur, '\n', r->s - cur);
-            if (!nl) {
-                ccol += rg_utf8_count(text + cur, r->s - cur);
-                cur = r->s;
-                break;
-            }
-            line++;
-            ccol = 1;
-            cur = (size_t)(nl - text) + 1;
+        if (sc->context) {
+            size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
+            size_t phi = pa && pa + 1 < paras + nparas ? pa[1].start - sc->base : sc->len;
+            if (plo > r->s)
+                plo = r->s;
+            if (phi < r->e)
+                phi = r->e;
+            m->context = context_of(a, text, plo, phi, r->s, r->e);
         }
-        m->line = line;
-        m->col = ccol;
+        m->offset = orig_offset(sc, r->s);
+        m->length = orig_offset(sc, r->e) - m->offset;
+        if (!m->id || !m->surface || (r->date[0] && !m->date) || (pa && pa->label[0] && !m->para) ||
+            (pa && pa->verb[0] && !m->verb) || !note_cited(sc, m->id)) {
+            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+            break;
+        }
+        /* the raws come in text order (parts share a start) */
+        advance_cursor(sc, r->s);
+        m->line = sc->line;
+        m->col = sc->col;
+        if (sc->sink)
+            st = sc->sink(sc->sink_ctx, d, m, err);
+        else
+            d->nmentions++;
     }
     free(paras);
-    rg_strmap_free(&selfset);
-    free(alias);
-
-    /* Links: each should point to something the text cites. */
-    const char **cited = malloc((d->nmentions + 1) * 2 * sizeof *cited);
-    if (!cited)
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    size_t ncited = 0;
-    char (*bases)[256] = malloc((d->nmentions + 1) * sizeof *bases);
-    if (!bases) {
-        free(cited);
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    }
-    for (size_t i = 0; i < d->nmentions; i++) {
-        cited[ncited++] = d->mentions[i].id;
-        rg_id_base(d->mentions[i].id, bases[i], sizeof bases[i]);
-        cited[ncited++] = bases[i];
-    }
-    qsort(cited, ncited, sizeof *cited, cmp_str);
-    line = 1;
-    cur = 0;
-    for (size_t i = 0; i < d->nlinks; i++) {
+    /* the links of this segment: their lines, their original offsets */
+    size_t line = sc->line, cur = sc->cur - sc->base;
+    for (size_t i = sc->links_done; st == RG_OK && i < d->nlinks; i++) {
         rg_link *k = &d->links[i];
         for (; cur < k->offset; cur++)
             line += text[cur] == '\n';
         k->line = line;
-        k->matched = bsearch(&k->target, cited, ncited, sizeof *cited, cmp_str) != NULL ||
-                     !strcmp(k->target, d->id);
-        k->offset = rg_text_orig_offset(sc->t, k->offset);
+        k->offset = orig_offset(sc, k->offset);
+    }
+    sc->links_done = d->nlinks;
+    if (sc->sink && st == RG_OK)
+        st = keep_pending_links(sc, err);
+    advance_cursor(sc, sc->len); /* on to the next segment */
+    if (sc->sink)
+        rg_arena_free(&sc->scratch);
+    return st;
+}
+
+/* After the last segment: the links the text does not cite, and the warnings. */
+static rg_status finish_doc(scan *sc, rg_error *err)
+{
+    rg_doc *d = sc->doc;
+    if (sc->adopted[0])
+        d->date = rg_arena_strdup(&d->arena, sc->adopted);
+    for (size_t i = 0; i < d->nlinks; i++) {
+        rg_link *k = &d->links[i];
+        k->matched = rg_strmap_get(&sc->cited, k->target) >= 0 || !strcmp(k->target, d->id);
         if (!k->matched) {
             char msg[512];
             int n = snprintf(msg, sizeof msg, "%s:%zu: link to %s matches no reference in the text",
@@ -1661,11 +1734,80 @@ static rg_status finish(scan *sc, const rg_read_options *opt, rg_error *err)
             add_warning(d, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1, &sc->nomem);
         }
     }
-    free(cited);
-    free(bases);
     if (sc->nomem)
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     return RG_OK;
+}
+
+/* Scans one segment of text starting at global UTF-8 offset base, and resolves
+ * what it found; the first segment (the document's opening) settles its
+ * identity.  Nothing of a segment's enumerations reaches into the next:
+ * segments end at quiet points. */
+static rg_status do_segment(scan *sc, const rg_text *t, const char *text, size_t len, size_t base,
+                            const rg_read_options *opt, rg_error *err)
+{
+    sc->t = t;
+    sc->text = text;
+    sc->len = len;
+    sc->base = base;
+    sc->nraws = sc->naside = 0;
+    sc->pend_start = sc->pend_group = 0;
+    sc->run_active = sc->have_date = false;
+    sc->line_ok = false;
+    rg_status st = run_scan(sc, err);
+    if (st == RG_OK && sc->nomem)
+        st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    if (st == RG_OK && !sc->identified)
+        st = decide_identity(sc, opt, err);
+    if (st == RG_OK)
+        st = resolve_segment(sc, err);
+    return st;
+}
+
+static void flush_warnings(scan *sc)
+{
+    for (const char *p = sc->warn.data; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        add_warning(sc->doc, p, n, &sc->nomem);
+        p += n + (nl ? 1 : 0);
+    }
+    sc->warn.len = 0;
+    if (sc->warn.data)
+        sc->warn.data[0] = '\0';
+}
+
+static void scan_free(scan *sc)
+{
+    free(sc->raws);
+    free(sc->aside);
+    free(sc->ids);
+    rg_buf_free(&sc->warn);
+    rg_strmap_free(&sc->self);
+    rg_strmap_free(&sc->cited);
+    rg_arena_free(&sc->cited_names);
+    rg_arena_free(&sc->scratch);
+}
+
+static rg_doc *doc_new(const char *name)
+{
+    rg_doc *d = calloc(1, sizeof *d);
+    if (d && !(d->file = strdup(name))) {
+        free(d);
+        d = NULL;
+    }
+    return d;
+}
+
+static void scan_init(scan *sc, const char *name, rg_doc *d, const rg_read_options *opt)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->name = name;
+    sc->doc = d;
+    sc->reference = opt && opt->reference;
+    sc->context = opt && opt->context;
+    sc->line = sc->col = 1;
+    rg_para_init(&sc->ps);
 }
 
 /* --- public ------------------------------------------------------------------ */
@@ -1674,49 +1816,21 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
                              const rg_read_options *opt, rg_doc **out, rg_error *err)
 {
     *out = NULL;
-    rg_doc *d = calloc(1, sizeof *d);
+    rg_doc *d = doc_new(name);
     if (!d)
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
-    d->file = strdup(name);
-    if (!d->file) {
-        free(d);
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
-    }
     scan sc;
-    memset(&sc, 0, sizeof sc);
+    scan_init(&sc, name, d, opt);
     rg_text t;
     rg_status st = rg_text_load(name, data, len, opt ? opt->encoding : NULL, &t, &sc.warn, err);
-    if (st != RG_OK) {
-        rg_buf_free(&sc.warn);
-        rg_doc_free(d);
-        return st;
-    }
-    sc.name = name;
-    sc.t = &t;
-    sc.text = t.utf8;
-    sc.len = t.len;
-    sc.doc = d;
-    sc.reference = opt && opt->reference;
-    sc.context = opt && opt->context;
-    st = run_scan(&sc, err);
-    if (st == RG_OK && sc.nomem)
-        st = rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
     if (st == RG_OK) {
-        /* text warnings first (they come from reading), then the scan's */
-        for (const char *p = sc.warn.data; p && *p;) {
-            const char *nl = strchr(p, '\n');
-            size_t n = nl ? (size_t)(nl - p) : strlen(p);
-            add_warning(d, p, n, &sc.nomem);
-            p += n + (nl ? 1 : 0);
-        }
-        st = finish(&sc, opt, err);
+        flush_warnings(&sc); /* the reading's warnings come first */
+        st = do_segment(&sc, &t, t.utf8, t.len, 0, opt, err);
+        if (st == RG_OK)
+            st = finish_doc(&sc, err);
+        rg_text_free(&t);
     }
-    /* finish() appended link warnings after the text warnings */
-    free(sc.raws);
-    free(sc.aside);
-    free(sc.ids);
-    rg_buf_free(&sc.warn);
-    rg_text_free(&t);
+    scan_free(&sc);
     if (st != RG_OK) {
         rg_doc_free(d);
         return st;
@@ -1725,33 +1839,257 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
     return RG_OK;
 }
 
+#define CHUNK (4u << 20) /* bytes read at a time */
+
+/* A quiet point of buf[from..len): the start of a line after a line whose text
+ * ends a clause (，。；), the last one; 0 when there is none. */
+static size_t quiet_point(const char *buf, size_t from, size_t len)
+{
+    for (size_t p = len; p > from + 1;) {
+        const char *nl = NULL;
+        for (size_t q = p - 1; q > from; q--)
+            if (buf[q - 1] == '\n') {
+                nl = buf + q - 1;
+                break;
+            }
+        if (!nl)
+            return 0;
+        size_t at = (size_t)(nl - buf) + 1;
+        /* the last character of the line before, spaces aside */
+        size_t e = (size_t)(nl - buf);
+        while (e > from && (buf[e - 1] == ' ' || buf[e - 1] == '\r' || buf[e - 1] == '\t'))
+            e--;
+        if (e >= from + 3) {
+            const unsigned char *c = (const unsigned char *)buf + e - 3;
+            /* ，。； */
+            if ((c[0] == 0xEF && c[1] == 0xBC && (c[2] == 0x8C || c[2] == 0x9B)) ||
+                (c[0] == 0xE3 && c[1] == 0x80 && c[2] == 0x82))
+                return at;
+        }
+        p = at - 1;
+    }
+    return 0;
+}
+
+/* Reads a document in segments: memory stays bounded by the longest stretch
+ * between quiet points, not the document.  Falls back to reading it whole when
+ * it is not plain UTF-8 (a byte-order mark of UTF-16, GB18030, --encoding). */
+static rg_status read_stream(FILE *f, const char *path, const rg_read_options *opt, rg_doc *d,
+                             rg_mention_fn sink, void *ctx, rg_error *err)
+{
+    scan sc;
+    scan_init(&sc, path, d, opt);
+    sc.sink = sink;
+    sc.sink_ctx = ctx;
+    size_t cap = CHUNK + 1, have = 0, done = 0; /* done: UTF-8 bytes of earlier segments */
+    char *buf = malloc(cap);
+    rg_status st = RG_OK;
+    bool eof = false, first = true, plain = true;
+    rg_text t;
+    memset(&t, 0, sizeof t);
+    if (!buf) {
+        scan_free(&sc);
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+    }
+    while (st == RG_OK) {
+        /* fill the buffer */
+        while (!eof && have < cap - 1) {
+            size_t got = fread(buf + have, 1, cap - 1 - have, f);
+            if (got == 0) {
+                if (ferror(f)) {
+                    int e = errno;
+                    st = rg_fail(err, RG_EINPUT, "%s: cannot read: %s", path,
+                                 e == EISDIR ? "is a directory" : strerror(e));
+                }
+                eof = true;
+            }
+            have += got;
+        }
+        if (st != RG_OK)
+            break;
+        if (first) {
+            /* only plain UTF-8 streams; anything else is read whole and converted */
+            const unsigned char *u = (const unsigned char *)buf;
+            plain = !(opt && opt->encoding) && !(have >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
+                                                             (u[0] == 0xFE && u[1] == 0xFF)));
+            if (!eof && plain) {
+                size_t inv = 0, nonascii = 0;
+                for (size_t i = 0; i < have;) {
+                    if (u[i] < 0x80) {
+                        i++;
+                        continue;
+                    }
+                    size_t l = rg_utf8_seqlen(u + i, have - i);
+                    nonascii++;
+                    if (l == 0) {
+                        inv++;
+                        i++;
+                    } else {
+                        i += l;
+                    }
+                }
+                plain = !(inv > 0 && inv * 2 > nonascii) && !memchr(buf, 0, have < 65536 ? have : 65536);
+            }
+            if (!plain || eof) {
+                /* read the rest, then as a whole */
+                while (!eof) {
+                    if (have == cap - 1) {
+                        char *nb = realloc(buf, cap * 2);
+                        if (!nb) {
+                            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+                            break;
+                        }
+                        buf = nb;
+                        cap *= 2;
+                    }
+                    size_t got = fread(buf + have, 1, cap - 1 - have, f);
+                    if (got == 0) {
+                        if (ferror(f))
+                            st = rg_fail(err, RG_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+                        eof = true;
+                    }
+                    have += got;
+                }
+                if (st != RG_OK)
+                    break;
+                st = rg_text_load(path, buf, have, opt ? opt->encoding : NULL, &t, &sc.warn, err);
+                if (st == RG_OK) {
+                    flush_warnings(&sc);
+                    st = do_segment(&sc, &t, t.utf8, t.len, 0, opt, err);
+                    rg_text_free(&t);
+                }
+                break;
+            }
+        }
+        /* the segment: up to the last quiet point, or all of it at the end; the
+         * document's opening is one segment of at least HEAD_BYTES */
+        size_t cut = have;
+        if (!eof) {
+            size_t from = first ? (HEAD_BYTES < have ? HEAD_BYTES : have) : 0;
+            cut = quiet_point(buf, from, have);
+            if (cut == 0) { /* no quiet point yet: read more into a larger buffer */
+                char *nb = realloc(buf, cap * 2);
+                if (!nb) {
+                    st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+                    break;
+                }
+                buf = nb;
+                cap *= 2;
+                continue;
+            }
+        }
+        /* the segment as UTF-8 text: a byte-order mark is skipped in the first */
+        rg_text seg;
+        memset(&seg, 0, sizeof seg);
+        size_t skip = first && cut >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
+        seg.utf8 = buf + skip;
+        seg.len = cut - skip;
+        seg.encoding = "UTF-8";
+        /* invalid UTF-8 in this segment: warnings with their original offsets */
+        size_t segbase = first ? 0 : done;
+        {
+            size_t nbad = 0;
+            const unsigned char *u = (const unsigned char *)seg.utf8;
+            for (size_t i = 0; i < seg.len;) {
+                if (u[i] < 0x80) {
+                    i++;
+                    continue;
+                }
+                size_t l = rg_utf8_seqlen(u + i, seg.len - i);
+                if (l == 0) {
+                    if (sc.nbad + nbad < 5)
+                        rg_buf_printf(&sc.warn, "%s: byte %zu: invalid UTF-8, ignored\n", path,
+                                      sc.skip0 + segbase + i);
+                    nbad++;
+                    i++;
+                } else {
+                    i += l;
+                }
+            }
+            sc.nbad += nbad;
+        }
+        if (first)
+            sc.skip0 = skip;
+        flush_warnings(&sc);
+        /* sc.base is the UTF-8 offset of the segment; orig = skip0 + base + local */
+        seg.skip = sc.skip0;
+        char saved = seg.utf8[seg.len];
+        ((char *)seg.utf8)[seg.len] = '\0';
+        st = do_segment(&sc, &seg, seg.utf8, seg.len, segbase, opt, err);
+        ((char *)seg.utf8)[seg.len] = saved;
+        done = segbase + seg.len;
+        first = false;
+        if (st != RG_OK || eof)
+            break;
+        memmove(buf, buf + cut, have - cut);
+        have -= cut;
+        if (cap > 2 * (CHUNK + 1) && have < CHUNK) { /* give back a buffer grown for a long stretch */
+            char *nb = realloc(buf, CHUNK + 1);
+            if (nb) {
+                buf = nb;
+                cap = CHUNK + 1;
+            }
+        }
+    }
+    if (sc.nbad > 5)
+        rg_buf_printf(&sc.warn, "%s: %zu more invalid UTF-8 bytes\n", path, sc.nbad - 5);
+    flush_warnings(&sc);
+    if (st == RG_OK)
+        st = finish_doc(&sc, err);
+    free(buf);
+    scan_free(&sc);
+    return st;
+}
+
+static rg_status open_input(const char *path, FILE **f, rg_error *err)
+{
+    *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!*f)
+        return rg_fail(err, RG_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    return RG_OK;
+}
+
 rg_status rg_doc_read(const char *path, const rg_read_options *opt, rg_doc **out, rg_error *err)
 {
     *out = NULL;
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f)
-        return rg_fail(err, RG_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    rg_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rg_buf_add(&b, chunk, n);
-    bool bad = ferror(f);
-    int saved = errno;
-    if (f != stdin)
-        fclose(f);
-    if (bad) {
-        rg_buf_free(&b);
-        return rg_fail(err, RG_EINPUT, "%s: cannot read: %s", path,
-                       saved == EISDIR ? "is a directory" : strerror(saved));
-    }
-    if (b.failed) {
-        rg_buf_free(&b);
+    rg_doc *d = doc_new(path);
+    if (!d)
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+    FILE *f;
+    rg_status st = open_input(path, &f, err);
+    if (st == RG_OK) {
+        st = read_stream(f, path, opt, d, NULL, NULL, err);
+        if (f != stdin)
+            fclose(f);
     }
-    rg_status st = rg_doc_read_buffer(path, b.data ? b.data : "", b.len, opt, out, err);
-    rg_buf_free(&b);
-    return st;
+    if (st != RG_OK) {
+        rg_doc_free(d);
+        return st;
+    }
+    *out = d;
+    return RG_OK;
+}
+
+rg_status rg_doc_stream(const char *path, const rg_read_options *opt, rg_mention_fn fn, void *ctx,
+                        rg_doc **out, rg_error *err)
+{
+    *out = NULL;
+    rg_doc *d = doc_new(path);
+    if (!d)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+    FILE *f;
+    rg_status st = open_input(path, &f, err);
+    if (st == RG_OK) {
+        st = read_stream(f, path, opt, d, fn, ctx, err);
+        if (f != stdin)
+            fclose(f);
+    }
+    if (st != RG_OK) {
+        rg_doc_free(d);
+        return st;
+    }
+    *out = d;
+    return RG_OK;
 }
 
 void rg_doc_free(rg_doc *d)

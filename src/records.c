@@ -121,75 +121,108 @@ static void put_num(rg_buf *b, size_t v)
     rg_buf_add(b, rev, (size_t)k);
 }
 
+/* One record into b. */
+static void format_record(rg_buf *b, rg_record_format fmt, const rg_doc *doc, const rg_mention *m)
+{
+    if (fmt == RG_RECORDS_JSONL) {
+        rg_buf_puts(b, "{\"doc\":");
+        json_str(b, rg_doc_id(doc));
+        rg_buf_puts(b, ",\"id\":");
+        json_str(b, m->id);
+        rg_buf_puts(b, ",\"type\":\"");
+        rg_buf_puts(b, type_name(m->type));
+        rg_buf_puts(b, "\",\"body\":");
+        json_str(b, m->body);
+        rg_buf_puts(b, ",\"date\":");
+        json_str(b, m->date);
+        rg_buf_puts(b, ",\"file\":");
+        json_str(b, rg_doc_file(doc));
+        rg_buf_puts(b, ",\"line\":");
+        put_num(b, m->line);
+        rg_buf_puts(b, ",\"col\":");
+        put_num(b, m->col);
+        rg_buf_puts(b, ",\"offset\":");
+        put_num(b, m->offset);
+        rg_buf_puts(b, ",\"length\":");
+        put_num(b, m->length);
+        rg_buf_puts(b, ",\"surface\":");
+        json_str(b, m->surface);
+        rg_buf_puts(b, ",\"form\":\"");
+        rg_buf_puts(b, form_name(m->form));
+        rg_buf_puts(b, "\",\"list\":");
+        put_num(b, m->list);
+        rg_buf_puts(b, ",\"para\":");
+        json_str(b, m->para);
+        rg_buf_puts(b, ",\"verb\":");
+        json_str(b, m->verb);
+        rg_buf_puts(b, "}\n");
+    } else {
+        tsv_str(b, rg_doc_id(doc));
+        rg_buf_add(b, "\t", 1);
+        tsv_str(b, m->id);
+        rg_buf_add(b, "\t", 1);
+        rg_buf_puts(b, type_name(m->type));
+        rg_buf_add(b, "\t", 1);
+        tsv_str(b, m->body);
+        rg_buf_add(b, "\t", 1);
+        tsv_str(b, m->date);
+        rg_buf_add(b, "\t", 1);
+        tsv_str(b, rg_doc_file(doc));
+        rg_buf_add(b, "\t", 1);
+        put_num(b, m->line);
+        rg_buf_add(b, "\t", 1);
+        put_num(b, m->col);
+        rg_buf_add(b, "\t", 1);
+        put_num(b, m->offset);
+        rg_buf_add(b, "\t", 1);
+        put_num(b, m->length);
+        rg_buf_add(b, "\t", 1);
+        tsv_str(b, m->surface);
+        rg_buf_add(b, "\t", 1);
+        rg_buf_puts(b, form_name(m->form));
+        rg_buf_add(b, "\t", 1);
+        put_num(b, m->list);
+        rg_buf_add(b, "\t", 1);
+        tsv_str(b, m->para);
+        rg_buf_add(b, "\t", 1);
+        tsv_str(b, m->verb);
+        rg_buf_add(b, "\n", 1);
+    }
+}
+
+static rg_status flush_records(FILE *out, rg_buf *b, rg_error *err)
+{
+    if (b->failed)
+        return rg_fail(err, RG_ENOMEM, "out of memory writing records");
+    if (b->len && fwrite(b->data, 1, b->len, out) != b->len)
+        return rg_fail(err, RG_EOUTPUT, "cannot write records: %s", strerror(errno));
+    b->len = 0;
+    return RG_OK;
+}
+
 rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, rg_error *err)
 {
     rg_buf b = {0};
-    for (size_t i = 0; i < rg_doc_mention_count(doc); i++) {
-        const rg_mention *m = rg_doc_mention(doc, i);
-        if (fmt == RG_RECORDS_JSONL) {
-            rg_buf_puts(&b, "{\"doc\":");
-            json_str(&b, rg_doc_id(doc));
-            rg_buf_puts(&b, ",\"id\":");
-            json_str(&b, m->id);
-            rg_buf_puts(&b, ",\"type\":\"");
-            rg_buf_puts(&b, type_name(m->type));
-            rg_buf_puts(&b, "\",\"body\":");
-            json_str(&b, m->body);
-            rg_buf_puts(&b, ",\"date\":");
-            json_str(&b, m->date);
-            rg_buf_puts(&b, ",\"file\":");
-            json_str(&b, rg_doc_file(doc));
-            rg_buf_puts(&b, ",\"line\":");
-            put_num(&b, m->line);
-            rg_buf_puts(&b, ",\"col\":");
-            put_num(&b, m->col);
-            rg_buf_puts(&b, ",\"offset\":");
-            put_num(&b, m->offset);
-            rg_buf_puts(&b, ",\"length\":");
-            put_num(&b, m->length);
-            rg_buf_puts(&b, ",\"surface\":");
-            json_str(&b, m->surface);
-            rg_buf_puts(&b, ",\"form\":\"");
-            rg_buf_puts(&b, form_name(m->form));
-            rg_buf_puts(&b, "\",\"list\":");
-            put_num(&b, m->list);
-            rg_buf_puts(&b, ",\"para\":");
-            json_str(&b, m->para);
-            rg_buf_puts(&b, ",\"verb\":");
-            json_str(&b, m->verb);
-            rg_buf_puts(&b, "}\n");
-        } else {
-            tsv_str(&b, rg_doc_id(doc));
-            rg_buf_add(&b, "\t", 1);
-            tsv_str(&b, m->id);
-            rg_buf_printf(&b, "\t%s\t", type_name(m->type));
-            tsv_str(&b, m->body);
-            rg_buf_add(&b, "\t", 1);
-            tsv_str(&b, m->date);
-            rg_buf_add(&b, "\t", 1);
-            tsv_str(&b, rg_doc_file(doc));
-            rg_buf_printf(&b, "\t%zu\t%zu\t%zu\t%zu\t", m->line, m->col, m->offset, m->length);
-            tsv_str(&b, m->surface);
-            rg_buf_printf(&b, "\t%s\t%zu\t", form_name(m->form), m->list);
-            tsv_str(&b, m->para);
-            rg_buf_add(&b, "\t", 1);
-            tsv_str(&b, m->verb);
-            rg_buf_add(&b, "\n", 1);
-        }
-        if (b.len > 60000 || i + 1 == rg_doc_mention_count(doc)) {
-            if (b.failed) {
-                rg_buf_free(&b);
-                return rg_fail(err, RG_ENOMEM, "out of memory writing records");
-            }
-            if (b.len && fwrite(b.data, 1, b.len, out) != b.len) {
-                rg_buf_free(&b);
-                return rg_fail(err, RG_EOUTPUT, "cannot write records");
-            }
-            b.len = 0;
-        }
+    rg_status st = RG_OK;
+    for (size_t i = 0; i < rg_doc_mention_count(doc) && st == RG_OK; i++) {
+        format_record(&b, fmt, doc, rg_doc_mention(doc, i));
+        if (b.len > 60000)
+            st = flush_records(out, &b, err);
     }
+    if (st == RG_OK)
+        st = flush_records(out, &b, err);
     rg_buf_free(&b);
-    return RG_OK;
+    return st;
+}
+
+rg_status rg_records_write_one(FILE *out, rg_record_format fmt, const rg_doc *doc,
+                               const rg_mention *m, rg_error *err)
+{
+    rg_buf b = {0};
+    format_record(&b, fmt, doc, m);
+    rg_status st = flush_records(out, &b, err);
+    rg_buf_free(&b);
+    return st;
 }
 
 /* --- reading citations files ------------------------------------------------------- */

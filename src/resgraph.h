@@ -115,6 +115,16 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
                              const rg_read_options *opt, rg_doc **out, rg_error *err);
 void rg_doc_free(rg_doc *doc);
 
+/* Reads a document in segments and hands each mention to fn as it is found,
+ * in order, without keeping them: memory stays bounded whatever the size of
+ * the input (a pipe of gigabytes).  The mention and its strings live during
+ * the call only; rg_doc_id(doc) is settled before the first.  *out receives
+ * the document without its mentions (identity, links, warnings). */
+typedef rg_status (*rg_mention_fn)(void *ctx, const rg_doc *doc, const rg_mention *m,
+                                   rg_error *err);
+rg_status rg_doc_stream(const char *path, const rg_read_options *opt, rg_mention_fn fn, void *ctx,
+                        rg_doc **out, rg_error *err);
+
 /* Reads many files with up to `threads` threads (rg_threads() for one per
  * processor) and calls fn once per path, in the order of the paths and in the
  * caller's thread: with the document, or with NULL and the error when the path
@@ -157,6 +167,9 @@ typedef enum rg_record_format { RG_RECORDS_JSONL = 0, RG_RECORDS_TSV = 1 } rg_re
 rg_status rg_records_begin(FILE *out, rg_record_format fmt, rg_error *err);
 /* Writes one record per mention of doc, in document order. */
 rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, rg_error *err);
+/* Writes the record of one mention of doc (as rg_doc_stream hands them on). */
+rg_status rg_records_write_one(FILE *out, rg_record_format fmt, const rg_doc *doc,
+                               const rg_mention *m, rg_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* The citation graph                                                        */
