@@ -80,6 +80,7 @@ test: $(BUILD)/resgraph $(BUILD)/unit $(BUILD)/cases
 	tests/exports.sh $(BUILD)/resgraph
 	tests/lineage.sh $(BUILD)/resgraph
 	tests/extract-corpus.sh $(BUILD)/resgraph
+	tests/reliability.sh $(BUILD)/resgraph
 
 graphs: $(BUILD)/resgraph
 	scripts/make-graphs $(BUILD)/resgraph graphs A-C.1-78-L.11 $(EXAMPLE)

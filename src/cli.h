@@ -58,6 +58,8 @@ int resolve_id(const rg_graph *g, const char *given, const char *what, long *v);
 void json_string(FILE *f, const char *s);
 /* An output file or stdout, opened, written by fn, committed; 0 or an exit code. */
 int write_output(const char *path, rg_status (*fn)(FILE *, void *, rg_error *), void *ctx);
+/* An error of writing to path ("-" or NULL: standard output) as a message. */
+int write_failed(const char *path, const rg_error *err);
 /* For such an fn: RG_EOUTPUT with a message when f had a write error, else RG_OK. */
 rg_status output_status(FILE *f, rg_error *err);
 

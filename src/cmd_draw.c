@@ -214,6 +214,13 @@ int cmd_export(int argc, char **argv)
         else
             rg_output_abort(out);
     }
+    if (st == RG_EOUTPUT && err.errnum) {
+        rc = write_failed(o.output, &err);
+        if (g != full)
+            rg_graph_free(g);
+        rg_graph_free(full);
+        return rc;
+    }
     if (g != full)
         rg_graph_free(g);
     rg_graph_free(full);

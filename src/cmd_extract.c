@@ -68,9 +68,10 @@ int cmd_extract(int argc, char **argv)
     if (argc == first)
         return error(RG_EUSAGE, "extract: no input files (try 'resgraph extract --help')");
     inputs in = {0};
-    if ((rc = collect(argc - first, argv + first, &in))) {
+    int collected = collect(argc - first, argv + first, &in);
+    if (collected && collected != RG_EINPUT) {
         free_inputs(&in);
-        return rc;
+        return collected;
     }
     if (o.doc_id && in.n > 1) {
         free_inputs(&in);
@@ -111,11 +112,11 @@ int cmd_extract(int argc, char **argv)
     free_inputs(&in);
     if (wst != RG_OK) {
         rg_output_abort(out);
-        return j.err.msg[0] ? fail(&j.err) : error(wst, "out of memory");
+        return j.err.msg[0] ? write_failed(o.output, &j.err) : error(wst, "out of memory");
     }
     if (rg_output_commit(out, &err) != RG_OK)
         return fail(&err);
-    return j.rc;
+    return j.rc ? j.rc : collected; /* the records of the readable inputs are out */
 }
 
 static const char usage_check_links[] =

@@ -123,9 +123,10 @@ static rg_status finish(out *o, const char *what, rg_error *err)
     rg_buf_free(&o->b);
     if (nomem)
         return rg_fail(err, RG_ENOMEM, "out of memory writing %s", what);
-    if (o->err || ferror(o->f))
-        return rg_fail(err, RG_EOUTPUT, "cannot write %s: %s", what,
-                       strerror(o->err ? o->err : EIO));
+    if (o->err || ferror(o->f)) {
+        errno = o->err ? o->err : EIO;
+        return rg_write_failed(err, what);
+    }
     return RG_OK;
 }
 

@@ -733,6 +733,7 @@ typedef struct scan {
     size_t links_done;   /* links of earlier segments */
     size_t links_kept;   /* of those, kept (streaming: the ones still unmatched) */
     size_t nbad, skip0;  /* invalid UTF-8 bytes reported; byte-order mark */
+    size_t nuls;         /* NUL bytes read as spaces */
     rg_mention_fn sink;  /* where mentions go, when not into the document */
     void *sink_ctx;
     rg_arena scratch;    /* the strings of a segment's mentions, for the sink */
@@ -1928,7 +1929,9 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
                         i += l;
                     }
                 }
-                plain = !(inv > 0 && inv * 2 > nonascii) && !memchr(buf, 0, have < 65536 ? have : 65536);
+                size_t first_nul;
+                plain = !(inv > 0 && inv * 2 > nonascii) &&
+                        !rg_text_binary((const unsigned char *)buf, have, &first_nul);
             }
             if (!plain || eof) {
                 /* read the rest, then as a whole */
@@ -2010,6 +2013,7 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
         }
         if (first)
             sc.skip0 = skip;
+        rg_text_nuls((char *)seg.utf8, seg.len, sc.skip0 + segbase, path, &sc.warn, &sc.nuls);
         flush_warnings(&sc);
         /* sc.base is the UTF-8 offset of the segment; orig = skip0 + base + local */
         seg.skip = sc.skip0;
@@ -2033,6 +2037,8 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
     }
     if (sc.nbad > 5)
         rg_buf_printf(&sc.warn, "%s: %zu more invalid UTF-8 bytes\n", path, sc.nbad - 5);
+    if (sc.nuls > 1)
+        rg_buf_printf(&sc.warn, "%s: %zu more NUL bytes read as spaces\n", path, sc.nuls - 1);
     flush_warnings(&sc);
     if (st == RG_OK)
         st = finish_doc(&sc, err);

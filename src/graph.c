@@ -108,7 +108,7 @@ struct rg_builder {
     size_t nids, idcap;
     /* per node, grown with ids */
     uint8_t *source;
-    const char **doc_date, **doc_body;
+    const char **doc_date, **doc_body, **doc_file;
     int *doc_session;
     size_t infocap;
     cite *cites;
@@ -129,6 +129,7 @@ struct rg_builder {
     const char *last_file; /* interned file name of the last place */
     const char *last_doc;  /* a citations file repeats its doc: skip the lookup */
     uint32_t last_doc_node;
+    rg_buf warnings;       /* one per line */
 };
 
 rg_status rg_builder_new(rg_builder **out, rg_error *err)
@@ -149,7 +150,9 @@ void rg_builder_free(rg_builder *b)
     free(b->source);
     free(b->doc_date);
     free(b->doc_body);
+    free(b->doc_file);
     free(b->doc_session);
+    rg_buf_free(&b->warnings);
     free(b->cites);
     free(b->places);
     free(b->dates);
@@ -182,10 +185,13 @@ static uint32_t intern(rg_builder *b, const char *id)
         const char **db = realloc(b->doc_body, cap * sizeof *db);
         if (db)
             b->doc_body = db;
+        const char **df = realloc(b->doc_file, cap * sizeof *df);
+        if (df)
+            b->doc_file = df;
         int *ds = realloc(b->doc_session, cap * sizeof *ds);
         if (ds)
             b->doc_session = ds;
-        if (!s || !dd || !db || !ds)
+        if (!s || !dd || !db || !ds || !df)
             return UINT32_MAX;
         b->infocap = cap;
     }
@@ -193,6 +199,7 @@ static uint32_t intern(rg_builder *b, const char *id)
     b->source[b->nids] = 0;
     b->doc_date[b->nids] = NULL;
     b->doc_body[b->nids] = NULL;
+    b->doc_file[b->nids] = NULL;
     b->doc_session[b->nids] = 0;
     return (uint32_t)b->nids++;
 }
@@ -338,11 +345,25 @@ rg_status rg_builder_add_doc(rg_builder *b, const rg_doc *doc, rg_error *err)
     uint32_t from = intern(b, rg_doc_id(doc));
     if (from == UINT32_MAX)
         return rg_fail(err, RG_ENOMEM, "out of memory while building the graph");
+    /* a document read from two files: the file first in name order tells its date,
+     * body and session, whatever the order of reading */
+    const char *file = rg_doc_file(doc);
+    bool first = !b->doc_file[from];
+    if (!first) {
+        bool earlier = strcmp(file, b->doc_file[from]) < 0;
+        rg_buf_printf(&b->warnings, "%s is read from two files, %s and %s; the first tells its "
+                                    "date\n",
+                      rg_doc_id(doc), earlier ? file : b->doc_file[from],
+                      earlier ? b->doc_file[from] : file);
+        first = earlier;
+    }
     b->source[from] = 1;
-    if (rg_doc_date(doc))
-        b->doc_date[from] = keep(b, rg_doc_date(doc), &nomem);
-    b->doc_body[from] = rg_doc_body(doc); /* a static name */
-    b->doc_session[from] = rg_doc_session(doc);
+    if (first) {
+        b->doc_file[from] = keep(b, file, &nomem);
+        b->doc_date[from] = rg_doc_date(doc) ? keep(b, rg_doc_date(doc), &nomem) : NULL;
+        b->doc_body[from] = rg_doc_body(doc); /* a static name */
+        b->doc_session[from] = rg_doc_session(doc);
+    }
     for (size_t i = 0; i < rg_doc_mention_count(doc) && !nomem; i++) {
         const rg_mention *m = rg_doc_mention(doc, i);
         uint32_t to = intern(b, m->id);
@@ -684,6 +705,14 @@ rg_status rg_builder_build(rg_builder *b, rg_graph **out, rg_error *err)
     g->places = b->places;
     g->nplaces = b->nplaces;
     b->places = NULL;
+    for (const char *p = b->warnings.data; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        char line[1024];
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line ? n : sizeof line - 1), p);
+        add_warning(g, line);
+        p += n + (nl ? 1 : 0);
+    }
     cmp_places = g->places;
 
     /* nodes in id order */

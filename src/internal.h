@@ -26,6 +26,8 @@
  * `return rg_fail(err, RG_EINPUT, "%s: ...", path);`. */
 rg_status rg_fail(rg_error *err, rg_status status, const char *fmt, ...) RG_PRINTF(3, 4);
 void *rg_xmalloc(size_t n);  /* NULL on failure, like malloc; n == 0 allowed */
+/* RG_EOUTPUT for a failed write of `what`, keeping errno in err->errnum. */
+rg_status rg_write_failed(rg_error *err, const char *what);
 /* Grows *p (array of elem-sized items, capacity *cap) to hold need items. */
 bool rg_grow(void *p, size_t *cap, size_t need, size_t elem);
 
@@ -125,6 +127,13 @@ typedef struct rg_text {
 rg_status rg_text_load(const char *name, const char *data, size_t len, const char *encoding,
                        rg_text *t, rg_buf *warnings, rg_error *err);
 void rg_text_free(rg_text *t);
+/* Whether bytes look binary: NUL bytes make more than one in a hundred of the
+ * opening; *first_nul receives where the first one is (SIZE_MAX if none). */
+bool rg_text_binary(const unsigned char *s, size_t n, size_t *first_nul);
+/* Replaces NUL bytes of text by spaces, warning about the first of them
+ * (offset base + its place); *seen counts them over calls. */
+void rg_text_nuls(char *s, size_t n, size_t base, const char *name, rg_buf *warnings,
+                  size_t *seen);
 /* The original byte offset of a UTF-8 offset of the text. */
 size_t rg_text_orig_offset(const rg_text *t, size_t utf8_off);
 

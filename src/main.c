@@ -127,17 +127,20 @@ void free_inputs(inputs *in)
 
 int collect(int argc, char **argv, inputs *in)
 {
+    int rc = 0; /* an unreadable directory is reported; the other inputs are still taken */
     for (int i = 0; i < argc; i++) {
         struct stat sb;
         if (strcmp(argv[i], "-") != 0 && stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            int rc = add_dir(in, argv[i]);
-            if (rc)
-                return rc;
+            int r = add_dir(in, argv[i]);
+            if (r == RG_ENOMEM)
+                return r;
+            if (r)
+                rc = r;
         } else if (!add_path(in, argv[i])) {
             return error(RG_ENOMEM, "out of memory");
         }
     }
-    return 0;
+    return rc;
 }
 
 void print_doc_warnings(const rg_doc *doc)
@@ -253,7 +256,7 @@ int write_output(const char *path, rg_status (*fn)(FILE *, void *, rg_error *), 
         else
             rg_output_abort(out);
     }
-    return st == RG_OK ? 0 : fail(&err);
+    return st == RG_OK ? 0 : write_failed(path, &err);
 }
 
 rg_status output_status(FILE *f, rg_error *err)
@@ -261,8 +264,18 @@ rg_status output_status(FILE *f, rg_error *err)
     if (!ferror(f))
         return RG_OK;
     err->status = RG_EOUTPUT;
-    snprintf(err->msg, sizeof err->msg, "cannot write the output: %s", strerror(errno));
+    err->errnum = errno ? errno : EIO;
+    snprintf(err->msg, sizeof err->msg, "cannot write: %s", strerror(err->errnum));
     return RG_EOUTPUT;
+}
+
+int write_failed(const char *path, const rg_error *err)
+{
+    if (err->status != RG_EOUTPUT || !err->errnum)
+        return fail(err);
+    if (!path || !strcmp(path, "-"))
+        return error(RG_EOUTPUT, "cannot write to standard output: %s", strerror(err->errnum));
+    return error(RG_EOUTPUT, "%s: cannot write: %s", path, strerror(err->errnum));
 }
 
 /* --- options ------------------------------------------------------------------------- */

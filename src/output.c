@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,15 +38,35 @@ static void remove_pending(int sig)
     raise(sig);
 }
 
-static void track(char *tmp, bool on)
+static void remove_at_exit(void)
+{
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (pending[i])
+            unlink(pending[i]);
+}
+
+/* The signals that interrupt a run, blocked while a temporary file is made and
+ * recorded, so that none is left behind. */
+static void block_signals(sigset_t *old)
 {
     static bool installed;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, old);
     if (!installed) {
         installed = true;
         signal(SIGINT, remove_pending);
         signal(SIGTERM, remove_pending);
         signal(SIGHUP, remove_pending);
+        atexit(remove_at_exit); /* a library that exits the process on an error */
     }
+}
+
+static void track(char *tmp, bool on)
+{
     for (int i = 0; i < MAX_PENDING; i++) {
         if (on && !pending[i]) {
             pending[i] = tmp;
@@ -105,7 +126,12 @@ rg_status rg_output_open(const char *path, rg_output **out, rg_error *err)
     size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
     memcpy(o->tmp, path, dir);
     snprintf(o->tmp + dir, n + 16 - dir, ".%s.XXXXXX", path + dir);
+    sigset_t old;
+    block_signals(&old);
     int fd = mkstemp(o->tmp);
+    if (fd >= 0)
+        track(o->tmp, true);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (fd < 0) {
         int e = errno;
         free(o->path);
@@ -122,12 +148,12 @@ rg_status rg_output_open(const char *path, rg_output **out, rg_error *err)
         int e = errno;
         close(fd);
         unlink(o->tmp);
+        track(o->tmp, false);
         free(o->path);
         free(o->tmp);
         free(o);
         return rg_fail(err, RG_EOUTPUT, "%s: cannot write: %s", path, strerror(e));
     }
-    track(o->tmp, true);
     *out = o;
     return RG_OK;
 }

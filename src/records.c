@@ -104,7 +104,7 @@ rg_status rg_records_begin(FILE *out, rg_record_format fmt, rg_error *err)
         fputc(i + 1 < NCOLUMNS ? '\t' : '\n', out);
     }
     if (ferror(out))
-        return rg_fail(err, RG_EOUTPUT, "cannot write records");
+        return rg_write_failed(err, "records");
     return RG_OK;
 }
 
@@ -195,7 +195,7 @@ static rg_status flush_records(FILE *out, rg_buf *b, rg_error *err)
     if (b->failed)
         return rg_fail(err, RG_ENOMEM, "out of memory writing records");
     if (b->len && fwrite(b->data, 1, b->len, out) != b->len)
-        return rg_fail(err, RG_EOUTPUT, "cannot write records: %s", strerror(errno));
+        return rg_write_failed(err, "records");
     b->len = 0;
     return RG_OK;
 }

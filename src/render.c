@@ -387,8 +387,8 @@ rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, 
     if (st != RG_OK)
         goto done;
     if (strcmp(format, "dot") == 0) {
-        if (agwrite(ag, out) != 0)
-            st = rg_fail(err, RG_EOUTPUT, "cannot write the DOT");
+        if (agwrite(ag, out) != 0 || fflush(out) != 0 || ferror(out))
+            st = rg_write_failed(err, "the DOT");
         goto done;
     }
     if (strcmp(format, "svg") && strcmp(format, "pdf") && strcmp(format, "ps"))
@@ -398,11 +398,18 @@ rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, 
                      gv_errors.data ? gv_errors.data : "unknown error");
         goto done;
     }
-    if (gvRender(gvc, ag, format, out) != 0)
+    /* into memory, then out: Graphviz's own writer exits the process on a short write */
+    char *data = NULL;
+    unsigned int size = 0;
+    if (gvRenderData(gvc, ag, format, &data, &size) != 0 || !data)
         st = rg_fail(err, RG_EUSAGE,
                      "Graphviz cannot render '%s' here%s%s (svg, png and pdf come with the "
                      "graphviz package)",
                      format, gv_errors.data ? ": " : "", gv_errors.data ? gv_errors.data : "");
+    else if (fwrite(data, 1, size, out) != size || fflush(out) != 0)
+        st = rg_write_failed(err, "the drawing");
+    if (data)
+        gvFreeRenderData(data);
     gvFreeLayout(gvc, ag);
 done:
     if (ag)

@@ -52,6 +52,7 @@ typedef enum rg_status {
 typedef struct rg_error {
     rg_status status;
     char msg[1024];
+    int errnum; /* the system's error number when a write failed (RG_EOUTPUT), else 0 */
 } rg_error;
 
 /* ------------------------------------------------------------------------ */

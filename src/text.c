@@ -215,9 +215,29 @@ static void utf8_scan(const unsigned char *s, size_t n, size_t *invalid, size_t 
     }
 }
 
-static const unsigned char *find_nul(const unsigned char *s, size_t n)
+bool rg_text_binary(const unsigned char *s, size_t n, size_t *first_nul)
 {
-    return memchr(s, 0, n);
+    /* NUL bytes are rare in text and everywhere in binary formats: more than
+     * one in a hundred bytes of the opening makes a file binary */
+    size_t probe = n < 65536 ? n : 65536, nuls = 0;
+    *first_nul = SIZE_MAX;
+    for (const unsigned char *p = s; (p = memchr(p, 0, probe - (size_t)(p - s))); p++) {
+        if (*first_nul == SIZE_MAX)
+            *first_nul = (size_t)(p - s);
+        nuls++;
+    }
+    return nuls > 0 && (nuls * 100 > probe || probe < 16);
+}
+
+void rg_text_nuls(char *s, size_t n, size_t base, const char *name, rg_buf *warnings,
+                  size_t *seen)
+{
+    for (char *p = s; (p = memchr(p, 0, n - (size_t)(p - s))); p++) {
+        if ((*seen)++ == 0)
+            rg_buf_printf(warnings, "%s: byte %zu: NUL byte, read as a space\n", name,
+                          base + (size_t)(p - s));
+        *p = ' ';
+    }
 }
 
 rg_status rg_text_load(const char *name, const char *data, size_t len, const char *encoding,
@@ -255,15 +275,12 @@ rg_status rg_text_load(const char *name, const char *data, size_t len, const cha
         t->skip = 3;
     const unsigned char *body = s + t->skip;
     size_t n = len - t->skip;
-    if (!encoding) {
-        size_t probe = n < 65536 ? n : 65536;
-        const unsigned char *nul = find_nul(body, probe);
-        if (nul)
-            return rg_fail(err, RG_ESKIPPED,
-                           "%s: binary file (NUL byte at offset %zu), skipped; "
-                           "for UTF-16 without a byte-order mark give --encoding",
-                           name, (size_t)(nul - s));
-    }
+    size_t first_nul;
+    if (!encoding && rg_text_binary(body, n, &first_nul))
+        return rg_fail(err, RG_ESKIPPED,
+                       "%s: binary file (NUL byte at offset %zu), skipped; "
+                       "for UTF-16 without a byte-order mark give --encoding",
+                       name, first_nul + (size_t)(body - s));
     size_t invalid, nonascii, first_bad;
     utf8_scan(body, n, &invalid, &nonascii, &first_bad);
     if (!encoding && invalid > 0 && invalid * 2 > nonascii) {
@@ -310,6 +327,10 @@ rg_status rg_text_load(const char *name, const char *data, size_t len, const cha
         return rg_fail(err, RG_ENOMEM, "%s: out of memory (%zu bytes)", name, n);
     memcpy(t->utf8, body, n);
     t->utf8[n] = '\0';
+    size_t nuls = 0;
+    rg_text_nuls(t->utf8, n, t->skip, name, warnings, &nuls);
+    if (nuls > 1)
+        rg_buf_printf(warnings, "%s: %zu more NUL bytes read as spaces\n", name, nuls - 1);
     t->len = n;
     t->encoding = "UTF-8";
     return RG_OK;

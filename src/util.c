@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,15 @@ rg_status rg_fail(rg_error *err, rg_status status, const char *fmt, ...)
         err->status = status;
     }
     return status;
+}
+
+rg_status rg_write_failed(rg_error *err, const char *what)
+{
+    int e = errno ? errno : EIO;
+    rg_status st = rg_fail(err, RG_EOUTPUT, "cannot write %s: %s", what, strerror(e));
+    if (err)
+        err->errnum = e;
+    return st;
 }
 
 void *rg_xmalloc(size_t n)
