@@ -116,6 +116,7 @@ static void compile_patterns(void)
 
 void rg_cleanup(void)
 {
+    rg_render_cleanup();
     if (compiled.re) {
         pcre2_code_free(compiled.re);
         compiled.re = NULL;

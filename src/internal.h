@@ -282,6 +282,9 @@ typedef struct rg_place_info {
 size_t rg_graph_edge_places(const rg_graph *g, size_t e, rg_place_info *out, size_t max);
 
 
+/* render.c: frees what the renderer keeps for the process (rg_cleanup). */
+void rg_render_cleanup(void);
+
 /* graph.c <-> lineage.c ------------------------------------------------------ */
 
 /* The graph as plain arrays, for the algorithms of lineage.c.  Edges of each

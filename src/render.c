@@ -30,6 +30,22 @@
 static pthread_mutex_t gv_lock = PTHREAD_MUTEX_INITIALIZER;
 static rg_buf gv_errors;
 
+/* Graphviz 2.43's pango text layout keeps a pointer to the last font name it
+ * measured, and that name belongs to the context's font dictionary: once a
+ * context is freed, the next drawing in the same process reads freed memory.
+ * So one context serves the process, freed by rg_cleanup(). */
+static GVC_t *context;
+
+void rg_render_cleanup(void)
+{
+    pthread_mutex_lock(&gv_lock);
+    if (context) {
+        gvFreeContext(context);
+        context = NULL;
+    }
+    pthread_mutex_unlock(&gv_lock);
+}
+
 static int on_gv_error(char *msg)
 {
     rg_buf_puts(&gv_errors, msg);
@@ -376,7 +392,9 @@ rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, 
     agusererrf old = agseterrf(on_gv_error);
     rg_arena a = {0};
     rg_status st = RG_OK;
-    GVC_t *gvc = gvContext();
+    if (!context)
+        context = gvContext();
+    GVC_t *gvc = context;
     Agraph_t *ag = gvc ? agopen("lineage", Agstrictdirected, NULL) : NULL;
     if (!gvc || !ag) {
         st = rg_fail(err, RG_ELIB, "Graphviz could not start: %s",
@@ -414,8 +432,6 @@ rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, 
 done:
     if (ag)
         agclose(ag);
-    if (gvc)
-        gvFreeContext(gvc);
     agseterrf(old);
     rg_buf_free(&gv_errors);
     pthread_mutex_unlock(&gv_lock);
