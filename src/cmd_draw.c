@@ -17,7 +17,8 @@ static const char usage_render[] =
     "highlighted, inferred edges dashed, each document a link to undocs.org.  --reduce\n"
     "draws the transitive reduction (the backbone); --focus draws what lies within\n"
     "--depth citation steps (default 1) of one document.  dot takes up to 2000\n"
-    "documents, sfdp up to 50000 (without the year rows).\n";
+    "documents, sfdp up to 50000 (without the year rows).  When -o names a directory,\n"
+    "the file in it is named after the document drawn (A/C.1/78/L.11: A-C.1-78-L.11.svg).\n";
 
 /* The graph to draw or write: g narrowed by --focus and --reduce.  *part is
  * the graph to use; it is g itself or a part to free (before g). */
@@ -73,6 +74,21 @@ static rg_chain *chain_to_show(const rg_graph *g, long from, long root)
     return best;
 }
 
+/* -o naming a directory: the file is named after the document drawn, from
+ * its id (A/C.1/78/L.11 -> DIR/A-C.1-78-L.11.svg). */
+static const char *output_path(const char *o, const char *id, const char *ext, char *buf,
+                               size_t n)
+{
+    struct stat sb;
+    size_t len = o ? strlen(o) : 0;
+    if (!o || !(len && (o[len - 1] == '/' || (stat(o, &sb) == 0 && S_ISDIR(sb.st_mode)))))
+        return o;
+    char name[256];
+    rg_id_filename(id ? id : "graph", name, sizeof name);
+    snprintf(buf, n, "%s%s%s.%s", o, o[len - 1] == '/' ? "" : "/", name, ext);
+    return buf;
+}
+
 typedef struct render_job {
     const rg_graph *g;
     rg_render_options ro;
@@ -119,7 +135,10 @@ int cmd_render(int argc, char **argv)
         warn("no chain leads from --from to the root; nothing is highlighted");
     j.ro.chain = c;
     j.ro.root = root >= 0 ? rootid : NULL;
-    rc = write_output(o.output, write_render, &j);
+    char path[4096];
+    rc = write_output(output_path(o.output, c ? rg_graph_node_id(part, c->nodes[0]) : NULL,
+                                  j.ro.format, path, sizeof path),
+                      write_render, &j);
 done:
     rg_chain_free(c);
     if (part != g)

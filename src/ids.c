@@ -527,3 +527,27 @@ int rg_id_year(const char *id)
     int s = rg_id_session(id);
     return s ? 1945 + s : 0;
 }
+
+void rg_id_filename(const char *id, char *out, size_t n)
+{
+    size_t o = 0;
+    if (n == 0)
+        return;
+    for (const unsigned char *p = (const unsigned char *)id; *p && o + 1 < n; p++) {
+        unsigned char c = *p;
+        bool keep = isalnum(c) || c == '.' || c == '-' || c == '_' || c == '(' || c == ')';
+        if (c == ']')
+            continue;
+        char ch = keep && c < 0x80 ? (char)c : '-';
+        if (ch == '-' && o > 0 && out[o - 1] == '-')
+            continue; /* one dash for a run of what cannot stand in a name */
+        if (o == 0 && (ch == '.' || ch == '-'))
+            continue;
+        out[o++] = ch;
+    }
+    while (o > 0 && out[o - 1] == '-')
+        o--;
+    if (o == 0 && n > 9)
+        o = (size_t)snprintf(out, n, "document");
+    out[o] = '\0';
+}

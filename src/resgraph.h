@@ -158,6 +158,10 @@ rg_status rg_id_canonical(const char *in, char *out, size_t n, rg_error *err);
 void rg_id_label(const char *id, char *out, size_t n);
 /* https://undocs.org/ch/<symbol>; a part links to its base document. */
 void rg_id_url(const char *id, char *out, size_t n);
+/* A file name made from an id, never a path: A/C.1/78/L.11 -> A-C.1-78-L.11,
+ * A/RES/43/78[H] -> A-RES-43-78-H; only letters, digits, '.', '-', '_', '(' and
+ * ')' remain, and it never starts with a dot. */
+void rg_id_filename(const char *id, char *out, size_t n);
 
 /* ------------------------------------------------------------------------ */
 /* Citation records (extract output)                                         */

@@ -101,6 +101,16 @@ static void test_labels_and_links(void)
     CHECK_STR(out, "A/78/265");
     rg_id_url("A/RES/43/78[H]", out, sizeof out);
     CHECK_STR(out, "https://undocs.org/ch/A/RES/43/78");
+    rg_id_filename("A/C.1/78/L.11", out, sizeof out);
+    CHECK_STR(out, "A-C.1-78-L.11");
+    rg_id_filename("A/RES/43/78[H]", out, sizeof out);
+    CHECK_STR(out, "A-RES-43-78-H");
+    rg_id_filename("S/RES/1325(2000)", out, sizeof out);
+    CHECK_STR(out, "S-RES-1325(2000)");
+    rg_id_filename("../../etc/passwd", out, sizeof out);
+    CHECK_STR(out, "etc-passwd");
+    rg_id_filename("/", out, sizeof out);
+    CHECK_STR(out, "document");
 }
 
 static void test_seed_extraction(void)
