@@ -31,7 +31,7 @@ ALL_LIBS = $(PKG_LIBS) -pthread -lm
 EXAMPLE = examples/A-C.1-78-L.11.zh.txt
 ICT = tests/fixtures/ict/*.txt
 
-.PHONY: all demo check deps test graphs bench asan install clean
+.PHONY: all demo check deps test graphs bench asan fuzz install clean
 
 all: $(BUILD)/resgraph
 
@@ -81,6 +81,7 @@ test: $(BUILD)/resgraph $(BUILD)/unit $(BUILD)/cases
 	tests/lineage.sh $(BUILD)/resgraph
 	tests/extract-corpus.sh $(BUILD)/resgraph
 	tests/reliability.sh $(BUILD)/resgraph
+	CC="$(CC)" CFLAGS="$(CFLAGS)" tests/fuzz-regress.sh $(BUILD)
 
 graphs: $(BUILD)/resgraph
 	scripts/make-graphs $(BUILD)/resgraph graphs A-C.1-78-L.11 $(EXAMPLE)
@@ -99,6 +100,11 @@ asan:
 	$(MAKE) BUILD=build/asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    test
+
+# libFuzzer on the parsers of outside input, FUZZ_SECONDS per target (default 60);
+# what it breaks lands in tests/fuzz/regress/ and is replayed by `make check`.
+fuzz: $(BUILD)/resgraph
+	scripts/fuzz $(FUZZ_SECONDS)
 
 install: $(BUILD)/resgraph
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -284,8 +284,10 @@ rg_status rg_text_load(const char *name, const char *data, size_t len, const cha
     size_t invalid, nonascii, first_bad;
     utf8_scan(body, n, &invalid, &nonascii, &first_bad);
     if (!encoding && invalid > 0 && invalid * 2 > nonascii) {
-        /* Mostly not UTF-8: legacy Chinese text is GB18030 (GBK, GB2312). */
+        /* Mostly not UTF-8: legacy Chinese text is GB18030 (GBK, GB2312), converted
+         * from its first byte (what looked like a byte-order mark is GB18030 too) */
         rg_buf conv_warn = {0};
+        t->skip = 0;
         rg_status st = convert(name, s, len, "GB18030", t, &conv_warn, err);
         if (st == RG_OK && conv_warn.len == 0) {
             rg_buf_free(&conv_warn);
