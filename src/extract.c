@@ -1582,6 +1582,21 @@ static void advance_cursor(scan *sc, size_t pos)
     sc->cur = sc->base + cur;
 }
 
+/* The links of the segment up to pos (they come in text order): their lines,
+ * and their offsets in the original bytes. */
+static void place_links(scan *sc, size_t pos)
+{
+    rg_doc *d = sc->doc;
+    for (; sc->links_done < d->nlinks; sc->links_done++) {
+        rg_link *k = &d->links[sc->links_done];
+        if (k->offset > pos)
+            break;
+        advance_cursor(sc, k->offset);
+        k->line = sc->line;
+        k->offset = orig_offset(sc, k->offset);
+    }
+}
+
 /* An id the text cites, for the links: its base too (a part links to its base). */
 static bool note_cited(scan *sc, const char *id)
 {
@@ -1693,6 +1708,7 @@ static rg_status resolve_segment(scan *sc, rg_error *err)
             break;
         }
         /* the raws come in text order (parts share a start) */
+        place_links(sc, r->s);
         advance_cursor(sc, r->s);
         m->line = sc->line;
         m->col = sc->col;
@@ -1702,16 +1718,7 @@ static rg_status resolve_segment(scan *sc, rg_error *err)
             d->nmentions++;
     }
     free(paras);
-    /* the links of this segment: their lines, their original offsets */
-    size_t line = sc->line, cur = sc->cur - sc->base;
-    for (size_t i = sc->links_done; st == RG_OK && i < d->nlinks; i++) {
-        rg_link *k = &d->links[i];
-        for (; cur < k->offset; cur++)
-            line += text[cur] == '\n';
-        k->line = line;
-        k->offset = orig_offset(sc, k->offset);
-    }
-    sc->links_done = d->nlinks;
+    place_links(sc, sc->len);
     if (sc->sink && st == RG_OK)
         st = keep_pending_links(sc, err);
     advance_cursor(sc, sc->len); /* on to the next segment */

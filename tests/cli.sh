@@ -118,6 +118,11 @@ expect 1 "check-links finds the stale links" -- "$bin" check-links "$seed"
 contains "$tmp/out" "link to A/77/275 matches no reference" "stale link A/77/275"
 contains "$tmp/out" "link to A/AC.292/2022/INF/4 matches no reference" "stale link INF/4"
 contains "$tmp/out" "30 links, 28 matching a reference, 2 not" "link summary"
+# a stale link is reported at its own line, even with citations after it
+printf '%s\n' '大会，' '回顾其第 70/1 号决议，' 'https://undocs.org/ch/A/70/999' '' \
+    '又回顾其第 71/2 号决议，' '还回顾其第 72/3 号决议，' >"$tmp/links.txt"
+expect 1 "check-links, a stale link before citations" -- "$bin" check-links "$tmp/links.txt"
+contains "$tmp/out" "links.txt:3: link to A/70/999 matches no reference" "stale link line"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
