@@ -119,10 +119,13 @@ static void compare_reference(const rg_doc *a, const rg_doc *b)
     for (size_t k = 0; k < (na > nb ? na : nb); k++) {
         const rg_mention *x = k < na ? rg_doc_mention(a, k) : NULL;
         const rg_mention *y = k < nb ? rg_doc_mention(b, k) : NULL;
-        fprintf(stderr, "  %zu fast: %s @%zu+%zu \"%s\" list %zu | reference: %s @%zu+%zu \"%s\" list %zu\n",
+        fprintf(stderr,
+                "  %zu fast: %s @%zu+%zu \"%s\" date %s list %zu | "
+                "reference: %s @%zu+%zu \"%s\" date %s list %zu\n",
                 k, x ? x->id : "-", x ? x->offset : 0, x ? x->length : 0, x ? x->surface : "",
-                x ? x->list : 0, y ? y->id : "-", y ? y->offset : 0, y ? y->length : 0,
-                y ? y->surface : "", y ? y->list : 0);
+                x && x->date ? x->date : "-", x ? x->list : 0, y ? y->id : "-",
+                y ? y->offset : 0, y ? y->length : 0, y ? y->surface : "",
+                y && y->date ? y->date : "-", y ? y->list : 0);
     }
     CHECK(!"prefilter == reference scan");
 }
