@@ -3,9 +3,10 @@
 #   make demo    install what is missing, build, draw the example's lineage into graphs/
 #   make check   install what is missing, build, run every test
 #   make         build build/resgraph
-#   make graphs  regenerate graphs/ from examples/
+#   make graphs  regenerate graphs/ from the example documents
 #   make bench   benchmarks (not tests: they print figures)
 #   make asan    build and run the tests with AddressSanitizer and UBSan
+#   make fuzz    libFuzzer on the readers of outside input (FUZZ_SECONDS per target)
 #   make install PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -28,7 +29,7 @@ LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -pthread
 ALL_LIBS = $(PKG_LIBS) -pthread -lm
 
-EXAMPLE = examples/A-C.1-78-L.11.zh.txt
+EXAMPLE = tests/fixtures/A-C.1-78-L.11.zh.txt
 ICT = tests/fixtures/ict/*.txt
 
 .PHONY: all demo check deps test graphs bench asan fuzz install clean
@@ -103,7 +104,8 @@ asan:
 
 # libFuzzer on the parsers of outside input, FUZZ_SECONDS per target (default 60);
 # what it breaks lands in tests/fuzz/regress/ and is replayed by `make check`.
-fuzz: $(BUILD)/resgraph
+fuzz: deps
+	$(MAKE) all
 	scripts/fuzz $(FUZZ_SECONDS)
 
 install: $(BUILD)/resgraph

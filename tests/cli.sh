@@ -4,7 +4,7 @@
 # usage: tests/cli.sh build/resgraph
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-seed=$(pwd)/examples/A-C.1-78-L.11.zh.txt
+seed=$(pwd)/tests/fixtures/A-C.1-78-L.11.zh.txt
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 pass=0 fail=0

@@ -7,7 +7,7 @@
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-seed=$here/../examples/A-C.1-78-L.11.zh.txt
+seed=$here/../tests/fixtures/A-C.1-78-L.11.zh.txt
 graphml_xsd=$here/schemas/graphml/graphml.xsd
 gexf_rng=$here/schemas/gexf-1.3/gexf.rng
 tmp=$(mktemp -d)

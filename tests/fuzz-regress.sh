@@ -5,7 +5,7 @@
 # BUILD_DIR/libresgraph.a, with the compiler and flags the Makefile uses (CC and CFLAGS
 # from the environment; the asan build passes its sanitizer flags this way), and feeds them
 # every input of tests/fuzz/regress/NAME/ (what the fuzzer once broke) and the seed inputs
-# (tests/fuzz/make-seeds.sh: the extract cases, the examples, the ICT fixture, and for
+# (tests/fuzz/make-seeds.sh: the extract cases, the example, the ICT fixture, and for
 # citations BUILD_DIR/resgraph's extract of them).  Each input runs in a child process; a
 # trap, a crash or a sanitizer report fails it.  Prints the failures, then
 # "N passed, N failed" over all inputs; exits 1 when any failed.

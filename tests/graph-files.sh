@@ -12,7 +12,7 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 for d in a b; do
-    scripts/make-graphs "$bin" "$tmp/$d" A-C.1-78-L.11 examples/A-C.1-78-L.11.zh.txt >/dev/null &&
+    scripts/make-graphs "$bin" "$tmp/$d" A-C.1-78-L.11 tests/fixtures/A-C.1-78-L.11.zh.txt >/dev/null &&
         scripts/make-graphs "$bin" "$tmp/$d" ict-series tests/fixtures/ict/*.txt >/dev/null ||
         bad "make-graphs failed"
 done

@@ -11,7 +11,7 @@
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")/.." && pwd)
-seed=$here/examples/A-C.1-78-L.11.zh.txt
+seed=$here/tests/fixtures/A-C.1-78-L.11.zh.txt
 ict=$here/tests/fixtures/ict
 tmp=$(mktemp -d)
 chmod 755 "$tmp" # the unprivileged user must reach the files it is given

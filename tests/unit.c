@@ -39,7 +39,7 @@ static const char *current;
         }                                                                                          \
     } while (0)
 
-#define SEED "examples/A-C.1-78-L.11.zh.txt"
+#define SEED "tests/fixtures/A-C.1-78-L.11.zh.txt"
 
 static char tmpdir[256];
 

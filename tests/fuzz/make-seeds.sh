@@ -3,7 +3,7 @@
 # (fuzz_extract, fuzz_text, fuzz_citations), from the project's own data, into OUTDIR.
 #
 #   fuzz_extract    the inputs of tests/extract/*.cases (each `--- input` section),
-#                   examples/*.txt, tests/fixtures/ict/*.txt
+#                   tests/fixtures/*.txt, tests/fixtures/ict/*.txt
 #   fuzz_text       the same texts with a first byte choosing the encoding option:
 #                   as they are (detected, and named UTF-8), converted to UTF-16LE/BE
 #                   and GB18030 (named, and detected: with a byte-order mark, or not)
@@ -34,7 +34,7 @@ for f in tests/extract/*.cases; do
         on { print >> file }
     ' "$f"
 done
-for f in examples/*.txt tests/fixtures/ict/*.txt; do
+for f in tests/fixtures/*.txt tests/fixtures/ict/*.txt; do
     [ -f "$f" ] || continue
     cp "$f" "$tmp/texts/file-$(echo "$f" | tr '/' '_')"
 done
