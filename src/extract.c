@@ -35,6 +35,11 @@
 /* --- the pattern ---------------------------------------------------------- */
 
 #define SP "[\\s\\x{3000}\\x{a0}\\x{feff}]"
+/* Every run of spaces is bounded (RUN characters at most): a longer one ends a
+ * reference, and so no token reaches far before its first '/' or '(' (see WINDOW). */
+#define RUN "{0,16}"
+#define RUN1 "{1,16}"
+#define SPS SP RUN
 #define D "[0-9\\x{ff10}-\\x{ff19}]"
 #define SL "[/\\x{ff0f}]"
 #define LP "[(\\x{ff08}]"
@@ -42,7 +47,7 @@
 #define HY "[-\\x{ff0d}\\x{2010}-\\x{2015}\\x{2212}]"
 #define UP "[A-Z\\x{ff21}-\\x{ff3a}]"
 /* a line break may split a number, as text taken from a PDF has it: 6⏎9/28 */
-#define BRK "(?:[ \\t\\x{3000}\\x{a0}]*\\r?\\n\\s*)?"
+#define BRK "(?:[ \\t\\x{3000}\\x{a0}]" RUN "\\r?\\n\\s" RUN ")?"
 #define NUM4 D "(?:" BRK D "){0,3}"  /* 1 to 4 digits */
 #define YEAR D "(?:" BRK D "){3}"    /* 4 digits */
 #define NUM2 D "(?:" BRK D ")?"       /* 1 or 2 digits: month, day */
@@ -70,24 +75,27 @@ enum tok {
 
 static const char pattern[] =
     "(https?://(?:www\\.)?undocs\\.org/[!-~]+)"
-    "|((?m:^)[ \\t\\x{3000}]*[0-9]{2}-[0-9]{5}(?:[ \\t]*\\(C\\))?(?:[ \\t]+[0-9]{1,3}/[0-9]{1,3})?"
-    "[ \\t\\r]*(?m:$)"
-    "|(?m:^)[ \\t\\x{3000}]*[0-9]{1,3}/[0-9]{1,3}[ \\t]+[0-9]{2}-[0-9]{5}(?:[ \\t]*\\(C\\))?"
-    "[ \\t\\r]*(?m:$))"
+    "|((?m:^)[ \\t\\x{3000}]" RUN "[0-9]{2}-[0-9]{5}(?:[ \\t]" RUN "\\(C\\))?"
+    "(?:[ \\t]" RUN1 "[0-9]{1,3}/[0-9]{1,3})?"
+    "[ \\t\\r]" RUN "(?m:$)"
+    "|(?m:^)[ \\t\\x{3000}]" RUN "[0-9]{1,3}/[0-9]{1,3}[ \\t]" RUN1 "[0-9]{2}-[0-9]{5}"
+    "(?:[ \\t]" RUN "\\(C\\))?"
+    "[ \\t\\r]" RUN "(?m:$))"
     "|(" NOTAFTER ROOTS "(?:" SL "[A-Za-z0-9][A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9]+)*)+"
-    "(?:[ \\x{a0}]?" LP "[0-9]{4}" RP ")?(?:" SP "*[号號](?:[决決](?:[议議]|定)|文件)?)?)"
-    "|([决決][议議]案" SP "*(?:" CN "{2,5}|" D "{1,4})" SP "*" LP SP "*(?:" CNP "{1,4}|[IVXL]{1,7})"
-    SP "*" RP ")"
-    "|((?<![0-9\\x{ff10}-\\x{ff19}])" YEAR SP "*年" SP "*" NUM2 SP "*月" SP "*" NUM2 SP "*日|" CN "{4}年" CNP "{1,3}月" CNP "{1,3}日)"
-    "|((?m:^)[ \\t\\x{3000}]*" CN "{2,5}" LP CNP "{1,4}" RP "(?=" SP "*[、.．]))"
-    "|(" NOTAFTER "(?:第" SP "*)?"
-    "(?:(?:(?:E" SP "*)?S" SP "*" HY SP "*)?" NUM4 SP "*" SL SP "*" NUM4 "(?!" D "|" SP "*"
-    SL ")(?:" SP "*" PART "(?:" SP "*" PARTSEP SP "*" PART ")*)?"
-    "|" NUM4 SP "*(?:" UP SP "*)?" LP SP "*(?:" YEAR "|[IVXL]{1,7})" SP "*" RP
-    "|(?<=第)" SP "*" CN "{2,5}" SP "*" LP SP "*" CNP "{1,4}" SP "*" RP
-    "|(?<=第" SP ")" SP "*" CN "{2,5}" SP "*" LP SP "*" CNP "{1,4}" SP "*" RP
-    ")(?:" SP "*[号號])?)"
-    "|([决決]" SP "*(?:[议議]|定))";
+    "(?:[ \\x{a0}]?" LP "[0-9]{4}" RP ")?(?:" SPS "[号號](?:[决決](?:[议議]|定)|文件)?)?)"
+    "|([决決][议議]案" SPS "(?:" CN "{2,5}|" D "{1,4})" SPS LP SPS "(?:" CNP "{1,4}|[IVXL]{1,7})"
+    SPS RP ")"
+    "|((?<![0-9\\x{ff10}-\\x{ff19}])" YEAR SPS "年" SPS NUM2 SPS "月" SPS NUM2 SPS "日"
+    "|" CN "{4}年" CNP "{1,3}月" CNP "{1,3}日)"
+    "|((?m:^)[ \\t\\x{3000}]" RUN CN "{2,5}" LP CNP "{1,4}" RP "(?=" SPS "[、.．]))"
+    "|(" NOTAFTER "(?:第" SPS ")?"
+    "(?:(?:(?:E" SPS ")?S" SPS HY SPS ")?" NUM4 SPS SL SPS NUM4 "(?!" D "|" SPS
+    SL ")(?:" SPS PART "(?:" SPS PARTSEP SPS PART ")*)?"
+    "|" NUM4 SPS "(?:" UP SPS ")?" LP SPS "(?:" YEAR "|[IVXL]{1,7})" SPS RP
+    "|(?<=第)" SPS CN "{2,5}" SPS LP SPS CNP "{1,4}" SPS RP
+    "|(?<=第" SP ")" SPS CN "{2,5}" SPS LP SPS CNP "{1,4}" SPS RP
+    ")(?:" SPS "[号號])?)"
+    "|([决決]" SPS "(?:[议議]|定))";
 
 static struct {
     pthread_once_t once;
@@ -1158,10 +1166,17 @@ static void adoption_date(scan *sc, pcre2_match_data *md, pcre2_match_context *m
 
 /* The prefilter.  Every token that can start a citation holds '/' or '(' or
  * their full-width forms; the pattern runs only in windows around them.  The
- * enumeration rules are local (GAP_MAX, DATE_GAP_CHARS, LOOKBACK_CHARS), so a
- * window reaching WINDOW bytes on each side finds what a scan of the whole
- * text finds; `reference` scans the whole text, to check exactly that. */
-#define WINDOW 512
+ * enumeration rules are local (GAP_MAX, DATE_GAP_CHARS, LOOKBACK_CHARS) and the
+ * pattern's runs of spaces are bounded (RUN), so WINDOW bytes before an anchor
+ * hold everything that can bear on it: the longest beginning of a reference
+ * before its '/' (第, E/S-, four digits split by line breaks: about 560 bytes),
+ * the date gap (120) and the longest date (about 770).  After the window, the
+ * pattern reads at most WINDOW bytes more; a match ending within TAIL bytes of
+ * that limit may have been cut short (a long list of parts, a lookahead), and is
+ * matched again against the whole text.  `reference` scans the whole text, to
+ * check that the two agree. */
+#define WINDOW 2048
+#define TAIL 256
 
 static size_t next_anchor(const char *text, size_t len, size_t pos)
 {
@@ -1222,6 +1237,16 @@ static rg_status run_scan(scan *sc, rg_error *err)
             limit = char_start(sc->text, win_end + WINDOW < sc->len ? win_end + WINDOW : sc->len);
         }
         int rc = pcre2_match(compiled.re, subject, limit, pos, 0, md, mc);
+        if (rc >= 0 && limit < sc->len && pcre2_get_ovector_pointer(md)[1] + TAIL > limit) {
+            /* perhaps cut short by the limit: the same start, against the whole text */
+            size_t s0 = pcre2_get_ovector_pointer(md)[0];
+            rc = pcre2_match(compiled.re, subject, sc->len, s0, PCRE2_ANCHORED, md, mc);
+            if (rc == PCRE2_ERROR_NOMATCH) {
+                /* nothing starts there after all: on from the next character */
+                pos = s0 + 1;
+                continue;
+            }
+        }
         if (rc == PCRE2_ERROR_NOMATCH || (!sc->reference && rc >= 0 &&
                                           pcre2_get_ovector_pointer(md)[0] >= win_end)) {
             if (sc->reference)
