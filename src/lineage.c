@@ -44,6 +44,8 @@ static bf bf_make(double m, long e)
     return (bf){m, e + k};
 }
 
+/* The sum of two normalised numbers lies in [0.5, 2) and their product in
+ * [0.25, 1): one step renormalises either, exactly (a power of two). */
 static bf bf_add(bf a, bf b)
 {
     if (a.m == 0)
@@ -58,14 +60,20 @@ static bf bf_add(bf a, bf b)
     long d = a.e - b.e;
     if (d > 200)
         return a;
-    return bf_make(a.m + ldexp(b.m, -(int)d), a.e);
+    double m = a.m + (d ? ldexp(b.m, -(int)d) : b.m);
+    if (m >= 1)
+        return (bf){m * 0.5, a.e + 1};
+    return (bf){m, a.e};
 }
 
 static bf bf_mul(bf a, bf b)
 {
     if (a.m == 0 || b.m == 0)
         return (bf){0, 0};
-    return bf_make(a.m * b.m, a.e + b.e);
+    double m = a.m * b.m;
+    if (m < 0.5)
+        return (bf){m * 2, a.e + b.e - 1};
+    return (bf){m, a.e + b.e};
 }
 
 static int bf_cmp(bf a, bf b)
