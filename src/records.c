@@ -298,8 +298,11 @@ static bool read_u4(jp *j, uint32_t *v)
  * NUL-terminated; *out points to it. */
 static rg_status string(jp *j, char **out, rg_error *err)
 {
+    *out = j->p;
+    /* most strings hold no escape: nothing to move */
+    while (j->p < j->end && *j->p != '"' && *j->p != '\\' && (unsigned char)*j->p >= 0x20)
+        j->p++;
     char *o = j->p;
-    *out = o;
     while (j->p < j->end) {
         char c = *j->p;
         if (c == '"') {
