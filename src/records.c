@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -538,62 +539,222 @@ static rg_status parse_record(jp *j, rg_citation *c, rg_error *err)
     return RG_OK;
 }
 
-rg_status rg_citations_read(FILE *in, const char *name, rg_citation_fn fn, void *ctx,
-                            rg_error *err)
+/* The reader runs a step ahead of the caller, in a thread of its own: while the
+ * caller builds from one batch of records, the next is read and parsed.  The
+ * records reach the caller in file order, and an error in the file after all
+ * the records before it. */
+#define BATCH_BYTES ((size_t)1 << 20)
+#define QUEUE 2
+
+typedef struct cbatch {
+    char *buf; /* the lines, decoded in place; the records point into it */
+    rg_citation *recs;
+    size_t n, cap;
+    rg_status st; /* RG_OK, or what ends the file after these records */
+    rg_error err;
+} cbatch;
+
+typedef struct creader {
+    FILE *in;
+    const char *name;
+    rg_citation_fn fn;
+    void *ctx;
+    rg_status st; /* the caller's side: the first failure */
+    rg_error *err;
+    bool threaded, stop, nomem;
+    cbatch *queue[QUEUE];
+    size_t head, count;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+} creader;
+
+static void cbatch_free(cbatch *b)
 {
-    size_t cap = 1 << 20, have = 0, lineno = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return rg_fail(err, RG_ENOMEM, "out of memory");
-    rg_status st = RG_OK;
+    if (b) {
+        free(b->buf);
+        free(b->recs);
+        free(b);
+    }
+}
+
+/* The caller's side: fn on each record of b, then b's own ending. */
+static bool consume(creader *r, cbatch *b)
+{
+    for (size_t i = 0; i < b->n && r->st == RG_OK; i++)
+        r->st = r->fn(r->ctx, &b->recs[i], r->err);
+    if (r->st == RG_OK && b->st != RG_OK) {
+        r->st = b->st;
+        *r->err = b->err;
+    }
+    bool more = r->st == RG_OK;
+    cbatch_free(b);
+    return more;
+}
+
+/* The reader's side: hands b over; false when the caller wants no more. */
+static bool deliver(creader *r, cbatch *b)
+{
+    if (!r->threaded)
+        return consume(r, b);
+    pthread_mutex_lock(&r->lock);
+    while (r->count == QUEUE && !r->stop)
+        pthread_cond_wait(&r->changed, &r->lock);
+    bool stop = r->stop;
+    if (!stop) {
+        r->queue[(r->head + r->count) % QUEUE] = b;
+        r->count++;
+        pthread_cond_broadcast(&r->changed);
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (stop)
+        cbatch_free(b);
+    return !stop;
+}
+
+static cbatch *new_batch(size_t bytes)
+{
+    cbatch *b = calloc(1, sizeof *b);
+    if (b && !(b->buf = malloc(bytes))) {
+        free(b);
+        b = NULL;
+    }
+    return b;
+}
+
+/* Reads and parses the whole file, batch by batch; the last batch carries the
+ * file's ending (RG_OK at its end, or the error). */
+static void produce(creader *r)
+{
+    size_t cap = BATCH_BYTES, have = 0, lineno = 0;
+    cbatch *b = new_batch(cap);
+    rg_error err = {0};
+    rg_status st = b ? RG_OK : rg_fail(&err, RG_ENOMEM, "out of memory");
     bool eof = false;
     while (st == RG_OK && !eof) {
-        if (have == cap) { /* one line longer than the buffer */
-            char *nb = realloc(buf, cap * 2);
+        if (have == cap) { /* one line longer than the buffer: no record points into it */
+            char *nb = realloc(b->buf, cap * 2);
             if (!nb) {
-                st = rg_fail(err, RG_ENOMEM, "%s:%zu: out of memory (a line of %zu bytes)", name,
-                             lineno + 1, have);
+                st = rg_fail(&err, RG_ENOMEM, "%s:%zu: out of memory (a line of %zu bytes)",
+                             r->name, lineno + 1, have);
                 break;
             }
-            buf = nb;
+            b->buf = nb;
             cap *= 2;
         }
-        size_t got = fread(buf + have, 1, cap - have, in);
+        size_t got = fread(b->buf + have, 1, cap - have, r->in);
         if (got == 0) {
-            if (ferror(in)) {
-                st = rg_fail(err, RG_EINPUT, "%s: cannot read: %s", name, strerror(errno));
+            if (ferror(r->in)) {
+                st = rg_fail(&err, RG_EINPUT, "%s: cannot read: %s", r->name, strerror(errno));
                 break;
             }
             eof = true;
         }
         have += got;
-        char *p = buf, *end = buf + have;
+        char *p = b->buf, *end = b->buf + have;
         for (;;) {
             char *nl = memchr(p, '\n', (size_t)(end - p));
             if (!nl && !(eof && p < end))
                 break;
             char *le = nl ? nl : end;
             lineno++;
-            jp j = {p, le, name, lineno, p};
+            jp j = {p, le, r->name, lineno, p};
             ws(&j);
             if (j.p < le) {
-                rg_citation c;
-                st = parse_record(&j, &c, err);
-                if (st == RG_OK)
-                    st = fn(ctx, &c, err);
-                if (st != RG_OK) {
-                    if (!nl && st == RG_EINPUT)
-                        rg_fail(err, RG_EINPUT, "%s:%zu: the last record is cut short "
-                                                "(the file ends without a newline inside it)",
-                                name, lineno);
+                if (!rg_grow(&b->recs, &b->cap, b->n + 1, sizeof *b->recs)) {
+                    st = rg_fail(&err, RG_ENOMEM, "out of memory");
                     break;
                 }
+                st = parse_record(&j, &b->recs[b->n], &err);
+                if (st != RG_OK) {
+                    if (!nl)
+                        rg_fail(&err, RG_EINPUT, "%s:%zu: the last record is cut short "
+                                                 "(the file ends without a newline inside it)",
+                                r->name, lineno);
+                    break;
+                }
+                b->n++;
             }
             p = nl ? nl + 1 : end;
         }
-        have = (size_t)(end - p);
-        memmove(buf, p, have);
+        if (st != RG_OK || eof || b->n == 0) {
+            have = (size_t)(end - p);
+            if (b->n == 0)
+                memmove(b->buf, p, have);
+            continue;
+        }
+        /* hand these records over; the line begun at p goes on in a new buffer */
+        size_t rest = (size_t)(end - p);
+        cap = rest + BATCH_BYTES;
+        cbatch *next = new_batch(cap);
+        if (!next) {
+            st = rg_fail(&err, RG_ENOMEM, "out of memory");
+            break;
+        }
+        memcpy(next->buf, p, rest);
+        have = rest;
+        if (!deliver(r, b)) {
+            cbatch_free(next);
+            return;
+        }
+        b = next;
     }
-    free(buf);
-    return st;
+    if (!b && !(b = calloc(1, sizeof *b))) {
+        r->nomem = true; /* nothing left to tell it with; read after the join */
+        return;
+    }
+    b->st = st;
+    b->err = err;
+    deliver(r, b);
+}
+
+static void *producer(void *arg)
+{
+    creader *r = arg;
+    produce(r);
+    pthread_mutex_lock(&r->lock);
+    r->stop = true; /* the end: the caller takes what is queued, then stops */
+    pthread_cond_broadcast(&r->changed);
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+rg_status rg_citations_read(FILE *in, const char *name, rg_citation_fn fn, void *ctx,
+                            rg_error *err)
+{
+    creader r = {.in = in, .name = name, .fn = fn, .ctx = ctx, .err = err};
+    pthread_t tid;
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.changed, NULL);
+    r.threaded = pthread_create(&tid, NULL, producer, &r) == 0;
+    if (!r.threaded) {
+        produce(&r);
+    } else {
+        for (;;) {
+            pthread_mutex_lock(&r.lock);
+            while (r.count == 0 && !r.stop)
+                pthread_cond_wait(&r.changed, &r.lock);
+            cbatch *b = NULL;
+            if (r.count > 0) {
+                b = r.queue[r.head];
+                r.head = (r.head + 1) % QUEUE;
+                r.count--;
+                pthread_cond_broadcast(&r.changed);
+            }
+            pthread_mutex_unlock(&r.lock);
+            if (!b || !consume(&r, b))
+                break;
+        }
+        pthread_mutex_lock(&r.lock);
+        r.stop = true;
+        pthread_cond_broadcast(&r.changed);
+        pthread_mutex_unlock(&r.lock);
+        pthread_join(tid, NULL);
+        for (; r.count > 0; r.count--, r.head = (r.head + 1) % QUEUE)
+            cbatch_free(r.queue[r.head]);
+    }
+    pthread_mutex_destroy(&r.lock);
+    pthread_cond_destroy(&r.changed);
+    if (r.st == RG_OK && r.nomem)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
+    return r.st;
 }
