@@ -231,17 +231,22 @@ int resolve_id(const rg_graph *g, const char *given, const char *what, long *v)
 
 void json_string(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    putc('"', f);
+    while (s && *s) {
+        size_t n = 0; /* a run that needs no escape goes out whole */
+        while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 0x20)
+            n++;
+        fwrite(s, 1, n, f);
+        s += n;
+        if (!*s)
+            break;
+        unsigned char c = (unsigned char)*s++;
         if (c == '"' || c == '\\')
             fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
         else
-            fputc(c, f);
+            fprintf(f, "\\u%04x", c);
     }
-    fputc('"', f);
+    putc('"', f);
 }
 
 int write_output(const char *path, rg_status (*fn)(FILE *, void *, rg_error *), void *ctx)
