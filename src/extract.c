@@ -2090,23 +2090,7 @@ static rg_status open_input(const char *path, FILE **f, rg_error *err)
 
 rg_status rg_doc_read(const char *path, const rg_read_options *opt, rg_doc **out, rg_error *err)
 {
-    *out = NULL;
-    rg_doc *d = doc_new(path);
-    if (!d)
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-    FILE *f;
-    rg_status st = open_input(path, &f, err);
-    if (st == RG_OK) {
-        st = read_stream(f, path, opt, d, NULL, NULL, err);
-        if (f != stdin)
-            fclose(f);
-    }
-    if (st != RG_OK) {
-        rg_doc_free(d);
-        return st;
-    }
-    *out = d;
-    return RG_OK;
+    return rg_doc_stream(path, opt, NULL, NULL, out, err);
 }
 
 rg_status rg_doc_stream(const char *path, const rg_read_options *opt, rg_mention_fn fn, void *ctx,

@@ -355,6 +355,23 @@ static rg_status string(jp *j, char **out, rg_error *err)
     return bad(j, err, "the record ends inside a string");
 }
 
+/* An object member's name and its colon: "name" : */
+static rg_status member_name(jp *j, char **name, rg_error *err)
+{
+    ws(j);
+    if (j->p >= j->end || *j->p != '"')
+        return bad(j, err, "field name expected");
+    j->p++;
+    rg_status st = string(j, name, err);
+    if (st)
+        return st;
+    ws(j);
+    if (j->p >= j->end || *j->p != ':')
+        return bad(j, err, "':' expected");
+    j->p++;
+    return RG_OK;
+}
+
 /* Skips any JSON value (for fields resgraph does not use). */
 static rg_status skip_value(jp *j, rg_error *err, int depth)
 {
@@ -378,21 +395,10 @@ static rg_status skip_value(jp *j, rg_error *err, int depth)
             return RG_OK;
         }
         for (;;) {
-            if (c == '{') {
-                ws(j);
-                if (j->p >= j->end || *j->p != '"')
-                    return bad(j, err, "field name expected");
-                j->p++;
-                char *k;
-                rg_status st = string(j, &k, err);
-                if (st)
-                    return st;
-                ws(j);
-                if (j->p >= j->end || *j->p != ':')
-                    return bad(j, err, "':' expected");
-                j->p++;
-            }
-            rg_status st = skip_value(j, err, depth + 1);
+            char *k;
+            rg_status st = c == '{' ? member_name(j, &k, err) : RG_OK;
+            if (st == RG_OK)
+                st = skip_value(j, err, depth + 1);
             if (st)
                 return st;
             ws(j);
@@ -465,17 +471,10 @@ static rg_status parse_record(jp *j, rg_citation *c, rg_error *err)
             ws(j);
             if (j->p >= j->end)
                 return bad(j, err, "the record ends early (truncated?)");
-            if (*j->p != '"')
-                return bad(j, err, "field name expected");
-            j->p++;
             char *key;
-            rg_status st = string(j, &key, err);
+            rg_status st = member_name(j, &key, err);
             if (st)
                 return st;
-            ws(j);
-            if (j->p >= j->end || *j->p != ':')
-                return bad(j, err, "':' expected");
-            j->p++;
             ws(j);
             int f = field_of(key);
             bool done = f >= 0;
