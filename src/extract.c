@@ -1905,6 +1905,16 @@ static size_t quiet_point(const char *buf, size_t from, size_t len)
     return 0;
 }
 
+static bool double_buffer(char **buf, size_t *cap)
+{
+    char *nb = realloc(*buf, *cap * 2);
+    if (!nb)
+        return false;
+    *buf = nb;
+    *cap *= 2;
+    return true;
+}
+
 /* Reads a document in segments: memory stays bounded by the longest stretch
  * between quiet points, not the document.  Falls back to reading it whole when
  * it is not plain UTF-8 (a byte-order mark of UTF-16, GB18030, --encoding). */
@@ -1969,14 +1979,9 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
             if (!plain || eof) {
                 /* read the rest, then as a whole */
                 while (!eof) {
-                    if (have == cap - 1) {
-                        char *nb = realloc(buf, cap * 2);
-                        if (!nb) {
-                            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-                            break;
-                        }
-                        buf = nb;
-                        cap *= 2;
+                    if (have == cap - 1 && !double_buffer(&buf, &cap)) {
+                        st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+                        break;
                     }
                     size_t got = fread(buf + have, 1, cap - 1 - have, f);
                     if (got == 0) {
@@ -2004,13 +2009,10 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
             size_t from = first ? (HEAD_BYTES < have ? HEAD_BYTES : have) : 0;
             cut = quiet_point(buf, from, have);
             if (cut == 0) { /* no quiet point yet: read more into a larger buffer */
-                char *nb = realloc(buf, cap * 2);
-                if (!nb) {
+                if (!double_buffer(&buf, &cap)) {
                     st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
                     break;
                 }
-                buf = nb;
-                cap *= 2;
                 continue;
             }
         }
