@@ -619,6 +619,25 @@ static rg_status order_graph(rg_graph *g, rg_error *err)
     return RG_OK;
 }
 
+/* igraph's structure over g's edges, checked for cycles and ordered. */
+static rg_status attach_igraph(rg_graph *g, const char *what, rg_error *err)
+{
+    igraph_vector_int_t el;
+    igraph_error_t ie = igraph_vector_int_init(&el, (igraph_integer_t)(2 * g->m));
+    if (ie)
+        return ig_fail(err, what, ie);
+    for (size_t i = 0; i < g->m; i++) {
+        VECTOR(el)[2 * i] = (igraph_integer_t)g->efrom[i];
+        VECTOR(el)[2 * i + 1] = (igraph_integer_t)g->eto[i];
+    }
+    ie = igraph_create(&g->ig, &el, (igraph_integer_t)g->n, IGRAPH_DIRECTED);
+    igraph_vector_int_destroy(&el);
+    if (ie)
+        return ig_fail(err, what, ie);
+    g->ig_ok = true;
+    return order_graph(g, err);
+}
+
 static rg_status node_attributes(rg_graph *g, rg_builder *b, const uint32_t *order,
                                  const uint32_t *rank, rg_error *err)
 {
@@ -810,25 +829,7 @@ rg_status rg_builder_build(rg_builder *b, rg_graph **out, rg_error *err)
     if (st != RG_OK)
         goto done;
 
-    /* igraph: the structure, checked for cycles and ordered */
-    igraph_vector_int_t el;
-    igraph_error_t ie = igraph_vector_int_init(&el, (igraph_integer_t)(2 * m));
-    if (ie) {
-        st = ig_fail(err, "building the graph", ie);
-        goto done;
-    }
-    for (size_t i = 0; i < m; i++) {
-        VECTOR(el)[2 * i] = (igraph_integer_t)g->efrom[i];
-        VECTOR(el)[2 * i + 1] = (igraph_integer_t)g->eto[i];
-    }
-    ie = igraph_create(&g->ig, &el, (igraph_integer_t)n, IGRAPH_DIRECTED);
-    igraph_vector_int_destroy(&el);
-    if (ie) {
-        st = ig_fail(err, "building the graph", ie);
-        goto done;
-    }
-    g->ig_ok = true;
-    st = order_graph(g, err);
+    st = attach_igraph(g, "building the graph", err);
 done:
 #undef NOMEM
     free(order);
@@ -1037,22 +1038,7 @@ static rg_status subgraph(const rg_graph *g, const unsigned char *keep_node,
     }
     if (h->eplace_start)
         h->eplace_start[h->m] = (uint32_t)np;
-    igraph_vector_int_t el;
-    igraph_error_t ie = igraph_vector_int_init(&el, (igraph_integer_t)(2 * h->m));
-    for (size_t i = 0; !ie && i < h->m; i++) {
-        VECTOR(el)[2 * i] = (igraph_integer_t)h->efrom[i];
-        VECTOR(el)[2 * i + 1] = (igraph_integer_t)h->eto[i];
-    }
-    if (!ie) {
-        ie = igraph_create(&h->ig, &el, (igraph_integer_t)h->n, IGRAPH_DIRECTED);
-        igraph_vector_int_destroy(&el);
-    }
-    if (ie) {
-        st = ig_fail(err, "building a part of the graph", ie);
-        goto done;
-    }
-    h->ig_ok = true;
-    st = order_graph(h, err);
+    st = attach_igraph(h, "building a part of the graph", err);
 done:
     free(map);
     if (st != RG_OK) {
