@@ -7,10 +7,8 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 seed=$(pwd)/tests/fixtures/A-C.1-78-L.11.zh.txt
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 # expect CODE DESCRIPTION -- COMMAND...: runs it, keeps stdout/stderr in $tmp/out, $tmp/err
 expect() {
     want=$1 what=$2; shift 3
@@ -124,5 +122,4 @@ printf '%s\n' '大会，' '回顾其第 70/1 号决议，' 'https://undocs.org/c
 expect 1 "check-links, a stale link before citations" -- "$bin" check-links "$tmp/links.txt"
 contains "$tmp/out" "links.txt:3: link to A/70/999 matches no reference" "stale link line"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -12,9 +12,7 @@ graphml_xsd=$here/schemas/graphml/graphml.xsd
 gexf_rng=$here/schemas/gexf-1.3/gexf.rng
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 py=python3
 $py -c 'import networkx' 2>/dev/null || py=/usr/bin/python3
 
@@ -274,5 +272,4 @@ for f in cytoscape node-link; do
 done
 check hostile "$tmp/ha" "$id"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

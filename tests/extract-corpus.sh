@@ -6,9 +6,7 @@ set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 for mode in "--files 300" "--single"; do
     # shellcheck disable=SC2086
@@ -25,5 +23,4 @@ for mode in "--files 300" "--single"; do
         bad "$mode: records differ from the ground truth: $(tail -3 "$tmp/truth")"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,9 +7,7 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 for d in a b; do
     scripts/make-graphs "$bin" "$tmp/$d" A-C.1-78-L.11 tests/fixtures/A-C.1-78-L.11.zh.txt >/dev/null &&
@@ -50,5 +48,4 @@ done
 [ "$(xmllint --xpath 'count(//*[local-name()="node"])' graphs/A-C.1-78-L.11.graphml)" = 29 ] && ok || bad "seed graph: 29 nodes expected"
 grep -q "longest chain: 27 documents" graphs/A-C.1-78-L.11.lineage.txt && ok || bad "seed lineage: 27 documents expected"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,9 +7,7 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 golden() { # NAME COMMAND...: the command's output equals tests/golden/ict/NAME
     name=$1; shift
     "$@" >"$tmp/out" 2>"$tmp/err" || { bad "$name: exit $? ($(head -c 300 "$tmp/err"))"; return; }
@@ -96,5 +94,4 @@ rc=$?
 grep -q "cycle among 2 documents: A/RES/80/1 A/RES/80/2" "$tmp/err" && ok || bad "cycle not reported: $(cat "$tmp/err")"
 [ $rc -eq 0 ] && grep -q "longest chain: 2 documents" "$tmp/out" && ok || bad "analysis after a cycle (exit $rc)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -25,10 +25,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 note() { echo "note: $*"; }
 # run COMMAND...: stdout, stderr and exit code in $tmp/out, $tmp/err, $rc
 run() {
@@ -763,5 +761,4 @@ while read -r cmd; do
     same_bytes "a text given twice, in reverse order" "$det/e" $(echo "$files" | sort -r)
 done <"$tmp/graphcmds"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
