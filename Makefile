@@ -21,7 +21,7 @@ BUILD ?= build
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 
-LIB_SRC = src/util.c src/text.c src/ids.c src/paragraphs.c src/extract.c src/batch.c src/records.c \
+LIB_SRC = src/util.c src/text.c src/ids.c src/paragraphs.c src/prefilter.c src/extract.c src/batch.c src/records.c \
           src/graph.c \
           src/lineage.c src/render.c src/export.c src/output.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)

@@ -46,10 +46,11 @@ static bool streamed(const char *path)
                                   (size_t)sb.st_size > STREAM_BYTES);
 }
 
-static rg_status write_mention(void *ctx, const rg_doc *doc, const rg_mention *m, rg_error *err)
+static rg_status write_records(void *ctx, const rg_doc *doc, const char *records, size_t len,
+                               rg_error *err)
 {
     extract_job *j = ctx;
-    return rg_records_write_one(j->f, j->fmt, doc, m, err);
+    return rg_records_put(j->f, records, len, err);
 }
 
 int cmd_extract(int argc, char **argv)
@@ -83,7 +84,8 @@ int cmd_extract(int argc, char **argv)
         free_inputs(&in);
         return fail(&err);
     }
-    rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding, .reference = o.reference};
+    rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding, .reference = o.reference,
+                          .records = 1, .records_format = fmt};
     extract_job j = {.f = rg_output_file(out), .fmt = fmt};
     rg_status wst = rg_records_begin(j.f, fmt, &j.err);
     /* in input order: runs of ordinary files read in parallel, big ones streamed */
@@ -97,7 +99,8 @@ int cmd_extract(int argc, char **argv)
         if (wst == RG_OK && k < in.n) {
             rg_doc *doc = NULL;
             rg_error rerr = {0};
-            rg_status st = rg_doc_stream(in.paths[k], &ro, write_mention, &j, &doc, &rerr);
+            rg_status st = rg_doc_stream(in.paths[k], &ro, rg_threads(), write_records, &j, &doc,
+                                         &rerr);
             if (st == RG_EOUTPUT || st == RG_ENOMEM) {
                 j.err = rerr;
                 wst = st;

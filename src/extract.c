@@ -34,7 +34,11 @@
 
 /* --- the pattern ---------------------------------------------------------- */
 
-#define SP "[\\s\\x{3000}\\x{a0}\\x{feff}]"
+/* PCRE2's \s with PCRE2_UCP, written out: JIT code tests these ranges without a
+ * Unicode property lookup per character.  (Checked against PCRE2 10.42 for every
+ * code point.) */
+#define WS "\\t-\\r \\x{85}\\x{a0}\\x{1680}\\x{180e}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
+#define SP "[" WS "\\x{feff}]"
 /* Every run of spaces is bounded (RUN characters at most): a longer one ends a
  * reference, and so no token reaches far before its first '/' or '(' (see WINDOW). */
 #define RUN "{0,16}"
@@ -47,7 +51,7 @@
 #define HY "[-\\x{ff0d}\\x{2010}-\\x{2015}\\x{2212}]"
 #define UP "[A-Z\\x{ff21}-\\x{ff3a}]"
 /* a line break may split a number, as text taken from a PDF has it: 6⏎9/28 */
-#define BRK "(?:[ \\t\\x{3000}\\x{a0}]" RUN "\\r?\\n\\s" RUN ")?"
+#define BRK "(?:[ \\t\\x{3000}\\x{a0}]" RUN "\\r?\\n[" WS "]" RUN ")?"
 #define NUM4 D "(?:" BRK D "){0,3}"  /* 1 to 4 digits */
 #define YEAR D "(?:" BRK D "){3}"    /* 4 digits */
 #define NUM2 D "(?:" BRK D ")?"       /* 1 or 2 digits: month, day */
@@ -73,53 +77,118 @@ enum tok {
     T_COUNT
 };
 
-static const char pattern[] =
-    "(https?://(?:www\\.)?undocs\\.org/[!-~]+)"
-    "|((?m:^)[ \\t\\x{3000}]" RUN "[0-9]{2}-[0-9]{5}(?:[ \\t]" RUN "\\(C\\))?"
-    "(?:[ \\t]" RUN1 "[0-9]{1,3}/[0-9]{1,3})?"
-    "[ \\t\\r]" RUN "(?m:$)"
-    "|(?m:^)[ \\t\\x{3000}]" RUN "[0-9]{1,3}/[0-9]{1,3}[ \\t]" RUN1 "[0-9]{2}-[0-9]{5}"
-    "(?:[ \\t]" RUN "\\(C\\))?"
-    "[ \\t\\r]" RUN "(?m:$))"
-    "|(" NOTAFTER ROOTS "(?:" SL "[A-Za-z0-9][A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9]+)*)+"
-    "(?:[ \\x{a0}]?" LP "[0-9]{4}" RP ")?(?:" SPS "[号號](?:[决決](?:[议議]|定)|文件)?)?)"
-    "|([决決][议議]案" SPS "(?:" CN "{2,5}|" D "{1,4})" SPS LP SPS "(?:" CNP "{1,4}|[IVXL]{1,7})"
-    SPS RP ")"
-    "|((?<![0-9\\x{ff10}-\\x{ff19}])" YEAR SPS "年" SPS NUM2 SPS "月" SPS NUM2 SPS "日"
-    "|" CN "{4}年" CNP "{1,3}月" CNP "{1,3}日)"
-    "|((?m:^)[ \\t\\x{3000}]" RUN CN "{2,5}" LP CNP "{1,4}" RP "(?=" SPS "[、.．]))"
-    "|(" NOTAFTER "(?:第" SPS ")?"
-    "(?:(?:(?:E" SPS ")?S" SPS HY SPS ")?" NUM4 SPS SL SPS NUM4 "(?!" D "|" SPS
-    SL ")(?:" SPS PART "(?:" SPS PARTSEP SPS PART ")*)?"
-    "|" NUM4 SPS "(?:" UP SPS ")?" LP SPS "(?:" YEAR "|[IVXL]{1,7})" SPS RP
-    "|(?<=第)" SPS CN "{2,5}" SPS LP SPS CNP "{1,4}" SPS RP
-    "|(?<=第" SP ")" SPS CN "{2,5}" SPS LP SPS CNP "{1,4}" SPS RP
-    ")(?:" SPS "[号號])?)"
-    "|([决決]" SPS "(?:[议議]|定))";
+/* The alternatives, one capture group each in the whole pattern (group k is
+ * token kind k).  prefilter.c knows which characters each can start with and
+ * what stands between its start and its first '/', '(' or 年: keep the two in
+ * step. */
+static const char *const alternatives[T_COUNT] = {
+    [T_LINK] = "https?://(?:www\\.)?undocs\\.org/[!-~]+",
+    [T_FURN] = "(?m:^)[ \\t\\x{3000}]" RUN "[0-9]{2}-[0-9]{5}(?:[ \\t]" RUN "\\(C\\))?"
+               "(?:[ \\t]" RUN1 "[0-9]{1,3}/[0-9]{1,3})?"
+               "[ \\t\\r]" RUN "(?m:$)"
+               "|(?m:^)[ \\t\\x{3000}]" RUN "[0-9]{1,3}/[0-9]{1,3}[ \\t]" RUN1 "[0-9]{2}-[0-9]{5}"
+               "(?:[ \\t]" RUN "\\(C\\))?"
+               "[ \\t\\r]" RUN "(?m:$)",
+    [T_SYMBOL] = NOTAFTER ROOTS "(?:" SL "[A-Za-z0-9][A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9]+)*)+"
+                 "(?:[ \\x{a0}]?" LP "[0-9]{4}" RP ")?(?:" SPS "[号號](?:[决決](?:[议議]|定)|文件)?)?",
+    [T_OLD] = "[决決][议議]案" SPS "(?:" CN "{2,5}|" D "{1,4})" SPS LP SPS
+              "(?:" CNP "{1,4}|[IVXL]{1,7})" SPS RP,
+    [T_DATE] = "(?<![0-9\\x{ff10}-\\x{ff19}])" YEAR SPS "年" SPS NUM2 SPS "月" SPS NUM2 SPS "日"
+               "|" CN "{4}年" CNP "{1,3}月" CNP "{1,3}日",
+    [T_HEADCN] = "(?m:^)[ \\t\\x{3000}]" RUN CN "{2,5}" LP CNP "{1,4}" RP "(?=" SPS "[、.．])",
+    [T_ITEM] = NOTAFTER "(?:第" SPS ")?"
+               "(?:(?:(?:E" SPS ")?S" SPS HY SPS ")?" NUM4 SPS SL SPS NUM4 "(?!" D "|" SPS
+               SL ")(?:" SPS PART "(?:" SPS PARTSEP SPS PART ")*)?"
+               "|" NUM4 SPS "(?:" UP SPS ")?" LP SPS "(?:" YEAR "|[IVXL]{1,7})" SPS RP
+               "|(?<=第)" SPS CN "{2,5}" SPS LP SPS CNP "{1,4}" SPS RP
+               "|(?<=第" SP ")" SPS CN "{2,5}" SPS LP SPS CNP "{1,4}" SPS RP
+               ")(?:" SPS "[号號])?",
+    [T_CLOSER] = "[决決]" SPS "(?:[议議]|定)",
+};
+
+/* The alternatives that can match at a position of each class, in the
+ * pattern's order (so that the first that matches is the one the whole
+ * pattern would take). */
+static const enum tok class_kinds[RG_START_CLASSES][5] = {
+    [RG_START_LINK] = {T_LINK},
+    [RG_START_UPPER] = {T_SYMBOL, T_ITEM},
+    [RG_START_JUE] = {T_OLD, T_CLOSER},
+    [RG_START_DI] = {T_ITEM},
+    [RG_START_DIGIT] = {T_FURN, T_DATE, T_HEADCN, T_ITEM},
+    [RG_START_CN] = {T_DATE, T_HEADCN, T_ITEM},
+    [RG_START_SPACE] = {T_FURN, T_HEADCN, T_ITEM},
+};
 
 static struct {
     pthread_once_t once;
-    pcre2_code *re;
-    bool jit;
+    pcre2_code *re;                      /* the whole pattern, searched */
+    pcre2_code *at[RG_START_CLASSES];    /* a class's alternatives, anchored */
+    bool jit;                            /* all of them compiled by the JIT */
     char error[256];
-} compiled = {PTHREAD_ONCE_INIT, NULL, false, ""};
+} compiled = {PTHREAD_ONCE_INIT, NULL, {NULL}, false, ""};
 
-static void compile_patterns(void)
+/* "(A)|(B)|..." of the given kinds (T_NONE ends the list; all: every kind). */
+static bool build_pattern(rg_buf *b, const enum tok *kinds, bool all)
+{
+    bool first = true;
+    for (int k = T_LINK; k < T_COUNT; k++) {
+        bool in = all;
+        for (int i = 0; !all && i < 5 && kinds[i] != T_NONE; i++)
+            in = in || kinds[i] == (enum tok)k;
+        if (!in)
+            continue;
+        rg_buf_puts(b, first ? "(" : "|(");
+        rg_buf_puts(b, alternatives[k]);
+        rg_buf_puts(b, ")");
+        first = false;
+    }
+    return !b->failed;
+}
+
+static pcre2_code *compile_one(const char *src, uint32_t flags)
 {
     int errcode;
     PCRE2_SIZE erroff;
-    compiled.re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &errcode,
-                                &erroff, NULL);
-    if (!compiled.re) {
+    pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+    if (cc)
+        pcre2_set_newline(cc, PCRE2_NEWLINE_LF); /* prefilter.c's line starts follow '\n' */
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                                   flags | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF,
+                                   &errcode, &erroff, cc);
+    pcre2_compile_context_free(cc);
+    if (!re) {
         PCRE2_UCHAR msg[200];
         pcre2_get_error_message(errcode, msg, sizeof msg);
         snprintf(compiled.error, sizeof compiled.error,
                  "PCRE2 rejected the citation pattern at offset %zu: %s", (size_t)erroff,
                  (const char *)msg);
+        return NULL;
+    }
+    if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
+        compiled.jit = false;
+    return re;
+}
+
+static void compile_patterns(void)
+{
+    rg_buf b = {0};
+    compiled.jit = true;
+    if (!build_pattern(&b, NULL, true) || !(compiled.re = compile_one(b.data, 0))) {
+        if (b.failed)
+            snprintf(compiled.error, sizeof compiled.error, "out of memory");
+        rg_buf_free(&b);
         return;
     }
-    compiled.jit = pcre2_jit_compile(compiled.re, PCRE2_JIT_COMPLETE) == 0;
+    for (int c = 0; c < RG_START_CLASSES; c++) {
+        b.len = 0;
+        if (!build_pattern(&b, class_kinds[c], false) ||
+            !(compiled.at[c] = compile_one(b.data, PCRE2_ANCHORED))) {
+            /* without them, every byte is searched */
+            compiled.jit = false;
+            break;
+        }
+    }
+    rg_buf_free(&b);
 }
 
 void rg_cleanup(void)
@@ -128,6 +197,10 @@ void rg_cleanup(void)
     if (compiled.re) {
         pcre2_code_free(compiled.re);
         compiled.re = NULL;
+    }
+    for (int c = 0; c < RG_START_CLASSES; c++) {
+        pcre2_code_free(compiled.at[c]);
+        compiled.at[c] = NULL;
     }
 }
 
@@ -687,6 +760,8 @@ typedef struct idcand {
 
 struct rg_doc {
     char *file;
+    rg_buf records;     /* read with opt->records: the records of its mentions */
+    int records_format; /* their format, or -1 */
     const char *id, *body, *date;
     int session;
     rg_arena arena;
@@ -743,9 +818,12 @@ typedef struct scan {
     size_t links_kept;   /* of those, kept (streaming: the ones still unmatched) */
     size_t nbad, skip0;  /* invalid UTF-8 bytes reported; byte-order mark */
     size_t nuls;         /* NUL bytes read as spaces */
-    rg_mention_fn sink;  /* where mentions go, when not into the document */
-    void *sink_ctx;
-    rg_arena scratch;    /* the strings of a segment's mentions, for the sink */
+    bool records;        /* mentions become records (opt->records), not kept */
+    bool streamed;       /* the document is handed on segment by segment */
+    rg_record_doc rdoc;  /* what its records share */
+    rg_buf *out;         /* where the records go: the document's, or the segment's */
+    rg_buf segout;       /* a streamed segment's records */
+    rg_arena scratch;    /* the strings of a streamed segment's links */
 } scan;
 
 static raw *add_raw(scan *sc)
@@ -1080,7 +1158,7 @@ static void on_link(scan *sc, size_t s, size_t e)
     }
     rg_link *k = &d->links[d->nlinks++];
     memset(k, 0, sizeof *k);
-    rg_arena *la = sc->sink ? &sc->scratch : &d->arena; /* see keep_pending_links() */
+    rg_arena *la = sc->streamed ? &sc->scratch : &d->arena; /* see keep_pending_links() */
     k->target = rg_arena_strdup(la, sym);
     k->url = rg_arena_strndup(la, u, e - s);
     k->offset = s; /* mapped to the original bytes when the segment is resolved */
@@ -1164,41 +1242,10 @@ static void adoption_date(scan *sc, pcre2_match_data *md, pcre2_match_context *m
     }
 }
 
-/* The prefilter.  Every token that can start a citation holds '/' or '(' or
- * their full-width forms; the pattern runs only in windows around them.  The
- * enumeration rules are local (GAP_MAX, DATE_GAP_CHARS, LOOKBACK_CHARS) and the
- * pattern's runs of spaces are bounded (RUN), so WINDOW bytes before an anchor
- * hold everything that can bear on it: the longest beginning of a reference
- * before its '/' (第, E/S-, four digits split by line breaks: about 560 bytes),
- * the date gap (120) and the longest date (about 770).  After the window, the
- * pattern reads at most WINDOW bytes more; a match ending within TAIL bytes of
- * that limit may have been cut short (a long list of parts, a lookahead), and is
- * matched again against the whole text.  `reference` scans the whole text, to
- * check that the two agree. */
-#define WINDOW 2048
-#define TAIL 256
-
-static size_t next_anchor(const char *text, size_t len, size_t pos)
-{
-    const unsigned char *p = (const unsigned char *)text + pos, *end = (const unsigned char *)text + len;
-    for (; p < end; p++) {
-        unsigned char c = *p;
-        if (c == '/' || c == '(')
-            return (size_t)(p - (const unsigned char *)text);
-        /* ／ EF BC 8F, （ EF BC 88 */
-        if (c == 0xEF && end - p >= 3 && p[1] == 0xBC && (p[2] == 0x8F || p[2] == 0x88))
-            return (size_t)(p - (const unsigned char *)text);
-    }
-    return SIZE_MAX;
-}
-
-static size_t char_start(const char *text, size_t pos)
-{
-    while (pos > 0 && ((unsigned char)text[pos] & 0xC0) == 0x80)
-        pos--;
-    return pos;
-}
-
+/* The scan.  The fast path tries the pattern only where prefilter.c says a
+ * token may start, anchored and with only the alternatives that can start
+ * there; it finds exactly what the search of every byte finds (`reference`),
+ * which the tests check. */
 static rg_status run_scan(scan *sc, rg_error *err)
 {
     pthread_once(&compiled.once, compile_patterns);
@@ -1214,45 +1261,29 @@ static rg_status run_scan(scan *sc, rg_error *err)
     pcre2_set_match_limit(mc, 1000000);
     pcre2_set_depth_limit(mc, 10000);
     PCRE2_SPTR subject = (PCRE2_SPTR)sc->text;
-    size_t pos = 0, win_end = 0, limit = sc->len;
+    bool fast = !sc->reference && compiled.jit;
+    rg_starts starts;
+    rg_starts_init(&starts, sc->text, sc->len);
+    size_t pos = 0;
     rg_status st = RG_OK;
     while (pos < sc->len && !sc->nomem) {
-        if (!sc->reference && pos >= win_end) {
-            /* the next window: around the next anchor, through the anchors near it */
-            size_t a = next_anchor(sc->text, sc->len, pos);
-            if (a == SIZE_MAX)
+        int rc;
+        const enum tok *kinds = NULL; /* group g is kinds[g - 1]; NULL: group g is kind g */
+        if (fast) {
+            rg_start_class cls;
+            size_t at = rg_starts_next(&starts, pos, &cls);
+            if (at == SIZE_MAX)
                 break;
-            size_t start = a > WINDOW ? a - WINDOW : 0;
-            if (start > pos) {
-                pos = char_start(sc->text, start);
-                break_run(sc); /* what lies between is far from any reference */
-            }
-            /* through every anchor closer than two windows to the one before */
-            win_end = a + WINDOW;
-            for (size_t b = a; (b = next_anchor(sc->text, sc->len, b + 1)) != SIZE_MAX &&
-                               b < win_end + WINDOW;)
-                win_end = b + WINDOW;
-            if (win_end > sc->len)
-                win_end = sc->len;
-            limit = char_start(sc->text, win_end + WINDOW < sc->len ? win_end + WINDOW : sc->len);
-        }
-        int rc = pcre2_match(compiled.re, subject, limit, pos, 0, md, mc);
-        if (rc >= 0 && limit < sc->len && pcre2_get_ovector_pointer(md)[1] + TAIL > limit) {
-            /* perhaps cut short by the limit: the same start, against the whole text */
-            size_t s0 = pcre2_get_ovector_pointer(md)[0];
-            rc = pcre2_match(compiled.re, subject, sc->len, s0, PCRE2_ANCHORED, md, mc);
+            rc = pcre2_jit_match(compiled.at[cls], subject, sc->len, at, 0, md, mc);
             if (rc == PCRE2_ERROR_NOMATCH) {
-                /* nothing starts there after all: on from the next character */
-                pos = s0 + 1;
+                pos = at + 1;
                 continue;
             }
-        }
-        if (rc == PCRE2_ERROR_NOMATCH || (!sc->reference && rc >= 0 &&
-                                          pcre2_get_ovector_pointer(md)[0] >= win_end)) {
-            if (sc->reference)
+            kinds = class_kinds[cls];
+        } else {
+            rc = pcre2_match(compiled.re, subject, sc->len, pos, 0, md, mc);
+            if (rc == PCRE2_ERROR_NOMATCH)
                 break;
-            pos = win_end; /* nothing more in this window */
-            continue;
         }
         if (rc < 0) {
             PCRE2_UCHAR msg[200];
@@ -1266,7 +1297,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
         int kind = T_NONE;
         for (int g = 1; g < rc; g++)
             if (ov[2 * g] != PCRE2_UNSET) {
-                kind = g;
+                kind = kinds ? (int)kinds[g - 1] : g;
                 break;
             }
         switch (kind) {
@@ -1575,6 +1606,8 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
         ok = kept && rg_strmap_put(&sc->self, kept, i + 1, &found);
     }
     sc->identified = true;
+    if (ok && sc->records)
+        ok = rg_record_doc_init(&sc->rdoc, d->records_format, d->id, d->file);
     return ok ? RG_OK : rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
 }
 
@@ -1622,18 +1655,20 @@ static void place_links(scan *sc, size_t pos)
     }
 }
 
-/* An id the text cites, for the links: its base too (a part links to its base). */
-static bool note_cited(scan *sc, const char *id)
+/* An id the text cites (length n, rg_str_hash h), for the links: its base too
+ * (a part links to its base). */
+static bool note_cited(scan *sc, const char *id, size_t n, uint64_t h, bool has_part)
 {
-    char base[256];
-    rg_id_base(id, base, sizeof base);
-    for (int k = 0; k < 2; k++) {
-        const char *x = k ? base : id;
-        if (rg_strmap_get(&sc->cited, x) >= 0)
+    for (int k = 0; k < 1 + has_part; k++) {
+        if (k) {
+            n -= 3; /* A/RES/43/78[H] -> A/RES/43/78 */
+            h = rg_str_hash(id, n);
+        }
+        if (rg_strmap_get_h(&sc->cited, id, n, h) >= 0 && !k)
             continue;
-        const char *kept = rg_arena_strdup(&sc->cited_names, x);
+        char *kept = rg_arena_strndup(&sc->cited_names, id, n);
         size_t found;
-        if (!kept || !rg_strmap_put(&sc->cited, kept, 0, &found))
+        if (!kept || !rg_strmap_put_h(&sc->cited, kept, n, h, 0, &found))
             return false;
     }
     return true;
@@ -1661,74 +1696,105 @@ static rg_status keep_pending_links(scan *sc, rg_error *err)
 }
 
 /* Resolves the references of the current segment (ids, bodies, places) and
- * hands them on: into the document, or to the sink. */
+ * hands them on: into the document's mentions, or as records. */
 static rg_status resolve_segment(scan *sc, rg_error *err)
 {
     rg_doc *d = sc->doc;
-    rg_arena *a = sc->sink ? &sc->scratch : &d->arena;
     size_t nparas = 0;
     rg_para *paras = rg_paragraphs_feed(&sc->ps, sc->text, sc->len, sc->base, &nparas);
     if (!paras)
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    if (!sc->sink && !rg_grow(&d->mentions, &d->mcap, d->nmentions + sc->nraws, sizeof *d->mentions)) {
+    if (!sc->records &&
+        !rg_grow(&d->mentions, &d->mcap, d->nmentions + sc->nraws, sizeof *d->mentions)) {
         free(paras);
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
+    rg_arena *a = &d->arena; /* the strings of kept mentions */
     const char *text = sc->text;
     rg_status st = RG_OK;
     const char *last_para = NULL, *last_verb = NULL; /* shared by consecutive mentions */
+    const rg_para *pa = nparas ? paras : NULL, *pend = paras + nparas;
+    char surface[512];
     for (size_t i = 0; i < sc->nraws && st == RG_OK; i++) {
         raw *r = &sc->raws[i];
-        char id[256], base[256];
+        char id[256];
+        size_t idl;
         rg_body body;
         if (r->form != RG_FORM_TEXT) {
-            snprintf(id, sizeof id, "%s", r->symbol);
+            idl = strlen(r->symbol);
+            if (idl >= sizeof id)
+                idl = sizeof id - 1;
+            memcpy(id, r->symbol, idl);
+            id[idl] = '\0';
             body = rg_id_body(id);
         } else {
             body = rg_ref_body(&r->ref, r->word, sc->own);
             rg_ref_id(&r->ref, body, r->type, id, sizeof id);
+            idl = strlen(id);
         }
-        size_t idl = strlen(id);
-        bool has_part = idl > 3 && id[idl - 1] == ']';
-        if (has_part)
-            rg_id_base(id, base, sizeof base);
-        if (rg_strmap_get(&sc->self, id) >= 0 || (has_part && rg_strmap_get(&sc->self, base) >= 0))
+        uint64_t h = rg_str_hash(id, idl);
+        bool has_part = idl > 3 && id[idl - 1] == ']' && id[idl - 3] == '[';
+        if (rg_strmap_get_h(&sc->self, id, idl, h) >= 0 ||
+            (has_part && rg_strmap_get_h(&sc->self, id, idl - 3, rg_str_hash(id, idl - 3)) >= 0))
             continue;
-        rg_mention mm, *m = sc->sink ? &mm : &d->mentions[d->nmentions];
+        if (!note_cited(sc, id, idl, h, has_part)) {
+            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+            break;
+        }
+        rg_mention mm, *m = sc->records ? &mm : &d->mentions[d->nmentions];
         memset(m, 0, sizeof *m);
-        m->id = rg_arena_strdup(a, id);
         m->type = r->form != RG_FORM_TEXT ? rg_id_type(id) : r->type;
         m->body = r->form != RG_FORM_TEXT && body == RG_BODY_NONE
                       ? (!strncmp(id, "ST/", 3) ? "Secretariat" : "other")
                       : rg_body_name(body);
-        m->date = r->date[0] ? rg_arena_strdup(a, r->date) : NULL;
-        m->surface = rg_arena_strndup(a, text + r->s, r->e - r->s);
         m->form = r->form;
         m->list = r->form == RG_FORM_TEXT ? r->list : 0;
-        const rg_para *pa = rg_paragraph_at(paras, nparas, sc->base + r->s);
-        if (pa && pa->label[0]) {
-            if (!last_para || strcmp(last_para, pa->label))
-                last_para = rg_arena_strdup(a, pa->label);
-            m->para = last_para;
-        }
-        if (pa && pa->verb[0]) {
-            if (!last_verb || strcmp(last_verb, pa->verb))
-                last_verb = rg_arena_strdup(a, pa->verb);
-            m->verb = last_verb;
+        /* the paragraph holding the mention: they come in text order */
+        size_t at = sc->base + r->s;
+        while (pa && pa + 1 < pend && pa[1].start <= at)
+            pa++;
+        size_t sl = r->e - r->s;
+        if (sc->records) {
+            /* the record is written at once: the strings may be the scan's own */
+            m->id = id;
+            m->date = r->date[0] ? r->date : NULL;
+            if (sl < sizeof surface) {
+                memcpy(surface, text + r->s, sl);
+                surface[sl] = '\0';
+                m->surface = surface;
+            } else {
+                m->surface = rg_arena_strndup(&sc->scratch, text + r->s, sl);
+            }
+            m->para = pa && pa->label[0] ? pa->label : NULL;
+            m->verb = pa && pa->verb[0] ? pa->verb : NULL;
+        } else {
+            m->id = rg_arena_strndup(a, id, idl);
+            m->date = r->date[0] ? rg_arena_strdup(a, r->date) : NULL;
+            m->surface = rg_arena_strndup(a, text + r->s, sl);
+            if (pa && pa->label[0]) {
+                if (!last_para || strcmp(last_para, pa->label))
+                    last_para = rg_arena_strdup(a, pa->label);
+                m->para = last_para;
+            }
+            if (pa && pa->verb[0]) {
+                if (!last_verb || strcmp(last_verb, pa->verb))
+                    last_verb = rg_arena_strdup(a, pa->verb);
+                m->verb = last_verb;
+            }
         }
         if (sc->context) {
             size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
-            size_t phi = pa && pa + 1 < paras + nparas ? pa[1].start - sc->base : sc->len;
+            size_t phi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
             if (plo > r->s)
                 plo = r->s;
             if (phi < r->e)
                 phi = r->e;
-            m->context = context_of(a, text, plo, phi, r->s, r->e);
+            m->context = context_of(sc->records ? &sc->scratch : a, text, plo, phi, r->s, r->e);
         }
         m->offset = orig_offset(sc, r->s);
         m->length = orig_offset(sc, r->e) - m->offset;
         if (!m->id || !m->surface || (r->date[0] && !m->date) || (pa && pa->label[0] && !m->para) ||
-            (pa && pa->verb[0] && !m->verb) || !note_cited(sc, m->id)) {
+            (pa && pa->verb[0] && !m->verb)) {
             st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
             break;
         }
@@ -1737,17 +1803,20 @@ static rg_status resolve_segment(scan *sc, rg_error *err)
         advance_cursor(sc, r->s);
         m->line = sc->line;
         m->col = sc->col;
-        if (sc->sink)
-            st = sc->sink(sc->sink_ctx, d, m, err);
-        else
+        if (sc->records) {
+            rg_record_append(sc->out, &sc->rdoc, m);
+            if (sc->out->failed)
+                st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        } else {
             d->nmentions++;
+        }
     }
     free(paras);
     place_links(sc, sc->len);
-    if (sc->sink && st == RG_OK)
+    if (sc->streamed && st == RG_OK)
         st = keep_pending_links(sc, err);
     advance_cursor(sc, sc->len); /* on to the next segment */
-    if (sc->sink)
+    if (sc->streamed)
         rg_arena_free(&sc->scratch);
     return st;
 }
@@ -1821,15 +1890,19 @@ static void scan_free(scan *sc)
     rg_strmap_free(&sc->cited);
     rg_arena_free(&sc->cited_names);
     rg_arena_free(&sc->scratch);
+    rg_record_doc_free(&sc->rdoc);
+    rg_buf_free(&sc->segout);
 }
 
-static rg_doc *doc_new(const char *name)
+static rg_doc *doc_new(const char *name, const rg_read_options *opt)
 {
     rg_doc *d = calloc(1, sizeof *d);
     if (d && !(d->file = strdup(name))) {
         free(d);
-        d = NULL;
+        return NULL;
     }
+    if (d)
+        d->records_format = opt && opt->records ? (int)opt->records_format : -1;
     return d;
 }
 
@@ -1840,6 +1913,8 @@ static void scan_init(scan *sc, const char *name, rg_doc *d, const rg_read_optio
     sc->doc = d;
     sc->reference = opt && opt->reference;
     sc->context = opt && opt->context;
+    sc->records = d->records_format >= 0;
+    sc->out = &d->records;
     sc->line = sc->col = 1;
     rg_para_init(&sc->ps);
 }
@@ -1850,7 +1925,7 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
                              const rg_read_options *opt, rg_doc **out, rg_error *err)
 {
     *out = NULL;
-    rg_doc *d = doc_new(name);
+    rg_doc *d = doc_new(name, opt);
     if (!d)
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
     scan sc;
@@ -1915,16 +1990,28 @@ static bool double_buffer(char **buf, size_t *cap)
     return true;
 }
 
+/* A streamed segment's records, to the caller. */
+static rg_status hand_on(scan *sc, rg_records_fn fn, void *ctx, rg_error *err)
+{
+    if (!fn)
+        return RG_OK;
+    rg_status st = sc->segout.len ? fn(ctx, sc->doc, sc->segout.data, sc->segout.len, err) : RG_OK;
+    sc->segout.len = 0;
+    return st;
+}
+
 /* Reads a document in segments: memory stays bounded by the longest stretch
  * between quiet points, not the document.  Falls back to reading it whole when
  * it is not plain UTF-8 (a byte-order mark of UTF-16, GB18030, --encoding). */
 static rg_status read_stream(FILE *f, const char *path, const rg_read_options *opt, rg_doc *d,
-                             rg_mention_fn sink, void *ctx, rg_error *err)
+                             rg_records_fn fn, void *ctx, rg_error *err)
 {
     scan sc;
     scan_init(&sc, path, d, opt);
-    sc.sink = sink;
-    sc.sink_ctx = ctx;
+    if (fn) {
+        sc.streamed = true;
+        sc.out = &sc.segout;
+    }
     size_t cap = CHUNK + 1, have = 0, done = 0; /* done: UTF-8 bytes of earlier segments */
     char *buf = malloc(cap);
     rg_status st = RG_OK;
@@ -1997,6 +2084,8 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
                 if (st == RG_OK) {
                     flush_warnings(&sc);
                     st = do_segment(&sc, &t, t.utf8, t.len, 0, opt, err);
+                    if (st == RG_OK)
+                        st = hand_on(&sc, fn, ctx, err);
                     rg_text_free(&t);
                 }
                 break;
@@ -2055,6 +2144,8 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
         char saved = seg.utf8[seg.len];
         ((char *)seg.utf8)[seg.len] = '\0';
         st = do_segment(&sc, &seg, seg.utf8, seg.len, segbase, opt, err);
+        if (st == RG_OK)
+            st = hand_on(&sc, fn, ctx, err);
         ((char *)seg.utf8)[seg.len] = saved;
         done = segbase + seg.len;
         first = false;
@@ -2092,14 +2183,17 @@ static rg_status open_input(const char *path, FILE **f, rg_error *err)
 
 rg_status rg_doc_read(const char *path, const rg_read_options *opt, rg_doc **out, rg_error *err)
 {
-    return rg_doc_stream(path, opt, NULL, NULL, out, err);
+    return rg_doc_stream(path, opt, 1, NULL, NULL, out, err);
 }
 
-rg_status rg_doc_stream(const char *path, const rg_read_options *opt, rg_mention_fn fn, void *ctx,
-                        rg_doc **out, rg_error *err)
+rg_status rg_doc_stream(const char *path, const rg_read_options *opt, int threads, rg_records_fn fn,
+                        void *ctx, rg_doc **out, rg_error *err)
 {
+    (void)threads;
     *out = NULL;
-    rg_doc *d = doc_new(path);
+    if (fn && !(opt && opt->records))
+        return rg_fail(err, RG_EUSAGE, "%s: streaming needs records (rg_read_options.records)", path);
+    rg_doc *d = doc_new(path, opt);
     if (!d)
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
     FILE *f;
@@ -2122,6 +2216,7 @@ void rg_doc_free(rg_doc *d)
     if (!d)
         return;
     free(d->file);
+    rg_buf_free(&d->records);
     free(d->mentions);
     free(d->links);
     free(d->warnings);
@@ -2140,3 +2235,11 @@ size_t rg_doc_link_count(const rg_doc *d) { return d->nlinks; }
 const rg_link *rg_doc_link(const rg_doc *d, size_t i) { return &d->links[i]; }
 size_t rg_doc_warning_count(const rg_doc *d) { return d->nwarnings; }
 const char *rg_doc_warning(const rg_doc *d, size_t i) { return d->warnings[i]; }
+
+const char *rg_doc_records(const rg_doc *d, size_t *len)
+{
+    *len = d->records.len;
+    return d->records_format >= 0 ? (d->records.data ? d->records.data : "") : NULL;
+}
+
+int rg_doc_records_format(const rg_doc *d) { return d->records_format; }

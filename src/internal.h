@@ -137,6 +137,35 @@ void rg_text_nuls(char *s, size_t n, size_t base, const char *name, rg_buf *warn
 /* The original byte offset of a UTF-8 offset of the text. */
 size_t rg_text_orig_offset(const rg_text *t, size_t utf8_off);
 
+/* prefilter.c --------------------------------------------------------------------- */
+
+/* What a position may start with: the class of the pattern's alternatives
+ * that can match there (extract.c tries only those). */
+typedef enum rg_start_class {
+    RG_START_LINK,  /* https:// */
+    RG_START_UPPER, /* A-Z: a symbol, S-10/2 */
+    RG_START_JUE,   /* 决 決: 决议, 决定, 决议案 */
+    RG_START_DI,    /* 第 */
+    RG_START_DIGIT, /* ASCII and full-width digits */
+    RG_START_CN,    /* Chinese digits */
+    RG_START_SPACE, /* spaces and line breaks */
+    RG_START_CLASSES
+} rg_start_class;
+
+/* The positions of a text where a token of the citation pattern may start,
+ * in increasing order: a superset of where an unanchored search finds one. */
+typedef struct rg_starts {
+    const char *text;
+    size_t len;
+    size_t cursor;       /* the text before it has been searched for triggers */
+    size_t run, run_end; /* a stretch whose characters are handed over in turn */
+} rg_starts;
+
+void rg_starts_init(rg_starts *st, const char *text, size_t len);
+/* The first position at or after pos where a token may start, and its class;
+ * SIZE_MAX when there is none.  pos must not decrease from call to call. */
+size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls);
+
 /* paragraphs.c ---------------------------------------------------------------- */
 
 typedef struct rg_para {
@@ -184,6 +213,22 @@ typedef rg_status (*rg_citation_fn)(void *ctx, const rg_citation *c, rg_error *e
  * name is used in messages ("cites.jsonl:12: ..."). */
 rg_status rg_citations_read(FILE *in, const char *name, rg_citation_fn fn, void *ctx,
                             rg_error *err);
+
+/* records.c: writing records ---------------------------------------------------------- */
+
+/* What every record of one document shares: its id and file, escaped once. */
+typedef struct rg_record_doc {
+    rg_record_format fmt;
+    char *doc, *file;
+    size_t doc_len, file_len;
+} rg_record_doc;
+
+bool rg_record_doc_init(rg_record_doc *h, rg_record_format fmt, const char *doc, const char *file);
+void rg_record_doc_free(rg_record_doc *h);
+/* The format of the records made when doc was read, or -1 (extract.c). */
+int rg_doc_records_format(const rg_doc *doc);
+/* Appends the record of m to b (b->failed when out of memory). */
+void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m);
 
 /* ids.c ---------------------------------------------------------------------- */
 
@@ -242,6 +287,11 @@ typedef struct rg_strmap {
 bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found);
 /* The value of key, or -1. */
 long rg_strmap_get(const rg_strmap *m, const char *key);
+/* The same with the key's length and rg_str_hash() given. */
+uint64_t rg_str_hash(const char *s, size_t n);
+bool rg_strmap_put_h(rg_strmap *m, const char *key, size_t len, uint64_t h, size_t val,
+                     size_t *found);
+long rg_strmap_get_h(const rg_strmap *m, const char *key, size_t len, uint64_t h);
 void rg_strmap_free(rg_strmap *m);
 
 /* graph.c -------------------------------------------------------------------- */

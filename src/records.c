@@ -27,73 +27,209 @@ static const char *form_name(rg_form f)
     return f == RG_FORM_SYMBOL ? "symbol" : f == RG_FORM_LINK ? "link" : "text";
 }
 
-/* JSON string with quotes; control characters as \uXXXX; invalid UTF-8 as U+FFFD. */
-static void json_str(rg_buf *b, const char *s)
+/* --- writing records -------------------------------------------------------------- */
+
+/* The writers below write into room reserved beforehand: a string of n bytes
+ * takes at most 6n + 4 bytes once escaped (\u001f, \ufffd for a byte of invalid
+ * UTF-8, null). */
+#define ESCAPED_MAX(n) (6 * (n) + 4)
+
+/* JSON string with quotes (null for NULL); control characters as \uXXXX,
+ * invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped (they break JavaScript
+ * readers). */
+static char *put_json(char *o, const char *s, size_t n)
 {
     if (!s) {
-        rg_buf_puts(b, "null");
-        return;
+        memcpy(o, "null", 4);
+        return o + 4;
     }
-    rg_buf_add(b, "\"", 1);
+    static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    size_t run = 0; /* bytes copied as they are */
+    *o++ = '"';
     for (size_t i = 0; i < n;) {
         unsigned c = p[i];
-        const char *esc = NULL;
-        char ubuf[8];
-        size_t adv = 1;
-        if (c == '"')
-            esc = "\\\"";
-        else if (c == '\\')
-            esc = "\\\\";
-        else if (c == '\n')
-            esc = "\\n";
-        else if (c == '\r')
-            esc = "\\r";
-        else if (c == '\t')
-            esc = "\\t";
-        else if (c < 0x20 || c == 0x7F) {
-            snprintf(ubuf, sizeof ubuf, "\\u%04x", c);
-            esc = ubuf;
-        } else if (c >= 0x80) {
-            adv = rg_utf8_seqlen(p + i, n - i);
-            if (adv == 0) {
-                esc = "\\ufffd";
-                adv = 1;
-            } else if (adv == 3 && rg_utf8_decode(p + i, 3) >= 0x2028 &&
-                       rg_utf8_decode(p + i, 3) <= 0x2029) {
-                snprintf(ubuf, sizeof ubuf, "\\u%04x", (unsigned)rg_utf8_decode(p + i, 3));
-                esc = ubuf; /* line separators break JavaScript readers */
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t l = rg_utf8_seqlen(p + i, n - i);
+            if (l == 0) {
+                memcpy(o, "\\ufffd", 6);
+                o += 6;
+                i++;
+            } else if (l == 3 && c == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] & 0xFE) == 0xA8) {
+                memcpy(o, p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+                o += 6;
+                i += 3;
+            } else {
+                memcpy(o, p + i, l);
+                o += l;
+                i += l;
             }
+            continue;
         }
-        if (esc) {
-            rg_buf_add(b, s + i - run, run);
-            run = 0;
-            rg_buf_puts(b, esc);
-        } else {
-            run += adv;
+        *o++ = '\\';
+        switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            memcpy(o, "u00", 3);
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 15];
+            o += 5;
         }
-        i += adv;
+        i++;
     }
-    rg_buf_add(b, s + n - run, run);
-    rg_buf_add(b, "\"", 1);
+    *o++ = '"';
+    return o;
 }
 
-/* TSV field: tab, newline, carriage return and backslash escaped. */
-static void tsv_str(rg_buf *b, const char *s)
+/* TSV field: tab, newline, carriage return and backslash escaped; NULL is empty. */
+static char *put_tsv(char *o, const char *s, size_t n)
 {
-    if (!s)
-        return;
-    for (const char *p = s; *p; p++) {
-        switch (*p) {
-        case '\t': rg_buf_puts(b, "\\t"); break;
-        case '\n': rg_buf_puts(b, "\\n"); break;
-        case '\r': rg_buf_puts(b, "\\r"); break;
-        case '\\': rg_buf_puts(b, "\\\\"); break;
-        default: rg_buf_add(b, p, 1);
+    for (size_t i = 0; s && i < n; i++) {
+        char c = s[i];
+        switch (c) {
+        case '\t': memcpy(o, "\\t", 2); o += 2; break;
+        case '\n': memcpy(o, "\\n", 2); o += 2; break;
+        case '\r': memcpy(o, "\\r", 2); o += 2; break;
+        case '\\': memcpy(o, "\\\\", 2); o += 2; break;
+        default: *o++ = c;
         }
     }
+    return o;
+}
+
+static char *put_lit(char *o, const char *s, size_t n)
+{
+    memcpy(o, s, n);
+    return o + n;
+}
+#define PUT(o, lit) put_lit(o, lit, sizeof lit - 1)
+
+static char *put_num(char *o, size_t v)
+{
+    char tmp[24];
+    int k = 0;
+    do
+        tmp[k++] = (char)('0' + v % 10);
+    while ((v /= 10) && k < 23);
+    while (k > 0)
+        *o++ = tmp[--k];
+    return o;
+}
+
+static size_t len_of(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+bool rg_record_doc_init(rg_record_doc *h, rg_record_format fmt, const char *doc, const char *file)
+{
+    memset(h, 0, sizeof *h);
+    h->fmt = fmt;
+    size_t dn = len_of(doc), fn = len_of(file);
+    h->doc = malloc(ESCAPED_MAX(dn) + ESCAPED_MAX(fn));
+    if (!h->doc)
+        return false;
+    bool json = fmt == RG_RECORDS_JSONL;
+    char *e = json ? put_json(h->doc, doc, dn) : put_tsv(h->doc, doc, dn);
+    h->doc_len = (size_t)(e - h->doc);
+    h->file = e;
+    e = json ? put_json(h->file, file, fn) : put_tsv(h->file, file, fn);
+    h->file_len = (size_t)(e - h->file);
+    return true;
+}
+
+void rg_record_doc_free(rg_record_doc *h)
+{
+    free(h->doc);
+    memset(h, 0, sizeof *h);
+}
+
+void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m)
+{
+    size_t idn = len_of(m->id), bodyn = len_of(m->body), daten = len_of(m->date),
+           surfn = len_of(m->surface), paran = len_of(m->para), verbn = len_of(m->verb);
+    size_t need = 320 + h->doc_len + h->file_len +
+                  ESCAPED_MAX(idn + bodyn + daten + surfn + paran + verbn);
+    if (b->failed || !rg_grow(&b->data, &b->cap, b->len + need + 1, 1)) {
+        b->failed = true;
+        return;
+    }
+    char *o = b->data + b->len;
+    const char *type = type_name(m->type), *form = form_name(m->form);
+    if (h->fmt == RG_RECORDS_JSONL) {
+        o = PUT(o, "{\"doc\":");
+        o = put_lit(o, h->doc, h->doc_len);
+        o = PUT(o, ",\"id\":");
+        o = put_json(o, m->id, idn);
+        o = PUT(o, ",\"type\":\"");
+        o = put_lit(o, type, strlen(type));
+        o = PUT(o, "\",\"body\":");
+        o = put_json(o, m->body, bodyn);
+        o = PUT(o, ",\"date\":");
+        o = put_json(o, m->date, daten);
+        o = PUT(o, ",\"file\":");
+        o = put_lit(o, h->file, h->file_len);
+        o = PUT(o, ",\"line\":");
+        o = put_num(o, m->line);
+        o = PUT(o, ",\"col\":");
+        o = put_num(o, m->col);
+        o = PUT(o, ",\"offset\":");
+        o = put_num(o, m->offset);
+        o = PUT(o, ",\"length\":");
+        o = put_num(o, m->length);
+        o = PUT(o, ",\"surface\":");
+        o = put_json(o, m->surface, surfn);
+        o = PUT(o, ",\"form\":\"");
+        o = put_lit(o, form, strlen(form));
+        o = PUT(o, "\",\"list\":");
+        o = put_num(o, m->list);
+        o = PUT(o, ",\"para\":");
+        o = put_json(o, m->para, paran);
+        o = PUT(o, ",\"verb\":");
+        o = put_json(o, m->verb, verbn);
+        o = PUT(o, "}\n");
+    } else {
+        o = put_lit(o, h->doc, h->doc_len);
+        *o++ = '\t';
+        o = put_tsv(o, m->id, idn);
+        *o++ = '\t';
+        o = put_lit(o, type, strlen(type));
+        *o++ = '\t';
+        o = put_tsv(o, m->body, bodyn);
+        *o++ = '\t';
+        o = put_tsv(o, m->date, daten);
+        *o++ = '\t';
+        o = put_lit(o, h->file, h->file_len);
+        *o++ = '\t';
+        o = put_num(o, m->line);
+        *o++ = '\t';
+        o = put_num(o, m->col);
+        *o++ = '\t';
+        o = put_num(o, m->offset);
+        *o++ = '\t';
+        o = put_num(o, m->length);
+        *o++ = '\t';
+        o = put_tsv(o, m->surface, surfn);
+        *o++ = '\t';
+        o = put_lit(o, form, strlen(form));
+        *o++ = '\t';
+        o = put_num(o, m->list);
+        *o++ = '\t';
+        o = put_tsv(o, m->para, paran);
+        *o++ = '\t';
+        o = put_tsv(o, m->verb, verbn);
+        *o++ = '\n';
+    }
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = '\0';
 }
 
 rg_status rg_records_begin(FILE *out, rg_record_format fmt, rg_error *err)
@@ -109,120 +245,37 @@ rg_status rg_records_begin(FILE *out, rg_record_format fmt, rg_error *err)
     return RG_OK;
 }
 
-static void put_num(rg_buf *b, size_t v)
+rg_status rg_records_put(FILE *out, const char *data, size_t len, rg_error *err)
 {
-    char tmp[24];
-    int k = 0;
-    do
-        tmp[k++] = (char)('0' + v % 10);
-    while ((v /= 10) && k < 23);
-    char rev[24];
-    for (int i = 0; i < k; i++)
-        rev[i] = tmp[k - 1 - i];
-    rg_buf_add(b, rev, (size_t)k);
-}
-
-/* One record into b. */
-static void format_record(rg_buf *b, rg_record_format fmt, const rg_doc *doc, const rg_mention *m)
-{
-    if (fmt == RG_RECORDS_JSONL) {
-        rg_buf_puts(b, "{\"doc\":");
-        json_str(b, rg_doc_id(doc));
-        rg_buf_puts(b, ",\"id\":");
-        json_str(b, m->id);
-        rg_buf_puts(b, ",\"type\":\"");
-        rg_buf_puts(b, type_name(m->type));
-        rg_buf_puts(b, "\",\"body\":");
-        json_str(b, m->body);
-        rg_buf_puts(b, ",\"date\":");
-        json_str(b, m->date);
-        rg_buf_puts(b, ",\"file\":");
-        json_str(b, rg_doc_file(doc));
-        rg_buf_puts(b, ",\"line\":");
-        put_num(b, m->line);
-        rg_buf_puts(b, ",\"col\":");
-        put_num(b, m->col);
-        rg_buf_puts(b, ",\"offset\":");
-        put_num(b, m->offset);
-        rg_buf_puts(b, ",\"length\":");
-        put_num(b, m->length);
-        rg_buf_puts(b, ",\"surface\":");
-        json_str(b, m->surface);
-        rg_buf_puts(b, ",\"form\":\"");
-        rg_buf_puts(b, form_name(m->form));
-        rg_buf_puts(b, "\",\"list\":");
-        put_num(b, m->list);
-        rg_buf_puts(b, ",\"para\":");
-        json_str(b, m->para);
-        rg_buf_puts(b, ",\"verb\":");
-        json_str(b, m->verb);
-        rg_buf_puts(b, "}\n");
-    } else {
-        tsv_str(b, rg_doc_id(doc));
-        rg_buf_add(b, "\t", 1);
-        tsv_str(b, m->id);
-        rg_buf_add(b, "\t", 1);
-        rg_buf_puts(b, type_name(m->type));
-        rg_buf_add(b, "\t", 1);
-        tsv_str(b, m->body);
-        rg_buf_add(b, "\t", 1);
-        tsv_str(b, m->date);
-        rg_buf_add(b, "\t", 1);
-        tsv_str(b, rg_doc_file(doc));
-        rg_buf_add(b, "\t", 1);
-        put_num(b, m->line);
-        rg_buf_add(b, "\t", 1);
-        put_num(b, m->col);
-        rg_buf_add(b, "\t", 1);
-        put_num(b, m->offset);
-        rg_buf_add(b, "\t", 1);
-        put_num(b, m->length);
-        rg_buf_add(b, "\t", 1);
-        tsv_str(b, m->surface);
-        rg_buf_add(b, "\t", 1);
-        rg_buf_puts(b, form_name(m->form));
-        rg_buf_add(b, "\t", 1);
-        put_num(b, m->list);
-        rg_buf_add(b, "\t", 1);
-        tsv_str(b, m->para);
-        rg_buf_add(b, "\t", 1);
-        tsv_str(b, m->verb);
-        rg_buf_add(b, "\n", 1);
-    }
-}
-
-static rg_status flush_records(FILE *out, rg_buf *b, rg_error *err)
-{
-    if (b->failed)
-        return rg_fail(err, RG_ENOMEM, "out of memory writing records");
-    if (b->len && fwrite(b->data, 1, b->len, out) != b->len)
+    if (len && fwrite(data, 1, len, out) != len)
         return rg_write_failed(err, "records");
-    b->len = 0;
     return RG_OK;
 }
 
 rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, rg_error *err)
 {
+    size_t have;
+    const char *ready = rg_doc_records(doc, &have);
+    if (ready && rg_doc_records_format(doc) == (int)fmt)
+        return rg_records_put(out, ready, have, err);
+    rg_record_doc h;
+    if (!rg_record_doc_init(&h, fmt, rg_doc_id(doc), rg_doc_file(doc)))
+        return rg_fail(err, RG_ENOMEM, "out of memory writing records");
     rg_buf b = {0};
     rg_status st = RG_OK;
     for (size_t i = 0; i < rg_doc_mention_count(doc) && st == RG_OK; i++) {
-        format_record(&b, fmt, doc, rg_doc_mention(doc, i));
-        if (b.len > 60000)
-            st = flush_records(out, &b, err);
+        rg_record_append(&b, &h, rg_doc_mention(doc, i));
+        if (b.failed)
+            st = rg_fail(err, RG_ENOMEM, "out of memory writing records");
+        else if (b.len > 60000) {
+            st = rg_records_put(out, b.data, b.len, err);
+            b.len = 0;
+        }
     }
     if (st == RG_OK)
-        st = flush_records(out, &b, err);
+        st = rg_records_put(out, b.data, b.len, err);
     rg_buf_free(&b);
-    return st;
-}
-
-rg_status rg_records_write_one(FILE *out, rg_record_format fmt, const rg_doc *doc,
-                               const rg_mention *m, rg_error *err)
-{
-    rg_buf b = {0};
-    format_record(&b, fmt, doc, m);
-    rg_status st = flush_records(out, &b, err);
-    rg_buf_free(&b);
+    rg_record_doc_free(&h);
     return st;
 }
 

@@ -97,12 +97,19 @@ typedef struct rg_link {
     int matched;         /* 1 when a text reference of the document cites it */
 } rg_link;
 
+/* The formats of citation records (extract's output). */
+typedef enum rg_record_format { RG_RECORDS_JSONL = 0, RG_RECORDS_TSV = 1 } rg_record_format;
+
 typedef struct rg_read_options {
     const char *doc_id;   /* the citing document's id, overriding the one found */
     const char *encoding; /* input encoding for files that cannot be detected */
     int reference;        /* scan the whole text, without the prefilter: slower, the
                              reference the fast path is checked against */
     int context;          /* fill rg_mention.context (costs time and memory) */
+    int records;          /* write each mention's record (in records_format) as it is
+                             found, where the document is read, instead of keeping the
+                             mention: see rg_doc_records() and rg_doc_stream() */
+    rg_record_format records_format;
 } rg_read_options;
 
 /* A document read and scanned: its identity, mentions, links and warnings. */
@@ -116,15 +123,16 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
                              const rg_read_options *opt, rg_doc **out, rg_error *err);
 void rg_doc_free(rg_doc *doc);
 
-/* Reads a document in segments and hands each mention to fn as it is found,
- * in order, without keeping them: memory stays bounded whatever the size of
- * the input (a pipe of gigabytes).  The mention and its strings live during
- * the call only; rg_doc_id(doc) is settled before the first.  *out receives
- * the document without its mentions (identity, links, warnings). */
-typedef rg_status (*rg_mention_fn)(void *ctx, const rg_doc *doc, const rg_mention *m,
-                                   rg_error *err);
-rg_status rg_doc_stream(const char *path, const rg_read_options *opt, rg_mention_fn fn, void *ctx,
-                        rg_doc **out, rg_error *err);
+/* Reads a document in segments, with up to `threads` threads (rg_threads()
+ * for one per processor), and hands fn the records of each segment's mentions
+ * (opt->records must be set), in order and in the caller's thread: memory
+ * stays bounded whatever the size of the input (a pipe of gigabytes).  The
+ * bytes live during the call only; rg_doc_id(doc) is settled before the first.
+ * *out receives the document without its mentions (identity, links, warnings). */
+typedef rg_status (*rg_records_fn)(void *ctx, const rg_doc *doc, const char *records,
+                                   size_t len, rg_error *err);
+rg_status rg_doc_stream(const char *path, const rg_read_options *opt, int threads,
+                        rg_records_fn fn, void *ctx, rg_doc **out, rg_error *err);
 
 /* Reads many files with up to `threads` threads (rg_threads() for one per
  * processor) and calls fn once per path, in the order of the paths and in the
@@ -141,12 +149,15 @@ const char *rg_doc_file(const rg_doc *doc);   /* the path it was read from */
 const char *rg_doc_body(const rg_doc *doc);   /* GA, SC, ... */
 int rg_doc_session(const rg_doc *doc);        /* session number, 0 when unknown */
 const char *rg_doc_date(const rg_doc *doc);   /* adoption date, or NULL */
-size_t rg_doc_mention_count(const rg_doc *doc);
+size_t rg_doc_mention_count(const rg_doc *doc); /* 0 when read with opt->records */
 const rg_mention *rg_doc_mention(const rg_doc *doc, size_t i);
 size_t rg_doc_link_count(const rg_doc *doc);
 const rg_link *rg_doc_link(const rg_doc *doc, size_t i);
 size_t rg_doc_warning_count(const rg_doc *doc);
 const char *rg_doc_warning(const rg_doc *doc, size_t i);
+/* The records of the document's mentions when it was read with opt->records
+ * (*len bytes), else NULL. */
+const char *rg_doc_records(const rg_doc *doc, size_t *len);
 
 /* ------------------------------------------------------------------------ */
 /* Identifiers                                                               */
@@ -166,15 +177,13 @@ void rg_id_filename(const char *id, char *out, size_t n);
 /* ------------------------------------------------------------------------ */
 /* Citation records (extract output)                                         */
 
-typedef enum rg_record_format { RG_RECORDS_JSONL = 0, RG_RECORDS_TSV = 1 } rg_record_format;
-
 /* Writes the header line (TSV only; nothing for JSON Lines). */
 rg_status rg_records_begin(FILE *out, rg_record_format fmt, rg_error *err);
-/* Writes one record per mention of doc, in document order. */
+/* Writes one record per mention of doc, in document order (the records made
+ * when it was read, if it was read with opt->records in this format). */
 rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, rg_error *err);
-/* Writes the record of one mention of doc (as rg_doc_stream hands them on). */
-rg_status rg_records_write_one(FILE *out, rg_record_format fmt, const rg_doc *doc,
-                               const rg_mention *m, rg_error *err);
+/* Writes records as rg_doc_stream() hands them on. */
+rg_status rg_records_put(FILE *out, const char *records, size_t len, rg_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* The citation graph                                                        */

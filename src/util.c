@@ -162,11 +162,9 @@ size_t rg_utf8_count(const char *s, size_t n)
 }
 
 /* A string hash eight bytes at a time (a multiply-xorshift mix). */
-static uint64_t str_hash(const char *s, size_t *len)
+uint64_t rg_str_hash(const char *s, size_t n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ULL;
-    size_t n = strlen(s);
-    *len = n;
     const unsigned char *p = (const unsigned char *)s;
     while (n >= 8) {
         uint64_t w;
@@ -214,15 +212,14 @@ static bool strmap_resize(rg_strmap *m, size_t cap)
     return true;
 }
 
-bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found)
+bool rg_strmap_put_h(rg_strmap *m, const char *key, size_t len, uint64_t h, size_t val,
+                     size_t *found)
 {
     if ((m->n + 1) * 2 > m->cap && !strmap_resize(m, m->cap ? m->cap * 2 : 64))
         return false;
-    size_t len;
-    uint64_t h = str_hash(key, &len);
     size_t j = h & (m->cap - 1);
     while (m->keys[j]) {
-        if (m->hashes[j] == h && strcmp(m->keys[j], key) == 0) {
+        if (m->hashes[j] == h && memcmp(m->keys[j], key, len + 1) == 0) {
             *found = m->vals[j];
             return true;
         }
@@ -236,12 +233,16 @@ bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found)
     return true;
 }
 
-long rg_strmap_get(const rg_strmap *m, const char *key)
+bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found)
+{
+    size_t len = strlen(key);
+    return rg_strmap_put_h(m, key, len, rg_str_hash(key, len), val, found);
+}
+
+long rg_strmap_get_h(const rg_strmap *m, const char *key, size_t len, uint64_t h)
 {
     if (!m->cap)
         return -1;
-    size_t len;
-    uint64_t h = str_hash(key, &len);
     size_t j = h & (m->cap - 1);
     while (m->keys[j]) {
         if (m->hashes[j] == h && memcmp(m->keys[j], key, len + 1) == 0)
@@ -249,6 +250,12 @@ long rg_strmap_get(const rg_strmap *m, const char *key)
         j = (j + 1) & (m->cap - 1);
     }
     return -1;
+}
+
+long rg_strmap_get(const rg_strmap *m, const char *key)
+{
+    size_t len = strlen(key);
+    return rg_strmap_get_h(m, key, len, rg_str_hash(key, len));
 }
 
 void rg_strmap_free(rg_strmap *m)
