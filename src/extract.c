@@ -123,9 +123,10 @@ static struct {
     pthread_once_t once;
     pcre2_code *re;                      /* the whole pattern, searched */
     pcre2_code *at[RG_START_CLASSES];    /* a class's alternatives, anchored */
+    pcre2_code *at_valid[RG_START_CLASSES]; /* the same for valid UTF-8 (faster) */
     bool jit;                            /* all of them compiled by the JIT */
     char error[256];
-} compiled = {PTHREAD_ONCE_INIT, NULL, {NULL}, false, ""};
+} compiled = {PTHREAD_ONCE_INIT, NULL, {NULL}, {NULL}, false, ""};
 
 /* "(A)|(B)|..." of the given kinds (T_NONE ends the list; all: every kind). */
 static bool build_pattern(rg_buf *b, const enum tok *kinds, bool all)
@@ -145,6 +146,8 @@ static bool build_pattern(rg_buf *b, const enum tok *kinds, bool all)
     return !b->failed;
 }
 
+/* flags: PCRE2_ANCHORED; PCRE2_MATCH_INVALID_UTF, for text that may hold invalid
+ * UTF-8 (without it, JIT code reads faster but must only see valid UTF-8) */
 static pcre2_code *compile_one(const char *src, uint32_t flags)
 {
     int errcode;
@@ -153,7 +156,7 @@ static pcre2_code *compile_one(const char *src, uint32_t flags)
     if (cc)
         pcre2_set_newline(cc, PCRE2_NEWLINE_LF); /* prefilter.c's line starts follow '\n' */
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-                                   flags | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF,
+                                   flags | PCRE2_UTF | PCRE2_UCP,
                                    &errcode, &erroff, cc);
     pcre2_compile_context_free(cc);
     if (!re) {
@@ -173,7 +176,8 @@ static void compile_patterns(void)
 {
     rg_buf b = {0};
     compiled.jit = true;
-    if (!build_pattern(&b, NULL, true) || !(compiled.re = compile_one(b.data, 0))) {
+    if (!build_pattern(&b, NULL, true) ||
+        !(compiled.re = compile_one(b.data, PCRE2_MATCH_INVALID_UTF))) {
         if (b.failed)
             snprintf(compiled.error, sizeof compiled.error, "out of memory");
         rg_buf_free(&b);
@@ -182,7 +186,8 @@ static void compile_patterns(void)
     for (int c = 0; c < RG_START_CLASSES; c++) {
         b.len = 0;
         if (!build_pattern(&b, class_kinds[c], false) ||
-            !(compiled.at[c] = compile_one(b.data, PCRE2_ANCHORED))) {
+            !(compiled.at[c] = compile_one(b.data, PCRE2_ANCHORED | PCRE2_MATCH_INVALID_UTF)) ||
+            !(compiled.at_valid[c] = compile_one(b.data, PCRE2_ANCHORED))) {
             /* without them, every byte is searched */
             compiled.jit = false;
             break;
@@ -200,7 +205,8 @@ void rg_cleanup(void)
     }
     for (int c = 0; c < RG_START_CLASSES; c++) {
         pcre2_code_free(compiled.at[c]);
-        compiled.at[c] = NULL;
+        pcre2_code_free(compiled.at_valid[c]);
+        compiled.at[c] = compiled.at_valid[c] = NULL;
     }
 }
 
@@ -1262,6 +1268,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
     pcre2_set_depth_limit(mc, 10000);
     PCRE2_SPTR subject = (PCRE2_SPTR)sc->text;
     bool fast = !sc->reference && compiled.jit;
+    pcre2_code *const *at = sc->t->valid ? compiled.at_valid : compiled.at;
     rg_starts starts;
     rg_starts_init(&starts, sc->text, sc->len);
     size_t pos = 0;
@@ -1271,12 +1278,12 @@ static rg_status run_scan(scan *sc, rg_error *err)
         const enum tok *kinds = NULL; /* group g is kinds[g - 1]; NULL: group g is kind g */
         if (fast) {
             rg_start_class cls;
-            size_t at = rg_starts_next(&starts, pos, &cls);
-            if (at == SIZE_MAX)
+            size_t start = rg_starts_next(&starts, pos, &cls);
+            if (start == SIZE_MAX)
                 break;
-            rc = pcre2_jit_match(compiled.at[cls], subject, sc->len, at, 0, md, mc);
+            rc = pcre2_jit_match(at[cls], subject, sc->len, start, 0, md, mc);
             if (rc == PCRE2_ERROR_NOMATCH) {
-                pos = at + 1;
+                pos = start + 1;
                 continue;
             }
             kinds = class_kinds[cls];
@@ -2043,7 +2050,11 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
             const unsigned char *u = (const unsigned char *)buf;
             plain = !(opt && opt->encoding) && !(have >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
                                                              (u[0] == 0xFE && u[1] == 0xFF)));
-            if (!eof && plain) {
+            /* the chunk up to its last line break: the end may cut a character */
+            size_t upto = have;
+            while (upto > 0 && buf[upto - 1] != '\n')
+                upto--;
+            if (!eof && plain && !rg_utf8_valid(buf, upto ? upto : have)) {
                 size_t inv = 0, nonascii = 0;
                 for (size_t i = 0; i < have;) {
                     if (u[i] < 0x80) {
@@ -2059,10 +2070,11 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
                         i += l;
                     }
                 }
-                size_t first_nul;
-                plain = !(inv > 0 && inv * 2 > nonascii) &&
-                        !rg_text_binary((const unsigned char *)buf, have, &first_nul);
+                plain = !(inv > 0 && inv * 2 > nonascii);
             }
+            size_t first_nul;
+            if (!eof && plain)
+                plain = !rg_text_binary((const unsigned char *)buf, have, &first_nul);
             if (!plain || eof) {
                 /* read the rest, then as a whole */
                 while (!eof) {
@@ -2114,7 +2126,8 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
         seg.encoding = "UTF-8";
         /* invalid UTF-8 in this segment: warnings with their original offsets */
         size_t segbase = first ? 0 : done;
-        {
+        seg.valid = rg_utf8_valid(seg.utf8, seg.len);
+        if (!seg.valid) {
             size_t nbad = 0;
             const unsigned char *u = (const unsigned char *)seg.utf8;
             for (size_t i = 0; i < seg.len;) {

@@ -107,6 +107,9 @@ static inline size_t rg_utf8_seqlen(const unsigned char *s, size_t n)
 
 /* Number of characters in s[0..n); an invalid byte counts as one. */
 size_t rg_utf8_count(const char *s, size_t n);
+/* Whether s[0..n) is valid UTF-8 (RFC 3629: no overlong forms, no surrogates,
+ * nothing past U+10FFFF), sixteen bytes at a time where the processor can. */
+bool rg_utf8_valid(const char *s, size_t n);
 
 /* text.c -------------------------------------------------------------------- */
 
@@ -116,6 +119,7 @@ typedef struct rg_text {
     size_t len;
     const char *encoding; /* "UTF-8", "UTF-16LE", "UTF-16BE", "GB18030" */
     size_t skip;      /* bytes of byte-order mark before the text */
+    bool valid;       /* the text is valid UTF-8 (converted text always is) */
     /* For converted text: checkpoints (utf8 offset, original offset) every
      * few KB, with the original bytes to walk between them. */
     unsigned char *orig;

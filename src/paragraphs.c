@@ -37,9 +37,15 @@ static const char *const verbs[] = {
 static const char *const prefixes[] = {"又", "还", "還", "并", "並", "亦", "也", "同时",
                                        "同時", "再次", "进一步", "進一步"};
 
-static const char *const subjects[] = {
-    "大会", "大會", "安全理事会", "安全理事會", "经济及社会理事会", "經濟及社會理事會",
-    "人权理事会", "人權理事會", "人权委员会", "人權委員會", "联合国大会", "聯合國大會",
+typedef struct subject {
+    const char *s;
+    size_t len;
+} subject;
+#define S(w) {w, sizeof w - 1}
+static const subject subjects[] = {
+    S("大会"),       S("大會"),       S("安全理事会"), S("安全理事會"),
+    S("经济及社会理事会"), S("經濟及社會理事會"), S("人权理事会"), S("人權理事會"),
+    S("人权委员会"), S("人權委員會"), S("联合国大会"), S("聯合國大會"),
 };
 
 static size_t cp(const char *p, const char *end, uint32_t *c)
@@ -62,6 +68,13 @@ static bool is_space(uint32_t c)
 static const char *skip_space(const char *p, const char *end)
 {
     while (p < end) {
+        unsigned char b = (unsigned char)*p;
+        if (b == ' ' || b == '\t' || b == '\r' || b == '\f') {
+            p++;
+            continue;
+        }
+        if (b < 0x80)
+            break;
         uint32_t c;
         size_t l = cp(p, end, &c);
         if (!is_space(c))
@@ -77,48 +90,73 @@ static bool starts_with(const char *p, const char *end, const char *w)
     return (size_t)(end - p) >= n && memcmp(p, w, n) == 0;
 }
 
-/* Bit per first byte of a verb or prefix: most characters are neither. */
-static uint64_t first_bytes[4];
+/* The word lists as (bytes, length), chained by a key of their first
+ * character, so that a position is compared with the few words that start
+ * like it.  Words keep the order of their list within a chain. */
+#define NVERBS (sizeof verbs / sizeof *verbs)
+#define NPREFIXES (sizeof prefixes / sizeof *prefixes)
+#define KEYS 4096
 
-static void note_first(const char *w)
+typedef struct words {
+    uint16_t head[KEYS]; /* first word + 1 of each key, 0: none */
+    uint16_t next[128];  /* next word + 1 with the same key */
+    uint8_t len[128];
+} words;
+
+static words verb_words, prefix_words;
+_Static_assert(NVERBS <= 128 && NPREFIXES <= 128, "words: room for the lists");
+
+static unsigned key_of(const char *p)
 {
-    unsigned char c = (unsigned char)w[0];
-    first_bytes[c >> 6] |= (uint64_t)1 << (c & 63);
+    const unsigned char *u = (const unsigned char *)p;
+    return ((unsigned)(u[0] & 0x0F) << 8 | (unsigned)(u[1] & 0x3F) << 2 | (u[2] & 0x03)) % KEYS;
 }
 
-static pthread_once_t first_once = PTHREAD_ONCE_INIT;
-
-static void fill_first(void)
+static void index_words(words *w, const char *const *list, size_t n)
 {
-    for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
-        note_first(verbs[i]);
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-        note_first(prefixes[i]);
+    memset(w, 0, sizeof *w);
+    for (size_t i = n; i-- > 0;) { /* backwards, so that chains keep the list's order */
+        unsigned k = key_of(list[i]);
+        w->len[i] = (uint8_t)strlen(list[i]);
+        w->next[i] = w->head[k];
+        w->head[k] = (uint16_t)(i + 1);
+    }
 }
 
-static bool may_start_word(const char *p, const char *end)
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static void index_all(void)
 {
-    pthread_once(&first_once, fill_first);
-    unsigned char c = (unsigned char)*p;
-    return p < end && (first_bytes[c >> 6] >> (c & 63) & 1);
+    index_words(&verb_words, verbs, NVERBS);
+    index_words(&prefix_words, prefixes, NPREFIXES);
 }
 
-/* The verb opening the clause at p (after 又, 还 …), or NULL. */
+/* The verb opening the clause at p (after 又, 还 …), or NULL: the longest of
+ * the verbs there, the first listed among equals. */
 static const char *verb_at(const char *p, const char *end)
 {
-    if (!may_start_word(p, end) || end - p < 3)
-        return NULL;
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-        if (starts_with(p, end, prefixes[i])) {
-            const char *v = verb_at(p + strlen(prefixes[i]), end);
+    if (end - p < 3 || (unsigned char)*p < 0xE0)
+        return NULL; /* every verb and prefix starts with a three-byte character */
+    pthread_once(&words_once, index_all);
+    size_t avail = (size_t)(end - p);
+    unsigned k = key_of(p);
+    for (unsigned i = prefix_words.head[k]; i; i = prefix_words.next[i - 1]) {
+        size_t n = prefix_words.len[i - 1];
+        if (n <= avail && !memcmp(p, prefixes[i - 1], n)) {
+            const char *v = verb_at(p + n, end);
             if (v)
                 return v;
         }
+    }
     const char *best = NULL;
-    for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
-        if (p[1] == verbs[i][1] && p[2] == verbs[i][2] && starts_with(p, end, verbs[i]) &&
-            (!best || strlen(verbs[i]) > strlen(best)))
-            best = verbs[i];
+    size_t best_len = 0;
+    for (unsigned i = verb_words.head[k]; i; i = verb_words.next[i - 1]) {
+        size_t n = verb_words.len[i - 1];
+        if (n > best_len && n <= avail && !memcmp(p, verbs[i - 1], n)) {
+            best = verbs[i - 1];
+            best_len = n;
+        }
+    }
     return best;
 }
 
@@ -162,11 +200,18 @@ static int footnote_at(const char *p, const char *end, const char **after)
  * its line. */
 static bool is_subject(const char *p, const char *end, const char **after)
 {
+    if (p >= end)
+        return false;
+    unsigned char b = (unsigned char)*p;
+    if (!(b == '[' || (b >= 0xE4 && b <= 0xE8)))
+        return false; /* 大 安 经 經 人 联 聯 start with E4..E8 */
     if (starts_with(p, end, "[编辑]"))
         p += strlen("[编辑]");
+    size_t avail = (size_t)(end - p);
     for (size_t i = 0; i < sizeof subjects / sizeof *subjects; i++)
-        if (starts_with(p, end, subjects[i])) {
-            const char *q = skip_space(p + strlen(subjects[i]), end);
+        if (subjects[i].len <= avail && p[0] == subjects[i].s[0] &&
+            !memcmp(p, subjects[i].s, subjects[i].len)) {
+            const char *q = skip_space(p + subjects[i].len, end);
             if (starts_with(q, end, "，") || starts_with(q, end, ",")) {
                 *after = q + (*q == ',' ? 1 : 3);
                 return true;
@@ -222,6 +267,15 @@ typedef struct state {
     rg_para_state *ps; /* what goes on from segment to segment */
 } state;
 
+static void copy_word(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
 static void push(state *s, size_t start, const char *label, const char *verb)
 {
     if (s->failed)
@@ -232,16 +286,31 @@ static void push(state *s, size_t start, const char *label, const char *verb)
     }
     rg_para *p = &s->v[s->n++];
     p->start = s->base + start;
-    snprintf(p->label, sizeof p->label, "%s", label ? label : "");
-    snprintf(p->verb, sizeof p->verb, "%s", verb ? verb : "");
+    copy_word(p->label, sizeof p->label, label);
+    copy_word(p->verb, sizeof p->verb, verb);
 }
 
 /* A paragraph of the body starts: the one to resume after footnotes. */
 static void push_body(state *s, size_t start, const char *label, const char *verb)
 {
     push(s, start, label, verb);
-    snprintf(s->ps->body_label, sizeof s->ps->body_label, "%s", label ? label : "");
-    snprintf(s->ps->body_verb, sizeof s->ps->body_verb, "%s", verb ? verb : "");
+    copy_word(s->ps->body_label, sizeof s->ps->body_label, label);
+    copy_word(s->ps->body_verb, sizeof s->ps->body_verb, verb);
+}
+
+/* "P12", "O3", "F1" */
+static void make_label(char *out, char kind, int n)
+{
+    char tmp[12];
+    int k = 0;
+    unsigned v = n > 0 ? (unsigned)n : 0;
+    do
+        tmp[k++] = (char)('0' + v % 10);
+    while ((v /= 10) && k < 11);
+    *out++ = kind;
+    while (k > 0)
+        *out++ = tmp[--k];
+    *out = '\0';
 }
 
 /* A paragraph starts at p (the text after an indent or a boundary). */
@@ -267,13 +336,13 @@ static void start_at(state *s, const char *text, const char *p, const char *end)
     if (num && ps->in_body && (num == ps->last_op + 1 || num == 1)) {
         ps->operative = true;
         ps->last_op = num;
-        snprintf(label, sizeof label, "O%d", num);
+        make_label(label, 'O', num);
         push_body(s, (size_t)(p - text), label, verb_at(after, end));
         return;
     }
     if (!ps->in_body || ps->operative)
         return; /* header lines; sub-paragraphs of an operative paragraph */
-    snprintf(label, sizeof label, "P%d", ++ps->preamble);
+    make_label(label, 'P', ++ps->preamble);
     push_body(s, (size_t)(p - text), label, verb_at(p, end));
 }
 
@@ -319,7 +388,7 @@ rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, siz
             if (fn && fn > ps->notes) {
                 ps->notes = fn;
                 char label[16];
-                snprintf(label, sizeof label, "F%d", fn);
+                make_label(label, 'F', fn);
                 push(&s, (size_t)(p - text), label, verb_at(after, end));
                 goto next;
             }
@@ -380,8 +449,8 @@ rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, siz
         return NULL;
     }
     /* the paragraph in force at the end goes on into the next segment */
-    snprintf(ps->label, sizeof ps->label, "%s", s.v[s.n - 1].label);
-    snprintf(ps->verb, sizeof ps->verb, "%s", s.v[s.n - 1].verb);
+    copy_word(ps->label, sizeof ps->label, s.v[s.n - 1].label);
+    copy_word(ps->verb, sizeof ps->verb, s.v[s.n - 1].verb);
     *count = s.n;
     return s.v;
 }

@@ -177,6 +177,7 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
         rg_buf_add(&out, "", 0);
     t->utf8 = out.data;
     t->len = out.len;
+    t->valid = rg_utf8_valid(t->utf8, t->len);
     t->encoding = strcmp(enc, "GB18030") == 0   ? "GB18030"
                   : strcmp(enc, "UTF-16LE") == 0 ? "UTF-16LE"
                   : strcmp(enc, "UTF-16BE") == 0 ? "UTF-16BE"
@@ -281,8 +282,10 @@ rg_status rg_text_load(const char *name, const char *data, size_t len, const cha
                        "%s: binary file (NUL byte at offset %zu), skipped; "
                        "for UTF-16 without a byte-order mark give --encoding",
                        name, first_nul + (size_t)(body - s));
-    size_t invalid, nonascii, first_bad;
-    utf8_scan(body, n, &invalid, &nonascii, &first_bad);
+    size_t invalid = 0, nonascii = 0, first_bad = SIZE_MAX;
+    t->valid = rg_utf8_valid((const char *)body, n);
+    if (!t->valid)
+        utf8_scan(body, n, &invalid, &nonascii, &first_bad);
     if (!encoding && invalid > 0 && invalid * 2 > nonascii) {
         /* Mostly not UTF-8: legacy Chinese text is GB18030 (GBK, GB2312), converted
          * from its first byte (what looked like a byte-order mark is GB18030 too) */

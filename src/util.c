@@ -150,6 +150,121 @@ void rg_arena_free(rg_arena *a)
     a->head = NULL;
 }
 
+/* UTF-8 validation.  The vector version is the "lookup" algorithm of
+ * Keiser and Lemire (Validating UTF-8 in less than one instruction per byte,
+ * 2021): three table lookups on the high and low nibbles of each byte and the
+ * one before it flag every malformed pair; the third and fourth bytes of long
+ * sequences are checked by where lead bytes stood two and three places back. */
+static bool utf8_valid_scalar(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t l = rg_utf8_seqlen(s + i, n - i);
+        if (l == 0)
+            return false;
+        i += l;
+    }
+    return true;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define TOO_SHORT (1 << 0)  /* a lead byte or ASCII, then a lead byte or ASCII */
+#define TOO_LONG (1 << 1)   /* ASCII, then a continuation byte */
+#define OVERLONG_3 (1 << 2) /* E0, then 80..9F */
+#define TOO_LARGE (1 << 3)  /* F4, then 90..BF; F5.., then 90..BF */
+#define SURROGATE (1 << 4)  /* ED, then A0..BF */
+#define OVERLONG_2 (1 << 5) /* C0 or C1, then a continuation byte */
+#define TOO_LARGE_1000 (1 << 6) /* F5.., then 80..8F */
+#define OVERLONG_4 (1 << 6) /* F0, then 80..8F */
+#define TWO_CONTS (1 << 7)  /* two continuation bytes */
+#define CARRY (TOO_SHORT | TOO_LONG | TWO_CONTS)
+
+static bool none_set(__m128i v)
+{
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) == 0xFFFF;
+}
+
+__attribute__((target("ssse3"))) static bool utf8_valid_ssse3(const unsigned char *s, size_t n)
+{
+    const __m128i byte_1_high = _mm_setr_epi8(
+        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+        (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS,
+        TOO_SHORT | OVERLONG_2, TOO_SHORT,
+        TOO_SHORT | OVERLONG_3 | SURROGATE,
+        (char)(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4));
+    const __m128i byte_1_low = _mm_setr_epi8(
+        (char)(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4), (char)(CARRY | OVERLONG_2),
+        (char)CARRY, (char)CARRY, (char)(CARRY | TOO_LARGE),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000));
+    const __m128i byte_2_high = _mm_setr_epi8(
+        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE), TOO_SHORT, TOO_SHORT,
+        TOO_SHORT, TOO_SHORT);
+    /* a sequence still open at the end of a block: a lead byte in the last
+     * three places that its length does not fit */
+    const __m128i max_open = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                           (char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1));
+    const __m128i nib = _mm_set1_epi8(0x0F);
+    __m128i prev = _mm_setzero_si128(), open = _mm_setzero_si128(), error = _mm_setzero_si128();
+    size_t i = 0;
+    for (;; i += 16) {
+        __m128i in;
+        if (i + 16 <= n) {
+            in = _mm_loadu_si128((const __m128i *)(s + i));
+        } else {
+            unsigned char tail[16] = {0}; /* padded with ASCII */
+            if (i < n)
+                memcpy(tail, s + i, n - i);
+            in = _mm_loadu_si128((const __m128i *)tail);
+        }
+        if (_mm_movemask_epi8(in) == 0) {
+            error = _mm_or_si128(error, open); /* ASCII after an open sequence */
+            open = _mm_setzero_si128();
+        } else {
+            __m128i prev1 = _mm_alignr_epi8(in, prev, 15);
+            __m128i sc = _mm_and_si128(
+                _mm_and_si128(_mm_shuffle_epi8(byte_1_high, _mm_and_si128(_mm_srli_epi16(prev1, 4), nib)),
+                              _mm_shuffle_epi8(byte_1_low, _mm_and_si128(prev1, nib))),
+                _mm_shuffle_epi8(byte_2_high, _mm_and_si128(_mm_srli_epi16(in, 4), nib)));
+            __m128i prev2 = _mm_alignr_epi8(in, prev, 14), prev3 = _mm_alignr_epi8(in, prev, 13);
+            __m128i must23 = _mm_or_si128(_mm_subs_epu8(prev2, _mm_set1_epi8((char)(0xE0 - 0x80))),
+                                          _mm_subs_epu8(prev3, _mm_set1_epi8((char)(0xF0 - 0x80))));
+            __m128i must23_80 = _mm_and_si128(must23, _mm_set1_epi8((char)0x80));
+            error = _mm_or_si128(error, _mm_xor_si128(must23_80, sc));
+            open = _mm_subs_epu8(in, max_open);
+        }
+        prev = in;
+        if (i + 16 >= n)
+            break;
+        if ((i & 1023) == 1008 && !none_set(error))
+            return false; /* give up early on invalid text */
+    }
+    return none_set(_mm_or_si128(error, open));
+}
+#endif
+
+bool rg_utf8_valid(const char *s, size_t n)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (__builtin_cpu_supports("ssse3"))
+        return utf8_valid_ssse3((const unsigned char *)s, n);
+#endif
+    return utf8_valid_scalar((const unsigned char *)s, n);
+}
+
 size_t rg_utf8_count(const char *s, size_t n)
 {
     /* every byte that is not a continuation byte starts a character (a stray
