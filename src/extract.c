@@ -50,11 +50,13 @@
 #define RP "[)\\x{ff09}]"
 #define HY "[-\\x{ff0d}\\x{2010}-\\x{2015}\\x{2212}]"
 #define UP "[A-Z\\x{ff21}-\\x{ff3a}]"
-/* a line break may split a number, as text taken from a PDF has it: 6⏎9/28 */
-#define BRK "(?:[ \\t\\x{3000}\\x{a0}]" RUN "\\r?\\n[" WS "]" RUN ")?"
-#define NUM4 D "(?:" BRK D "){0,3}"  /* 1 to 4 digits */
-#define YEAR D "(?:" BRK D "){3}"    /* 4 digits */
-#define NUM2 D "(?:" BRK D ")?"       /* 1 or 2 digits: month, day */
+/* a line break may split a number, as text taken from a PDF has it: 6⏎9/28.
+ * "D|BRK D" is "(?:BRK)?D" with the digit tried first: a break starts with a
+ * space or a line break, never a digit, so the two cannot both match. */
+#define BRK "[ \\t\\x{3000}\\x{a0}]" RUN "\\r?\\n[" WS "]" RUN
+#define NUM4 D "(?:" D "|" BRK D "){0,3}" /* 1 to 4 digits */
+#define YEAR D "(?:" D "|" BRK D "){3}"   /* 4 digits */
+#define NUM2 D "(?:" D "|" BRK D ")?"      /* 1 or 2 digits: month, day */
 #define CN "[0〇零○一二三四五六七八九]"  /* digits written one by one: 三九六 */
 #define CNP "[一二三四五六七八九十〇零]" /* positional: 二十一 */
 #define NOTAFTER "(?<![A-Za-z0-9./\\-\\x{ff10}-\\x{ff19}])"
@@ -355,14 +357,53 @@ static const word separators[] = {
     W("－", 1),   W("-", 1),
 };
 
-static size_t match_in(const word *ws, size_t n, const char *p, const char *end, int *tag)
+/* For each list, which of its words start with each byte, and which have each
+ * byte second (or are one byte long): most positions are rejected by two
+ * lookups.  Words are tried in list order. */
+typedef struct word_index {
+    uint32_t first[256], second[256], short1;
+} word_index;
+
+static word_index body_index, sep_index;
+static pthread_once_t word_once = PTHREAD_ONCE_INIT;
+
+static void index_list(word_index *x, const word *ws, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        x->first[(unsigned char)ws[i].s[0]] |= 1u << i;
+        if (ws[i].len == 1) {
+            x->short1 |= 1u << i;
+            for (int b = 0; b < 256; b++)
+                x->second[b] |= 1u << i;
+        } else {
+            x->second[(unsigned char)ws[i].s[1]] |= 1u << i;
+        }
+    }
+}
+
+static void index_words(void)
+{
+    index_list(&body_index, body_words, sizeof body_words / sizeof *body_words);
+    index_list(&sep_index, separators, sizeof separators / sizeof *separators);
+}
+
+static size_t match_in(const word *ws, const word_index *x, const char *p, const char *end,
+                       int *tag)
 {
     size_t avail = (size_t)(end - p);
-    for (size_t i = 0; i < n; i++)
-        if (ws[i].len <= avail && p[0] == ws[i].s[0] && !memcmp(p, ws[i].s, ws[i].len)) {
-            *tag = ws[i].body;
-            return ws[i].len;
+    if (avail == 0)
+        return 0;
+    uint32_t m = x->first[(unsigned char)p[0]];
+    if (!m)
+        return 0;
+    m &= avail >= 2 ? x->second[(unsigned char)p[1]] : x->short1;
+    for (; m; m &= m - 1) {
+        const word *w = &ws[__builtin_ctz(m)];
+        if (w->len <= avail && !memcmp(p, w->s, w->len)) {
+            *tag = w->body;
+            return w->len;
         }
+    }
     return 0;
 }
 
@@ -375,7 +416,8 @@ static size_t match_word(const char *p, const char *end, const char *w)
 static size_t match_body(const char *p, const char *end, rg_body *body)
 {
     int tag;
-    size_t n = match_in(body_words, sizeof body_words / sizeof *body_words, p, end, &tag);
+    pthread_once(&word_once, index_words);
+    size_t n = match_in(body_words, &body_index, p, end, &tag);
     if (n)
         *body = (rg_body)tag;
     return n;
@@ -407,7 +449,7 @@ static bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *r
             continue;
         }
         int to;
-        n = match_in(separators, sizeof separators / sizeof *separators, p, end, &to);
+        n = match_in(separators, &sep_index, p, end, &to);
         if (!n)
             return false;
         if (to)
@@ -696,6 +738,21 @@ static bool parse_date(const char *p, const char *end, int *y, int *m, int *d)
     *m = (int)v[1];
     *d = (int)v[2];
     return true;
+}
+
+/* YYYY-MM-DD of a date parse_date() accepted (1900..2100, 1..12, 1..31). */
+static void format_date(char out[11], int y, int m, int d)
+{
+    int v[3] = {y, m, d}, w[3] = {4, 2, 2};
+    char *o = out;
+    for (int k = 0; k < 3; k++) {
+        for (int i = w[k] - 1, x = v[k]; i >= 0; i--, x /= 10)
+            o[i] = (char)('0' + x % 10);
+        o += w[k];
+        if (k < 2)
+            *o++ = '-';
+    }
+    *o = '\0';
 }
 
 /* After a date, words that make it the document's own adoption date:
@@ -1239,7 +1296,7 @@ static void adoption_date(scan *sc, pcre2_match_data *md, pcre2_match_context *m
                     adoption_after(sc->text + e0, end) &&
                     parse_date(sc->text + s0, sc->text + e0, &y, &m, &d) && s0 < best) {
                     best = s0;
-                    snprintf(sc->adopted, sizeof sc->adopted, "%04d-%02d-%02d", y, m, d);
+                    format_date(sc->adopted, y, m, d);
                     break;
                 }
                 pos = e0 > s0 ? e0 : s0 + 1;
@@ -1326,7 +1383,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
                 sc->have_date = true;
                 sc->date_s = s;
                 sc->date_e = e;
-                snprintf(sc->date, sizeof sc->date, "%04d-%02d-%02d", y, m, d);
+                format_date(sc->date, y, m, d);
 
             }
             pass_over(sc, s, e);

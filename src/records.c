@@ -22,9 +22,19 @@ static const char *type_name(rg_type t)
     return t == RG_DECISION ? "decision" : t == RG_DOCUMENT ? "document" : "resolution";
 }
 
+static size_t type_len(rg_type t)
+{
+    return t == RG_DECISION || t == RG_DOCUMENT ? 8 : 10;
+}
+
 static const char *form_name(rg_form f)
 {
     return f == RG_FORM_SYMBOL ? "symbol" : f == RG_FORM_LINK ? "link" : "text";
+}
+
+static size_t form_len(rg_form f)
+{
+    return f == RG_FORM_SYMBOL ? 6 : 4;
 }
 
 /* --- writing records -------------------------------------------------------------- */
@@ -39,6 +49,17 @@ static const char *form_name(rg_form f)
  * readers). */
 static char *put_json(char *o, const char *s, size_t n)
 {
+    /* 0: as it is; 1: escaped; 2: the start of a multi-byte character (or not) */
+    static const unsigned char cls[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    };
     if (!s) {
         memcpy(o, "null", 4);
         return o + 4;
@@ -48,12 +69,12 @@ static char *put_json(char *o, const char *s, size_t n)
     *o++ = '"';
     for (size_t i = 0; i < n;) {
         unsigned c = p[i];
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+        switch (cls[c]) {
+        case 0:
             *o++ = (char)c;
             i++;
             continue;
-        }
-        if (c >= 0x80) {
+        case 2: {
             size_t l = rg_utf8_seqlen(p + i, n - i);
             if (l == 0) {
                 memcpy(o, "\\ufffd", 6);
@@ -69,6 +90,9 @@ static char *put_json(char *o, const char *s, size_t n)
                 i += l;
             }
             continue;
+        }
+        default:
+            break;
         }
         *o++ = '\\';
         switch (c) {
@@ -114,14 +138,24 @@ static char *put_lit(char *o, const char *s, size_t n)
 
 static char *put_num(char *o, size_t v)
 {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+                                "34353637383940414243444546474849505152535455565758596061626364656667"
+                                "6869707172737475767778798081828384858687888990919293949596979899";
     char tmp[24];
-    int k = 0;
-    do
-        tmp[k++] = (char)('0' + v % 10);
-    while ((v /= 10) && k < 23);
-    while (k > 0)
-        *o++ = tmp[--k];
-    return o;
+    char *e = tmp + sizeof tmp, *b = e;
+    while (v >= 100) {
+        b -= 2;
+        memcpy(b, pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        b -= 2;
+        memcpy(b, pairs + 2 * v, 2);
+    } else {
+        *--b = (char)('0' + v);
+    }
+    memcpy(o, b, (size_t)(e - b));
+    return o + (e - b);
 }
 
 static size_t len_of(const char *s)
@@ -170,7 +204,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m)
         o = PUT(o, ",\"id\":");
         o = put_json(o, m->id, idn);
         o = PUT(o, ",\"type\":\"");
-        o = put_lit(o, type, strlen(type));
+        o = put_lit(o, type, type_len(m->type));
         o = PUT(o, "\",\"body\":");
         o = put_json(o, m->body, bodyn);
         o = PUT(o, ",\"date\":");
@@ -188,7 +222,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m)
         o = PUT(o, ",\"surface\":");
         o = put_json(o, m->surface, surfn);
         o = PUT(o, ",\"form\":\"");
-        o = put_lit(o, form, strlen(form));
+        o = put_lit(o, form, form_len(m->form));
         o = PUT(o, "\",\"list\":");
         o = put_num(o, m->list);
         o = PUT(o, ",\"para\":");
@@ -201,7 +235,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m)
         *o++ = '\t';
         o = put_tsv(o, m->id, idn);
         *o++ = '\t';
-        o = put_lit(o, type, strlen(type));
+        o = put_lit(o, type, type_len(m->type));
         *o++ = '\t';
         o = put_tsv(o, m->body, bodyn);
         *o++ = '\t';
@@ -219,7 +253,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m)
         *o++ = '\t';
         o = put_tsv(o, m->surface, surfn);
         *o++ = '\t';
-        o = put_lit(o, form, strlen(form));
+        o = put_lit(o, form, form_len(m->form));
         *o++ = '\t';
         o = put_num(o, m->list);
         *o++ = '\t';
