@@ -1267,9 +1267,83 @@ static const char *find_bytes(const char *p, const char *end, const char *w, siz
     return NULL;
 }
 
+/* The tokens of a text, in order.  The fast path tries the pattern only where
+ * prefilter.c says a token may start, anchored and with only the alternatives
+ * that can start there; it finds exactly what the search of every byte finds
+ * (`reference`), which the tests check. */
+typedef struct tokenizer {
+    const char *text;
+    size_t len;
+    bool fast;
+    pcre2_code *const *at; /* the class patterns for this text */
+    rg_starts starts;
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+} tokenizer;
+
+static bool tokenizer_init(tokenizer *tz, const scan *sc, size_t len)
+{
+    memset(tz, 0, sizeof *tz);
+    tz->text = sc->text;
+    tz->len = len;
+    tz->fast = !sc->reference && compiled.jit;
+    tz->at = sc->t->valid ? compiled.at_valid : compiled.at;
+    rg_starts_init(&tz->starts, sc->text, len);
+    tz->md = pcre2_match_data_create_from_pattern(compiled.re, NULL);
+    tz->mc = pcre2_match_context_create(NULL);
+    if (!tz->md || !tz->mc)
+        return false;
+    pcre2_set_match_limit(tz->mc, 1000000);
+    pcre2_set_depth_limit(tz->mc, 10000);
+    return true;
+}
+
+static void tokenizer_free(tokenizer *tz)
+{
+    pcre2_match_data_free(tz->md);
+    pcre2_match_context_free(tz->mc);
+}
+
+/* The first token at or after pos (positions asked for must not decrease):
+ * its kind and place, T_NONE when there is none, or a PCRE2 error code. */
+static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
+{
+    PCRE2_SPTR subject = (PCRE2_SPTR)tz->text;
+    int rc;
+    const enum tok *kinds = NULL; /* group g is kinds[g - 1]; NULL: group g is kind g */
+    if (tz->fast) {
+        for (;;) {
+            rg_start_class cls;
+            size_t start = rg_starts_next(&tz->starts, pos, &cls);
+            if (start == SIZE_MAX)
+                return T_NONE;
+            rc = pcre2_jit_match(tz->at[cls], subject, tz->len, start, 0, tz->md, tz->mc);
+            if (rc != PCRE2_ERROR_NOMATCH) {
+                kinds = class_kinds[cls];
+                break;
+            }
+            pos = start + 1;
+        }
+    } else {
+        rc = pcre2_match(compiled.re, subject, tz->len, pos, 0, tz->md, tz->mc);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            return T_NONE;
+    }
+    if (rc < 0)
+        return rc;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(tz->md);
+    *s = ov[0];
+    *e = ov[1];
+    for (int g = 1; g < rc; g++)
+        if (ov[2 * g] != PCRE2_UNSET)
+            return kinds ? (int)kinds[g - 1] : g;
+    return T_NONE;
+}
+
 /* The document's own adoption date: the first date followed by 第N次全体会议,
  * 第N次会议通过 or 通过的决议.  Looks only where 会议 or 通过 stands. */
-static void adoption_date(scan *sc, pcre2_match_data *md, pcre2_match_context *mc)
+/* False when out of memory. */
+static bool adoption_date(scan *sc)
 {
     static const char *const marks[] = {"会议", "會議", "通过", "通過"};
     size_t best = SIZE_MAX;
@@ -1281,19 +1355,23 @@ static void adoption_date(scan *sc, pcre2_match_data *md, pcre2_match_context *m
             p += 6;
             if (at >= best)
                 break;
-            /* a date ending within 90 bytes before, with adoption words after it */
+            /* a date ending within 90 bytes before, with adoption words after it:
+             * the tokens of the text up to the mark, from 150 bytes before it */
             size_t from = at > 150 ? at - 150 : 0;
             while (from > 0 && ((unsigned char)sc->text[from] & 0xC0) == 0x80)
                 from--;
+            tokenizer tz;
+            if (!tokenizer_init(&tz, sc, at)) {
+                tokenizer_free(&tz);
+                return false;
+            }
             for (size_t pos = from; pos < at;) {
-                int rc = pcre2_match(compiled.re, (PCRE2_SPTR)sc->text, at, pos, 0, md, mc);
-                if (rc < 0)
+                size_t s0 = pos, e0 = pos;
+                int kind = next_token(&tz, pos, &s0, &e0);
+                if (kind <= T_NONE)
                     break;
-                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-                size_t s0 = ov[0], e0 = ov[1];
                 int y, m, d;
-                if (rc > T_DATE && ov[2 * T_DATE] != PCRE2_UNSET &&
-                    adoption_after(sc->text + e0, end) &&
+                if (kind == T_DATE && adoption_after(sc->text + e0, end) &&
                     parse_date(sc->text + s0, sc->text + e0, &y, &m, &d) && s0 < best) {
                     best = s0;
                     format_date(sc->adopted, y, m, d);
@@ -1301,69 +1379,36 @@ static void adoption_date(scan *sc, pcre2_match_data *md, pcre2_match_context *m
                 }
                 pos = e0 > s0 ? e0 : s0 + 1;
             }
+            tokenizer_free(&tz);
         }
     }
+    return true;
 }
 
-/* The scan.  The fast path tries the pattern only where prefilter.c says a
- * token may start, anchored and with only the alternatives that can start
- * there; it finds exactly what the search of every byte finds (`reference`),
- * which the tests check. */
 static rg_status run_scan(scan *sc, rg_error *err)
 {
     pthread_once(&compiled.once, compile_patterns);
     if (!compiled.re)
         return rg_fail(err, RG_ELIB, "%s", compiled.error);
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(compiled.re, NULL);
-    pcre2_match_context *mc = pcre2_match_context_create(NULL);
-    if (!md || !mc) {
-        pcre2_match_data_free(md);
-        pcre2_match_context_free(mc);
+    tokenizer tz;
+    if (!tokenizer_init(&tz, sc, sc->len)) {
+        tokenizer_free(&tz);
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
-    pcre2_set_match_limit(mc, 1000000);
-    pcre2_set_depth_limit(mc, 10000);
-    PCRE2_SPTR subject = (PCRE2_SPTR)sc->text;
-    bool fast = !sc->reference && compiled.jit;
-    pcre2_code *const *at = sc->t->valid ? compiled.at_valid : compiled.at;
-    rg_starts starts;
-    rg_starts_init(&starts, sc->text, sc->len);
     size_t pos = 0;
     rg_status st = RG_OK;
     while (pos < sc->len && !sc->nomem) {
-        int rc;
-        const enum tok *kinds = NULL; /* group g is kinds[g - 1]; NULL: group g is kind g */
-        if (fast) {
-            rg_start_class cls;
-            size_t start = rg_starts_next(&starts, pos, &cls);
-            if (start == SIZE_MAX)
-                break;
-            rc = pcre2_jit_match(at[cls], subject, sc->len, start, 0, md, mc);
-            if (rc == PCRE2_ERROR_NOMATCH) {
-                pos = start + 1;
-                continue;
-            }
-            kinds = class_kinds[cls];
-        } else {
-            rc = pcre2_match(compiled.re, subject, sc->len, pos, 0, md, mc);
-            if (rc == PCRE2_ERROR_NOMATCH)
-                break;
-        }
-        if (rc < 0) {
+        size_t s = pos, e = pos;
+        int kind = next_token(&tz, pos, &s, &e);
+        if (kind == T_NONE)
+            break;
+        if (kind < 0) {
             PCRE2_UCHAR msg[200];
-            pcre2_get_error_message(rc, msg, sizeof msg);
+            pcre2_get_error_message(kind, msg, sizeof msg);
             st = rg_fail(err, RG_ELIB, "%s: byte %zu: PCRE2: %s", sc->name,
                          rg_text_orig_offset(sc->t, pos), (const char *)msg);
             break;
         }
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        size_t s = ov[0], e = ov[1];
-        int kind = T_NONE;
-        for (int g = 1; g < rc; g++)
-            if (ov[2 * g] != PCRE2_UNSET) {
-                kind = kinds ? (int)kinds[g - 1] : g;
-                break;
-            }
         switch (kind) {
         case T_LINK:
             on_link(sc, s, e);
@@ -1415,13 +1460,13 @@ static rg_status run_scan(scan *sc, rg_error *err)
         }
         pos = e > s ? e : s + 1;
     }
+    tokenizer_free(&tz);
     if (st == RG_OK) {
         break_run(sc);
         merge_aside(sc);
-        adoption_date(sc, md, mc);
+        if (!adoption_date(sc))
+            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
-    pcre2_match_data_free(md);
-    pcre2_match_context_free(mc);
     return st;
 }
 

@@ -371,14 +371,15 @@ rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, siz
         const char *nl = memchr(line, '\n', len - pos);
         const char *end = nl ? nl : text + len;
         pos = (size_t)(end - text) + (nl ? 1 : 0);
-        if (rg_is_furniture_line(line, end)) {
-            if (starts_with(skip_space(line, end), end, "___")) {
+        const char *p = skip_space(line, end);
+        /* furniture: blank, or (ASCII first) a link, a rule, a symbol or a footer */
+        if (p == end || ((unsigned char)*p < 0x80 && rg_is_furniture_line(p, end))) {
+            if (starts_with(p, end, "___")) {
                 ps->in_notes = true;
                 ps->notes = 0;
             }
             continue;
         }
-        const char *p = skip_space(line, end);
         bool indented = p > line;
         bool subject_line = false;
         const char *after;
@@ -397,14 +398,14 @@ rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, siz
             ps->in_notes = false;
             push(&s, (size_t)(p - text), ps->body_label, ps->body_verb);
         }
-        const char *dummy;
-        if (is_subject(p, end, &dummy) && skip_space(dummy, end) == end)
+        const char *dummy, *after_subject;
+        bool subj = is_subject(p, end, &after_subject);
+        int num = number_at(p, end, &dummy);
+        if (subj && skip_space(after_subject, end) == end)
             subject_line = true; /* "大会，" alone: the next line opens the first recital */
-        if (ends_paragraph(last) &&
-            (indented || verb_at(p, end) || number_at(p, end, &dummy) || is_subject(p, end, &dummy)))
+        if (ends_paragraph(last) && (indented || num || subj || verb_at(p, end)))
             start_at(&s, text, p, end);
-        else if (is_subject(p, end, &dummy) || (ps->in_body && number_at(p, end, &dummy) &&
-                                                 number_at(p, end, &dummy) == ps->last_op + 1))
+        else if (subj || (ps->in_body && num && num == ps->last_op + 1))
             start_at(&s, text, p, end);
         /* boundaries inside a long line (a web page's text on one line): "，" or ","
          * and a space, then a verb or a number; a space, then a subject ("… 大会,
