@@ -1257,16 +1257,6 @@ static void on_link(scan *sc, size_t s, size_t e)
     sc->pend_start = sc->pend_group = sc->nraws;
 }
 
-static const char *find_bytes(const char *p, const char *end, const char *w, size_t n)
-{
-    while ((size_t)(end - p) >= n && (p = memchr(p, w[0], (size_t)(end - p - (ptrdiff_t)n + 1)))) {
-        if (!memcmp(p, w, n))
-            return p;
-        p++;
-    }
-    return NULL;
-}
-
 /* The tokens of a text, in order.  The fast path tries the pattern only where
  * prefilter.c says a token may start, anchored and with only the alternatives
  * that can start there; it finds exactly what the search of every byte finds
@@ -1340,51 +1330,6 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
     return T_NONE;
 }
 
-/* The document's own adoption date: the first date followed by 第N次全体会议,
- * 第N次会议通过 or 通过的决议.  Looks only where 会议 or 通过 stands. */
-/* False when out of memory. */
-static bool adoption_date(scan *sc)
-{
-    static const char *const marks[] = {"会议", "會議", "通过", "通過"};
-    size_t best = SIZE_MAX;
-    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
-        const char *p = sc->text;
-        const char *end = sc->text + sc->len;
-        while ((p = find_bytes(p, end, marks[k], 6)) != NULL) {
-            size_t at = (size_t)(p - sc->text);
-            p += 6;
-            if (at >= best)
-                break;
-            /* a date ending within 90 bytes before, with adoption words after it:
-             * the tokens of the text up to the mark, from 150 bytes before it */
-            size_t from = at > 150 ? at - 150 : 0;
-            while (from > 0 && ((unsigned char)sc->text[from] & 0xC0) == 0x80)
-                from--;
-            tokenizer tz;
-            if (!tokenizer_init(&tz, sc, at)) {
-                tokenizer_free(&tz);
-                return false;
-            }
-            for (size_t pos = from; pos < at;) {
-                size_t s0 = pos, e0 = pos;
-                int kind = next_token(&tz, pos, &s0, &e0);
-                if (kind <= T_NONE)
-                    break;
-                int y, m, d;
-                if (kind == T_DATE && adoption_after(sc->text + e0, end) &&
-                    parse_date(sc->text + s0, sc->text + e0, &y, &m, &d) && s0 < best) {
-                    best = s0;
-                    format_date(sc->adopted, y, m, d);
-                    break;
-                }
-                pos = e0 > s0 ? e0 : s0 + 1;
-            }
-            tokenizer_free(&tz);
-        }
-    }
-    return true;
-}
-
 static rg_status run_scan(scan *sc, rg_error *err)
 {
     pthread_once(&compiled.once, compile_patterns);
@@ -1429,6 +1374,10 @@ static rg_status run_scan(scan *sc, rg_error *err)
                 sc->date_s = s;
                 sc->date_e = e;
                 format_date(sc->date, y, m, d);
+                /* the document's own adoption date: the first date followed by
+                 * 第N次全体会议, 第N次会议通过 or 通过的决议 */
+                if (!sc->adopted[0] && adoption_after(sc->text + e, sc->text + sc->len))
+                    memcpy(sc->adopted, sc->date, sizeof sc->adopted);
 
             }
             pass_over(sc, s, e);
@@ -1464,8 +1413,6 @@ static rg_status run_scan(scan *sc, rg_error *err)
     if (st == RG_OK) {
         break_run(sc);
         merge_aside(sc);
-        if (!adoption_date(sc))
-            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
     return st;
 }
