@@ -14,13 +14,13 @@
  *     and line breaks, 第, A-Z, hyphens).  So the candidates before an anchor
  *     are the characters of the stretch of W right before it.
  *   - A line start that may open a footer without '/' or '(' (spaces, then
- *     12-34567) counts as an anchor of its own, and the stretch of W before it
- *     is handed over first: a position before it may start a token that runs
- *     through it.
+ *     12-34567, found from its '-') counts as an anchor of its own, and the
+ *     stretch of W before it is handed over first: a position before it may
+ *     start a token that runs through it.
  *   - Within a stretch, a character that no alternative can start with, given
  *     the character before it (the pattern's lookbehinds), is skipped.
  *
- * The trigger bytes are searched sixteen at a time where SSE2 is there.  Each
+ * The triggers are searched sixteen places at a time where SSE2 is there.  Each
  * position is also given its class (what it starts with), so that extract.c
  * tries only the alternatives that can start there.  This file knows the
  * pattern's shape, not PCRE2.
@@ -29,9 +29,6 @@
 
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /* --- characters -------------------------------------------------------------- */
 
@@ -148,6 +145,7 @@ static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
 
 /* --- triggers ------------------------------------------------------------------ */
 
+/* '/' '(' 年; 决 決; "http"; the '-' of a footer */
 enum trig { TR_ANCHOR, TR_JUE, TR_LINK, TR_LINE };
 
 /* Whether the bytes at p (p < n) are a trigger, and which. */
@@ -160,7 +158,7 @@ static bool trigger_at(const unsigned char *s, size_t p, size_t n, enum trig *ki
     case '(':
         *kind = TR_ANCHOR;
         return true;
-    case '\n':
+    case '-':
         *kind = TR_LINE;
         return true;
     case 'h':
@@ -186,37 +184,77 @@ static bool trigger_at(const unsigned char *s, size_t p, size_t n, enum trig *ki
     }
 }
 
-/* The first byte at or after p that may be a trigger (n when none). */
-static size_t next_hit(const unsigned char *s, size_t p, size_t n)
+/* The places of a block that may hold a trigger: each byte tested with the two
+ * after it, so that what is flagged is a trigger but for "ht" without "tp".
+ * (The caller leaves two bytes of room after the block.) */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_VECTORS 1
+#define TRIGGER_MASK(W, LOAD, SET1, EQ, OR, AND, MOVEMASK)                                       \
+    static unsigned W(const unsigned char *s)                                                  \
+    {                                                                                          \
+        __typeof__(LOAD(s)) a = LOAD(s), b = LOAD(s + 1), c = LOAD(s + 2);                    \
+        __typeof__(a) m = OR(OR(EQ(a, SET1('/')), EQ(a, SET1('('))), EQ(a, SET1('-')));       \
+        m = OR(m, AND(EQ(a, SET1('h')), EQ(b, SET1('t'))));                                  \
+        /* ／ （: EF BC 8F, EF BC 88 */                                                        \
+        m = OR(m, AND(AND(EQ(a, SET1((char)0xEF)), EQ(b, SET1((char)0xBC))),                 \
+                      OR(EQ(c, SET1((char)0x8F)), EQ(c, SET1((char)0x88)))));                \
+        /* 年 E5 B9 B4, 决 E5 86 B3, 決 E6 B1 BA */                                             \
+        __typeof__(a) e5 = EQ(a, SET1((char)0xE5));                                          \
+        m = OR(m, AND(AND(e5, EQ(b, SET1((char)0xB9))), EQ(c, SET1((char)0xB4))));           \
+        m = OR(m, AND(AND(e5, EQ(b, SET1((char)0x86))), EQ(c, SET1((char)0xB3))));           \
+        m = OR(m, AND(AND(EQ(a, SET1((char)0xE6)), EQ(b, SET1((char)0xB1))),                 \
+                      EQ(c, SET1((char)0xBA))));                                              \
+        return (unsigned)MOVEMASK(m);                                                          \
+    }
+
+#define LOAD16(p) _mm_loadu_si128((const __m128i *)(p))
+TRIGGER_MASK(mask16, LOAD16, _mm_set1_epi8, _mm_cmpeq_epi8, _mm_or_si128, _mm_and_si128,
+             _mm_movemask_epi8)
+#define LOAD32(p) _mm256_loadu_si256((const __m256i *)(p))
+__attribute__((target("avx2")))
+TRIGGER_MASK(mask32, LOAD32, _mm256_set1_epi8, _mm256_cmpeq_epi8, _mm256_or_si256,
+             _mm256_and_si256, _mm256_movemask_epi8)
+
+/* The first trigger of the blocks from *p on (SIZE_MAX when none); *p is left
+ * where the blocks end. */
+__attribute__((target("avx2"))) static size_t scan32(const unsigned char *s, size_t *p, size_t n,
+                                                    enum trig *kind)
 {
-#if defined(__SSE2__)
-    const __m128i slash = _mm_set1_epi8('/'), paren = _mm_set1_epi8('('),
-                  nl = _mm_set1_epi8('\n'), h = _mm_set1_epi8('h'), t = _mm_set1_epi8('t'),
-                  ef = _mm_set1_epi8((char)0xEF), bc = _mm_set1_epi8((char)0xBC),
-                  e5 = _mm_set1_epi8((char)0xE5), b9 = _mm_set1_epi8((char)0xB9),
-                  x86 = _mm_set1_epi8((char)0x86), e6 = _mm_set1_epi8((char)0xE6),
-                  b1 = _mm_set1_epi8((char)0xB1);
-    for (; p + 17 <= n; p += 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(s + p));
-        __m128i b = _mm_loadu_si128((const __m128i *)(s + p + 1));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, slash), _mm_cmpeq_epi8(a, paren)),
-                                 _mm_cmpeq_epi8(a, nl));
-        m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(a, h), _mm_cmpeq_epi8(b, t)));
-        m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(a, ef), _mm_cmpeq_epi8(b, bc)));
-        m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(a, e5),
-                                          _mm_or_si128(_mm_cmpeq_epi8(b, b9),
-                                                       _mm_cmpeq_epi8(b, x86))));
-        m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(a, e6), _mm_cmpeq_epi8(b, b1)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(m);
-        if (mask)
-            return p + (size_t)__builtin_ctz(mask);
-    }
+    for (; *p + 34 <= n; *p += 32)
+        for (unsigned mask = mask32(s + *p); mask; mask &= mask - 1) {
+            size_t q = *p + (size_t)__builtin_ctz(mask);
+            if (trigger_at(s, q, n, kind))
+                return q;
+        }
+    return SIZE_MAX;
+}
+
+static size_t scan16(const unsigned char *s, size_t *p, size_t n, enum trig *kind)
+{
+    for (; *p + 18 <= n; *p += 16)
+        for (unsigned mask = mask16(s + *p); mask; mask &= mask - 1) {
+            size_t q = *p + (size_t)__builtin_ctz(mask);
+            if (trigger_at(s, q, n, kind))
+                return q;
+        }
+    return SIZE_MAX;
+}
 #endif
-    for (; p < n; p++) {
-        unsigned c = s[p];
-        if (c == '/' || c == '(' || c == '\n' || c == 'h' || c == 0xEF || c == 0xE5 || c == 0xE6)
+
+/* The first trigger at or after p, and its kind; n when there is none. */
+static size_t next_trigger(const unsigned char *s, size_t p, size_t n, enum trig *kind)
+{
+#ifdef HAVE_VECTORS
+    size_t q = __builtin_cpu_supports("avx2") ? scan32(s, &p, n, kind) : SIZE_MAX;
+    if (q == SIZE_MAX)
+        q = scan16(s, &p, n, kind);
+    if (q != SIZE_MAX)
+        return q;
+#endif
+    for (; p < n; p++)
+        if (trigger_at(s, p, n, kind))
             return p;
-    }
     return n;
 }
 
@@ -241,6 +279,29 @@ static bool footer_start(const unsigned char *s, size_t p, size_t n)
             return false;
     }
     return false;
+}
+
+/* The line start of a footer whose '-' (12-34567) is at q, when there is one
+ * and it is not the text's first line (rg_starts_init() tries that one). */
+static bool footer_of_dash(const unsigned char *s, size_t q, size_t n, size_t *line)
+{
+    if (q < 2 || !(s[q - 1] >= '0' && s[q - 1] <= '9') || !(s[q - 2] >= '0' && s[q - 2] <= '9'))
+        return false;
+    size_t p = q - 2;
+    for (int k = 0;; k++) {
+        if (p > 0 && s[p - 1] == '\n')
+            break;
+        if (p == 0 || k == 16)
+            return false;
+        if (s[p - 1] == ' ' || s[p - 1] == '\t')
+            p--;
+        else if (p >= 3 && s[p - 3] == 0xE3 && s[p - 2] == 0x80 && s[p - 1] == 0x80)
+            p -= 3; /* U+3000 */
+        else
+            return false;
+    }
+    *line = p;
+    return footer_start(s, p, n);
 }
 
 /* The start of the stretch of W characters ending at p, not before lo. */
@@ -292,17 +353,11 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
         }
         st->run = st->run_end = 0;
         /* the next trigger */
-        size_t p = st->cursor > pos ? st->cursor : pos;
         enum trig kind = TR_ANCHOR;
-        for (;;) {
-            p = next_hit(s, p, n);
-            if (p >= n) {
-                st->cursor = n;
-                return SIZE_MAX;
-            }
-            if (trigger_at(s, p, n, &kind))
-                break;
-            p++;
+        size_t p = next_trigger(s, st->cursor > pos ? st->cursor : pos, n, &kind);
+        if (p >= n) {
+            st->cursor = n;
+            return SIZE_MAX;
         }
         st->cursor = p + 1;
         switch (kind) {
@@ -317,14 +372,18 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
             st->run = stretch_before(s, p, pos);
             st->run_end = p;
             break;
-        case TR_LINE:
-            if (p + 1 < n && footer_start(s, p + 1, n)) {
+        case TR_LINE: {
+            /* only spaces and two digits stand between the line start and the '-':
+             * no other trigger comes between them */
+            size_t line;
+            if (footer_of_dash(s, p, n, &line)) {
                 size_t l;
-                char_at(s, p + 1, n, &l);
-                st->run = stretch_before(s, p + 1, pos);
-                st->run_end = p + 1 + l;
+                char_at(s, line, n, &l);
+                st->run = stretch_before(s, line, pos);
+                st->run_end = line + l;
             }
             break;
+        }
         }
     }
 }
