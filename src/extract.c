@@ -836,19 +836,66 @@ struct rg_doc {
     size_t nwarnings, wcap;
 };
 
-/* The scan's working state. */
+/* What the segments of one document share: how it is read, its identity
+ * (settled by the first segment, read-only after), and what goes on from one
+ * segment to the next (changed only in place_segment(), one segment at a time,
+ * in order). */
+typedef struct docscan {
+    const char *name;
+    rg_doc *doc;
+    bool reference;      /* scan the whole text, without the prefilter */
+    bool context;        /* give each mention its sentence */
+    bool records;        /* mentions become records (opt->records), not kept */
+    bool streamed;       /* the document is handed on segment by segment */
+    /* identity */
+    bool identified;
+    idcand *ids;         /* candidates, from the first segment */
+    size_t nids, icap;
+    rg_body own;         /* its body */
+    rg_strmap self;      /* the ids that name it */
+    rg_record_doc rdoc;  /* what its records share */
+    /* in order */
+    size_t lists;        /* enumerations in the segments placed so far */
+    size_t lines;        /* lines in the segments placed so far */
+    rg_para_state ps;    /* paragraphs */
+    rg_strmap cited;     /* the ids it cites, for its links */
+    rg_arena cited_names;
+    char adopted[11];    /* its own adoption date, when a segment found one */
+    size_t nbad, skip0;  /* invalid UTF-8 bytes reported; byte-order mark */
+    size_t nuls;         /* NUL bytes read as spaces */
+    rg_buf warn;         /* the reading's warnings, before they go to the document */
+    bool nomem;
+} docscan;
+
+/* A reference resolved, before its paragraph and its place in the document
+ * are known. */
+typedef struct prep {
+    const char *id;     /* in the segment's arena */
+    rg_type type;
+    const char *body;
+    char date[11];
+    rg_form form;
+    size_t s, e;        /* in the segment */
+    size_t list;        /* within the segment (0: none) */
+    size_t offset, length;
+    size_t line, col;   /* line within the segment (from 0), column */
+    const rg_para *pa;  /* its paragraph (place_segment) */
+} prep;
+
+/* One segment of a document being read: a stretch of text that begins at a
+ * line start after a clause end, so that no enumeration, date or body word
+ * reaches across its edges. */
 typedef struct scan {
+    docscan *ds;
     const char *name;
     const rg_text *t;
     const char *text;
     size_t len;
-    rg_doc *doc;
+    size_t base;        /* UTF-8 offset of the segment in the document */
     raw *raws;
     size_t nraws, rcap;
     raw *aside; /* symbols alone on their lines (page headers), in text order */
     size_t naside, acap;
-    idcand *ids;
-    size_t nids, icap;
     /* enumeration state */
     size_t pend_start;  /* raws[pend_start..nraws) await a closing word */
     size_t pend_group;  /* raws[pend_group..nraws) are the last item token's refs */
@@ -857,36 +904,26 @@ typedef struct scan {
     size_t line_lo, line_hi; /* the line cursor of line_of() */
     bool line_ok;
     size_t title_limit; /* titles stand in the first 30 lines */
-    size_t list;        /* current enumeration number */
+    size_t list;        /* enumerations so far in the segment */
     rg_body run_body;
     /* the last date not yet given to a reference */
     bool have_date;
     size_t date_s, date_e;
     char date[11];
-    char adopted[11]; /* the document's own adoption date */
-    bool reference;   /* scan the whole text, without the prefilter */
-    bool context;     /* give each mention its sentence */
-    rg_buf warn;
+    char adopted[11];   /* the first adoption date of the segment */
+    /* what the segment found, resolved */
+    rg_arena arena;     /* its strings */
+    rg_link *links;     /* its hyperlinks (offsets in the segment until placed) */
+    size_t nlinks, lcap;
+    prep *ms;
+    size_t nms, mcap;
+    rg_strmap cites;    /* the ids it cites (and their bases), for the links */
+    size_t lines;       /* line breaks in the segment */
+    rg_para *paras;     /* its paragraphs (place_segment) */
+    size_t nparas;
+    size_t list_base, line_base; /* enumerations and lines before it */
+    rg_buf out;         /* its records */
     bool nomem;
-    /* what goes on from segment to segment */
-    size_t base;         /* UTF-8 offset of the current segment in the document */
-    bool identified;     /* the document's identity is settled */
-    rg_body own;         /* its body */
-    rg_strmap self;      /* the ids that name it */
-    rg_strmap cited;     /* the ids it cites, for its links */
-    rg_arena cited_names;
-    rg_para_state ps;    /* paragraphs */
-    size_t line, col, cur; /* the line and column of global offset cur */
-    size_t links_done;   /* links of earlier segments */
-    size_t links_kept;   /* of those, kept (streaming: the ones still unmatched) */
-    size_t nbad, skip0;  /* invalid UTF-8 bytes reported; byte-order mark */
-    size_t nuls;         /* NUL bytes read as spaces */
-    bool records;        /* mentions become records (opt->records), not kept */
-    bool streamed;       /* the document is handed on segment by segment */
-    rg_record_doc rdoc;  /* what its records share */
-    rg_buf *out;         /* where the records go: the document's, or the segment's */
-    rg_buf segout;       /* a streamed segment's records */
-    rg_arena scratch;    /* the strings of a streamed segment's links */
 } scan;
 
 static raw *add_raw(scan *sc)
@@ -902,10 +939,11 @@ static raw *add_raw(scan *sc)
 
 static void add_id(scan *sc, const idcand *c)
 {
-    if (sc->identified)
+    docscan *ds = sc->ds;
+    if (ds->identified)
         return; /* the identity comes from the document's opening */
-    for (size_t i = 0; i < sc->nids; i++) {
-        idcand *o = &sc->ids[i];
+    for (size_t i = 0; i < ds->nids; i++) {
+        idcand *o = &ds->ids[i];
         if (o->kind != c->kind)
             continue;
         bool same = c->kind == ID_SYMBOL_LINE ? strcmp(o->symbol, c->symbol) == 0
@@ -915,13 +953,13 @@ static void add_id(scan *sc, const idcand *c)
             return;
         }
     }
-    if (!rg_grow(&sc->ids, &sc->icap, sc->nids + 1, sizeof *sc->ids)) {
+    if (!rg_grow(&ds->ids, &ds->icap, ds->nids + 1, sizeof *ds->ids)) {
         sc->nomem = true;
         return;
     }
-    sc->ids[sc->nids] = *c;
-    sc->ids[sc->nids].count = 1;
-    sc->nids++;
+    ds->ids[ds->nids] = *c;
+    ds->ids[ds->nids].count = 1;
+    ds->nids++;
 }
 
 /* The line holding pos, as [*lo, *hi) (hi: its newline or the end).  The
@@ -1136,7 +1174,7 @@ static void on_symbol(scan *sc, size_t s, size_t e)
         while (e > s && sc->text[e - 1] == ' ')
             e--;
     }
-    const char *csym = rg_arena_strdup(&sc->doc->arena, sym);
+    const char *csym = rg_arena_strdup(&sc->arena, sym);
     if (!csym) {
         sc->nomem = true;
         return;
@@ -1212,19 +1250,17 @@ static void on_link(scan *sc, size_t s, size_t e)
         path[1] >= 'a' && path[1] <= 'z')
         path += 3;
     char sym[256];
-    rg_doc *d = sc->doc;
     if (!rg_symbol_canonical(path, (size_t)(sc->text + e - path), sym, sizeof sym))
         return;
-    if (!rg_grow(&d->links, &d->lcap, d->nlinks + 1, sizeof *d->links)) {
+    if (!rg_grow(&sc->links, &sc->lcap, sc->nlinks + 1, sizeof *sc->links)) {
         sc->nomem = true;
         return;
     }
-    rg_link *k = &d->links[d->nlinks++];
+    rg_link *k = &sc->links[sc->nlinks++];
     memset(k, 0, sizeof *k);
-    rg_arena *la = sc->streamed ? &sc->scratch : &d->arena; /* see keep_pending_links() */
-    k->target = rg_arena_strdup(la, sym);
-    k->url = rg_arena_strndup(la, u, e - s);
-    k->offset = s; /* mapped to the original bytes when the segment is resolved */
+    k->target = rg_arena_strdup(&sc->arena, sym);
+    k->url = rg_arena_strndup(&sc->arena, u, e - s);
+    k->offset = s; /* in the segment until it is placed */
     if (!k->target || !k->url)
         sc->nomem = true;
     if (transparent(sc, s, e)) {
@@ -1276,7 +1312,7 @@ static bool tokenizer_init(tokenizer *tz, const scan *sc, size_t len)
     memset(tz, 0, sizeof *tz);
     tz->text = sc->text;
     tz->len = len;
-    tz->fast = !sc->reference && compiled.jit;
+    tz->fast = !sc->ds->reference && compiled.jit;
     tz->at = sc->t->valid ? compiled.at_valid : compiled.at;
     rg_starts_init(&tz->starts, sc->text, len);
     tz->md = pcre2_match_data_create_from_pattern(compiled.re, NULL);
@@ -1583,7 +1619,8 @@ static char *context_of(rg_arena *a, const char *text, size_t lo, size_t hi, siz
  * first 30 lines; a heading such as 54/254.), and the set of ids that name it. */
 static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error *err)
 {
-    rg_doc *d = sc->doc;
+    docscan *ds = sc->ds;
+    rg_doc *d = ds->doc;
     /* titles: the first lines' lone references */
     sc->title_limit = 0;
     for (int n = 0; n < 30 && sc->title_limit < sc->len; n++) {
@@ -1600,8 +1637,8 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
         }
     }
     const idcand *best = NULL;
-    for (size_t i = 0; i < sc->nids; i++) {
-        const idcand *c = &sc->ids[i];
+    for (size_t i = 0; i < ds->nids; i++) {
+        const idcand *c = &ds->ids[i];
         if (!best || c->kind < best->kind ||
             (c->kind == best->kind && (c->count > best->count ||
                                        (c->count == best->count && c->first < best->first))))
@@ -1637,7 +1674,7 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
                 *dot = '\0';
         }
     }
-    sc->own = own;
+    ds->own = own;
     d->id = rg_arena_strdup(&d->arena, idbuf);
     d->body = rg_body_name(own);
     d->session = rg_id_session(idbuf);
@@ -1647,9 +1684,9 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     /* every candidate names the document itself: a compilation has many headings */
     size_t found;
-    bool ok = rg_strmap_put(&sc->self, d->id, 0, &found);
-    for (size_t i = 0; i < sc->nids && ok; i++) {
-        const idcand *c = &sc->ids[i];
+    bool ok = rg_strmap_put(&ds->self, d->id, 0, &found);
+    for (size_t i = 0; i < ds->nids && ok; i++) {
+        const idcand *c = &ds->ids[i];
         char alias[256];
         if (c->kind == ID_SYMBOL_LINE && c != best)
             continue;
@@ -1659,17 +1696,23 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
             rg_ref_id(&c->ref, rg_ref_body(&c->ref, c->word, own), RG_RESOLUTION, alias,
                       sizeof alias);
         const char *kept = rg_arena_strdup(&d->arena, alias);
-        ok = kept && rg_strmap_put(&sc->self, kept, i + 1, &found);
+        ok = kept && rg_strmap_put(&ds->self, kept, i + 1, &found);
     }
-    sc->identified = true;
-    if (ok && sc->records)
-        ok = rg_record_doc_init(&sc->rdoc, d->records_format, d->id, d->file);
+    ds->identified = true;
+    if (ok && ds->records)
+        ok = rg_record_doc_init(&ds->rdoc, d->records_format, d->id, d->file);
     return ok ? RG_OK : rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
 }
 
 /* --- references resolved, segment by segment ----------------------------------------- */
 
-/* The original byte offset of a position of the current segment. */
+/* A segment is read in three steps: prepare_segment() resolves its references
+ * (ids, bodies, places within the segment) and may run beside the others;
+ * place_segment() gives it its paragraphs and its place in the document, one
+ * segment at a time and in order; emit_segment() writes its records (or keeps
+ * its mentions), beside the others again. */
+
+/* The original byte offset of a position of the segment. */
 static size_t orig_offset(const scan *sc, size_t local)
 {
     if (sc->t->orig) /* converted text: one segment, mapped back */
@@ -1677,42 +1720,28 @@ static size_t orig_offset(const scan *sc, size_t local)
     return sc->t->skip + sc->base + local;
 }
 
-/* Moves the line cursor (line number and column of position cur, global) to
- * local position pos of the segment. */
-static void advance_cursor(scan *sc, size_t pos)
+/* The line (from 0) and column of a position of the segment, moved forward. */
+typedef struct cursor {
+    size_t at, line, col;
+} cursor;
+
+static void advance(const scan *sc, cursor *c, size_t pos)
 {
-    size_t cur = sc->cur - sc->base;
-    while (cur < pos) {
-        const char *nl = memchr(sc->text + cur, '\n', pos - cur);
+    while (c->at < pos) {
+        const char *nl = memchr(sc->text + c->at, '\n', pos - c->at);
         if (!nl) {
-            sc->col += rg_utf8_count(sc->text + cur, pos - cur);
-            cur = pos;
+            c->col += rg_utf8_count(sc->text + c->at, pos - c->at);
+            c->at = pos;
             break;
         }
-        sc->line++;
-        sc->col = 1;
-        cur = (size_t)(nl - sc->text) + 1;
-    }
-    sc->cur = sc->base + cur;
-}
-
-/* The links of the segment up to pos (they come in text order): their lines,
- * and their offsets in the original bytes. */
-static void place_links(scan *sc, size_t pos)
-{
-    rg_doc *d = sc->doc;
-    for (; sc->links_done < d->nlinks; sc->links_done++) {
-        rg_link *k = &d->links[sc->links_done];
-        if (k->offset > pos)
-            break;
-        advance_cursor(sc, k->offset);
-        k->line = sc->line;
-        k->offset = orig_offset(sc, k->offset);
+        c->line++;
+        c->col = 1;
+        c->at = (size_t)(nl - sc->text) + 1;
     }
 }
 
-/* An id the text cites (length n, rg_str_hash h), for the links: its base too
- * (a part links to its base). */
+/* An id the segment cites (length n, rg_str_hash h), for the links: its base
+ * too (a part links to its base). */
 static bool note_cited(scan *sc, const char *id, size_t n, uint64_t h, bool has_part)
 {
     for (int k = 0; k < 1 + has_part; k++) {
@@ -1720,58 +1749,32 @@ static bool note_cited(scan *sc, const char *id, size_t n, uint64_t h, bool has_
             n -= 3; /* A/RES/43/78[H] -> A/RES/43/78 */
             h = rg_str_hash(id, n);
         }
-        if (rg_strmap_get_h(&sc->cited, id, n, h) >= 0 && !k)
+        if (rg_strmap_get_h(&sc->cites, id, n, h) >= 0)
             continue;
-        char *kept = rg_arena_strndup(&sc->cited_names, id, n);
+        char *kept = rg_arena_strndup(&sc->arena, id, n);
         size_t found;
-        if (!kept || !rg_strmap_put_h(&sc->cited, kept, n, h, 0, &found))
+        if (!kept || !rg_strmap_put_h(&sc->cites, kept, n, h, 0, &found))
             return false;
     }
     return true;
 }
 
-/* When mentions stream on, a link whose target the text has already cited is
- * settled: only the others are kept (their strings out of the segment's
- * scratch), so memory does not grow with the pages. */
-static rg_status keep_pending_links(scan *sc, rg_error *err)
+static rg_status prepare_segment(scan *sc, rg_error *err)
 {
-    rg_doc *d = sc->doc;
-    size_t kept = sc->links_kept;
-    for (size_t i = kept; i < d->nlinks; i++) {
-        rg_link k = d->links[i];
-        if (rg_strmap_get(&sc->cited, k.target) >= 0)
-            continue;
-        k.target = rg_arena_strdup(&d->arena, k.target);
-        k.url = rg_arena_strdup(&d->arena, k.url);
-        if (!k.target || !k.url)
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        d->links[kept++] = k;
-    }
-    d->nlinks = sc->links_done = sc->links_kept = kept;
-    return RG_OK;
-}
-
-/* Resolves the references of the current segment (ids, bodies, places) and
- * hands them on: into the document's mentions, or as records. */
-static rg_status resolve_segment(scan *sc, rg_error *err)
-{
-    rg_doc *d = sc->doc;
-    size_t nparas = 0;
-    rg_para *paras = rg_paragraphs_feed(&sc->ps, sc->text, sc->len, sc->base, &nparas);
-    if (!paras)
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    if (!sc->records &&
-        !rg_grow(&d->mentions, &d->mcap, d->nmentions + sc->nraws, sizeof *d->mentions)) {
-        free(paras);
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    }
-    rg_arena *a = &d->arena; /* the strings of kept mentions */
-    const char *text = sc->text;
-    rg_status st = RG_OK;
-    const char *last_para = NULL, *last_verb = NULL; /* shared by consecutive mentions */
-    const rg_para *pa = nparas ? paras : NULL, *pend = paras + nparas;
-    char surface[512];
-    for (size_t i = 0; i < sc->nraws && st == RG_OK; i++) {
+    docscan *ds = sc->ds;
+    cursor cur = {0, 0, 1};
+    size_t li = 0; /* links given their lines */
+    for (size_t i = 0; i <= sc->nraws; i++) {
+        /* the links up to the reference (they come in text order, as do the raws) */
+        size_t upto = i < sc->nraws ? sc->raws[i].s : sc->len;
+        for (; li < sc->nlinks && sc->links[li].offset <= upto; li++) {
+            rg_link *k = &sc->links[li];
+            advance(sc, &cur, k->offset);
+            k->line = cur.line;
+            k->offset = orig_offset(sc, k->offset);
+        }
+        if (i == sc->nraws)
+            break;
         raw *r = &sc->raws[i];
         char id[256];
         size_t idl;
@@ -1784,49 +1787,134 @@ static rg_status resolve_segment(scan *sc, rg_error *err)
             id[idl] = '\0';
             body = rg_id_body(id);
         } else {
-            body = rg_ref_body(&r->ref, r->word, sc->own);
+            body = rg_ref_body(&r->ref, r->word, ds->own);
             rg_ref_id(&r->ref, body, r->type, id, sizeof id);
             idl = strlen(id);
         }
         uint64_t h = rg_str_hash(id, idl);
         bool has_part = idl > 3 && id[idl - 1] == ']' && id[idl - 3] == '[';
-        if (rg_strmap_get_h(&sc->self, id, idl, h) >= 0 ||
-            (has_part && rg_strmap_get_h(&sc->self, id, idl - 3, rg_str_hash(id, idl - 3)) >= 0))
-            continue;
-        if (!note_cited(sc, id, idl, h, has_part)) {
-            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-            break;
-        }
-        rg_mention mm, *m = sc->records ? &mm : &d->mentions[d->nmentions];
+        if (rg_strmap_get_h(&ds->self, id, idl, h) >= 0 ||
+            (has_part && rg_strmap_get_h(&ds->self, id, idl - 3, rg_str_hash(id, idl - 3)) >= 0))
+            continue; /* the document naming itself */
+        if (!note_cited(sc, id, idl, h, has_part) ||
+            !rg_grow(&sc->ms, &sc->mcap, sc->nms + 1, sizeof *sc->ms))
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        prep *m = &sc->ms[sc->nms];
         memset(m, 0, sizeof *m);
+        if (!(m->id = rg_arena_strndup(&sc->arena, id, idl)))
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         m->type = r->form != RG_FORM_TEXT ? rg_id_type(id) : r->type;
         m->body = r->form != RG_FORM_TEXT && body == RG_BODY_NONE
                       ? (!strncmp(id, "ST/", 3) ? "Secretariat" : "other")
                       : rg_body_name(body);
+        memcpy(m->date, r->date, sizeof m->date);
         m->form = r->form;
+        m->s = r->s;
+        m->e = r->e;
         m->list = r->form == RG_FORM_TEXT ? r->list : 0;
-        /* the paragraph holding the mention: they come in text order */
-        size_t at = sc->base + r->s;
+        m->offset = orig_offset(sc, r->s);
+        m->length = orig_offset(sc, r->e) - m->offset;
+        advance(sc, &cur, r->s);
+        m->line = cur.line;
+        m->col = cur.col;
+        sc->nms++;
+    }
+    advance(sc, &cur, sc->len);
+    sc->lines = cur.line;
+    return RG_OK;
+}
+
+static rg_status place_segment(scan *sc, rg_error *err)
+{
+    docscan *ds = sc->ds;
+    rg_doc *d = ds->doc;
+    sc->paras = rg_paragraphs_feed(&ds->ps, sc->text, sc->len, sc->base, &sc->nparas);
+    if (!sc->paras)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    const rg_para *pa = sc->nparas ? sc->paras : NULL, *pend = sc->paras + sc->nparas;
+    for (size_t i = 0; i < sc->nms; i++) {
+        size_t at = sc->base + sc->ms[i].s;
         while (pa && pa + 1 < pend && pa[1].start <= at)
             pa++;
-        size_t sl = r->e - r->s;
-        if (sc->records) {
-            /* the record is written at once: the strings may be the scan's own */
-            m->id = id;
-            m->date = r->date[0] ? r->date : NULL;
+        sc->ms[i].pa = pa;
+    }
+    sc->list_base = ds->lists;
+    sc->line_base = ds->lines;
+    ds->lists += sc->list;
+    ds->lines += sc->lines;
+    if (!ds->adopted[0])
+        memcpy(ds->adopted, sc->adopted, sizeof ds->adopted);
+    /* what it cites joins what the document cites */
+    for (size_t i = 0; i < sc->cites.cap; i++) {
+        const char *key = sc->cites.keys[i];
+        if (!key)
+            continue;
+        size_t n = strlen(key), found;
+        uint64_t h = sc->cites.hashes[i];
+        if (rg_strmap_get_h(&ds->cited, key, n, h) >= 0)
+            continue;
+        char *kept = rg_arena_strndup(&ds->cited_names, key, n);
+        if (!kept || !rg_strmap_put_h(&ds->cited, kept, n, h, 0, &found))
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    }
+    /* its links join the document's: a streamed document keeps only those it
+     * has not cited yet, so that memory does not grow with the pages */
+    for (size_t i = 0; i < sc->nlinks; i++) {
+        rg_link k = sc->links[i];
+        k.line += sc->line_base + 1;
+        if (ds->streamed && rg_strmap_get(&ds->cited, k.target) >= 0)
+            continue;
+        k.target = rg_arena_strdup(&d->arena, k.target);
+        k.url = rg_arena_strdup(&d->arena, k.url);
+        if (!k.target || !k.url || !rg_grow(&d->links, &d->lcap, d->nlinks + 1, sizeof *d->links))
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        d->links[d->nlinks++] = k;
+    }
+    return RG_OK;
+}
+
+static rg_status emit_segment(scan *sc, rg_error *err)
+{
+    docscan *ds = sc->ds;
+    rg_doc *d = ds->doc;
+    if (!ds->records &&
+        !rg_grow(&d->mentions, &d->mcap, d->nmentions + sc->nms, sizeof *d->mentions))
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    rg_arena *a = &d->arena; /* the strings of kept mentions */
+    const char *last_para = NULL, *last_verb = NULL; /* shared by consecutive mentions */
+    const rg_para *pend = sc->paras + sc->nparas;
+    char surface[512];
+    for (size_t i = 0; i < sc->nms; i++) {
+        const prep *p = &sc->ms[i];
+        const rg_para *pa = p->pa;
+        rg_mention mm, *m = ds->records ? &mm : &d->mentions[d->nmentions];
+        memset(m, 0, sizeof *m);
+        m->type = p->type;
+        m->body = p->body;
+        m->form = p->form;
+        m->offset = p->offset;
+        m->length = p->length;
+        m->line = sc->line_base + p->line + 1;
+        m->col = p->col;
+        m->list = p->list ? sc->list_base + p->list : 0;
+        size_t sl = p->e - p->s;
+        if (ds->records) {
+            /* the record is written at once: the strings may be the segment's */
+            m->id = p->id;
+            m->date = p->date[0] ? p->date : NULL;
             if (sl < sizeof surface) {
-                memcpy(surface, text + r->s, sl);
+                memcpy(surface, sc->text + p->s, sl);
                 surface[sl] = '\0';
                 m->surface = surface;
             } else {
-                m->surface = rg_arena_strndup(&sc->scratch, text + r->s, sl);
+                m->surface = rg_arena_strndup(&sc->arena, sc->text + p->s, sl);
             }
             m->para = pa && pa->label[0] ? pa->label : NULL;
             m->verb = pa && pa->verb[0] ? pa->verb : NULL;
         } else {
-            m->id = rg_arena_strndup(a, id, idl);
-            m->date = r->date[0] ? rg_arena_strdup(a, r->date) : NULL;
-            m->surface = rg_arena_strndup(a, text + r->s, sl);
+            m->id = rg_arena_strdup(a, p->id);
+            m->date = p->date[0] ? rg_arena_strdup(a, p->date) : NULL;
+            m->surface = rg_arena_strndup(a, sc->text + p->s, sl);
             if (pa && pa->label[0]) {
                 if (!last_para || strcmp(last_para, pa->label))
                     last_para = rg_arena_strdup(a, pa->label);
@@ -1838,116 +1926,146 @@ static rg_status resolve_segment(scan *sc, rg_error *err)
                 m->verb = last_verb;
             }
         }
-        if (sc->context) {
+        if (ds->context) {
             size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
             size_t phi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
-            if (plo > r->s)
-                plo = r->s;
-            if (phi < r->e)
-                phi = r->e;
-            m->context = context_of(sc->records ? &sc->scratch : a, text, plo, phi, r->s, r->e);
+            if (plo > p->s)
+                plo = p->s;
+            if (phi < p->e)
+                phi = p->e;
+            m->context = context_of(ds->records ? &sc->arena : a, sc->text, plo, phi, p->s, p->e);
         }
-        m->offset = orig_offset(sc, r->s);
-        m->length = orig_offset(sc, r->e) - m->offset;
-        if (!m->id || !m->surface || (r->date[0] && !m->date) || (pa && pa->label[0] && !m->para) ||
-            (pa && pa->verb[0] && !m->verb)) {
-            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-            break;
-        }
-        /* the raws come in text order (parts share a start) */
-        place_links(sc, r->s);
-        advance_cursor(sc, r->s);
-        m->line = sc->line;
-        m->col = sc->col;
-        if (sc->records) {
-            rg_record_append(sc->out, &sc->rdoc, m);
-            if (sc->out->failed)
-                st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        if (!m->id || !m->surface || (p->date[0] && !m->date) ||
+            (pa && pa->label[0] && !m->para) || (pa && pa->verb[0] && !m->verb) ||
+            (ds->context && !m->context))
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        if (ds->records) {
+            rg_record_append(&sc->out, &ds->rdoc, m);
+            if (sc->out.failed)
+                return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         } else {
             d->nmentions++;
         }
     }
-    free(paras);
-    place_links(sc, sc->len);
-    if (sc->streamed && st == RG_OK)
-        st = keep_pending_links(sc, err);
-    advance_cursor(sc, sc->len); /* on to the next segment */
-    if (sc->streamed)
-        rg_arena_free(&sc->scratch);
-    return st;
-}
-
-/* After the last segment: the links the text does not cite, and the warnings. */
-static rg_status finish_doc(scan *sc, rg_error *err)
-{
-    rg_doc *d = sc->doc;
-    if (sc->adopted[0])
-        d->date = rg_arena_strdup(&d->arena, sc->adopted);
-    for (size_t i = 0; i < d->nlinks; i++) {
-        rg_link *k = &d->links[i];
-        k->matched = rg_strmap_get(&sc->cited, k->target) >= 0 || !strcmp(k->target, d->id);
-        if (!k->matched) {
-            char msg[512];
-            int n = snprintf(msg, sizeof msg, "%s:%zu: link to %s matches no reference in the text",
-                             sc->name, k->line, k->target);
-            add_warning(d, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1, &sc->nomem);
-        }
-    }
-    if (sc->nomem)
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     return RG_OK;
 }
 
-/* Scans one segment of text starting at global UTF-8 offset base, and resolves
- * what it found; the first segment (the document's opening) settles its
- * identity.  Nothing of a segment's enumerations reaches into the next:
- * segments end at quiet points. */
-static rg_status do_segment(scan *sc, const rg_text *t, const char *text, size_t len, size_t base,
-                            const rg_read_options *opt, rg_error *err)
+/* The reading's warnings, in the order they were found, to the document. */
+static void flush_warnings(docscan *ds)
 {
-    sc->t = t;
-    sc->text = text;
-    sc->len = len;
-    sc->base = base;
-    sc->nraws = sc->naside = 0;
-    sc->pend_start = sc->pend_group = 0;
-    sc->run_active = sc->have_date = false;
-    sc->line_ok = false;
-    rg_status st = run_scan(sc, err);
-    if (st == RG_OK && sc->nomem)
-        st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    if (st == RG_OK && !sc->identified)
-        st = decide_identity(sc, opt, err);
-    if (st == RG_OK)
-        st = resolve_segment(sc, err);
-    return st;
-}
-
-static void flush_warnings(scan *sc)
-{
-    for (const char *p = sc->warn.data; p && *p;) {
+    for (const char *p = ds->warn.data; p && *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        add_warning(sc->doc, p, n, &sc->nomem);
+        add_warning(ds->doc, p, n, &ds->nomem);
         p += n + (nl ? 1 : 0);
     }
-    sc->warn.len = 0;
-    if (sc->warn.data)
-        sc->warn.data[0] = '\0';
+    ds->warn.len = 0;
+    if (ds->warn.data)
+        ds->warn.data[0] = '\0';
+}
+
+/* After the last segment: the links the text does not cite, and the warnings. */
+static rg_status finish_doc(docscan *ds, rg_error *err)
+{
+    rg_doc *d = ds->doc;
+    flush_warnings(ds);
+    if (ds->adopted[0])
+        d->date = rg_arena_strdup(&d->arena, ds->adopted);
+    for (size_t i = 0; i < d->nlinks; i++) {
+        rg_link *k = &d->links[i];
+        k->matched = rg_strmap_get(&ds->cited, k->target) >= 0 || !strcmp(k->target, d->id);
+        if (!k->matched) {
+            char msg[512];
+            int n = snprintf(msg, sizeof msg, "%s:%zu: link to %s matches no reference in the text",
+                             ds->name, k->line, k->target);
+            add_warning(d, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1, &ds->nomem);
+        }
+    }
+    if (ds->nomem)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
+    return RG_OK;
+}
+
+/* A segment ready for a new stretch of text (what it holds is kept for reuse). */
+static void scan_reset(scan *sc, docscan *ds, const rg_text *t, size_t base)
+{
+    sc->ds = ds;
+    sc->name = ds->name;
+    sc->t = t;
+    sc->text = t->utf8;
+    sc->len = t->len;
+    sc->base = base;
+    sc->nraws = sc->naside = sc->nlinks = sc->nms = 0;
+    sc->pend_start = sc->pend_group = 0;
+    sc->run_active = sc->have_date = sc->line_ok = false;
+    sc->run_end = sc->title_limit = sc->list = sc->lines = 0;
+    sc->run_body = RG_BODY_NONE;
+    sc->date[0] = sc->adopted[0] = '\0';
+    rg_arena_free(&sc->arena);
+    rg_strmap_free(&sc->cites);
+    free(sc->paras);
+    sc->paras = NULL;
+    sc->nparas = 0;
+    sc->out.len = 0;
+    sc->nomem = false;
 }
 
 static void scan_free(scan *sc)
 {
     free(sc->raws);
     free(sc->aside);
-    free(sc->ids);
-    rg_buf_free(&sc->warn);
-    rg_strmap_free(&sc->self);
-    rg_strmap_free(&sc->cited);
-    rg_arena_free(&sc->cited_names);
-    rg_arena_free(&sc->scratch);
-    rg_record_doc_free(&sc->rdoc);
-    rg_buf_free(&sc->segout);
+    free(sc->links);
+    free(sc->ms);
+    free(sc->paras);
+    rg_arena_free(&sc->arena);
+    rg_strmap_free(&sc->cites);
+    rg_buf_free(&sc->out);
+    memset(sc, 0, sizeof *sc);
+}
+
+/* Steps one and the first segment's identity. */
+static rg_status prepare(scan *sc, const rg_read_options *opt, rg_error *err)
+{
+    rg_status st = run_scan(sc, err);
+    if (st == RG_OK && sc->nomem)
+        st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    if (st == RG_OK && !sc->ds->identified)
+        st = decide_identity(sc, opt, err);
+    if (st == RG_OK)
+        st = prepare_segment(sc, err);
+    return st;
+}
+
+/* All three steps, in this thread. */
+static rg_status do_segment(scan *sc, const rg_read_options *opt, rg_error *err)
+{
+    rg_status st = prepare(sc, opt, err);
+    if (st == RG_OK)
+        st = place_segment(sc, err);
+    if (st == RG_OK)
+        st = emit_segment(sc, err);
+    return st;
+}
+
+static void docscan_init(docscan *ds, const char *name, rg_doc *d, const rg_read_options *opt)
+{
+    memset(ds, 0, sizeof *ds);
+    ds->name = name;
+    ds->doc = d;
+    ds->reference = opt && opt->reference;
+    ds->context = opt && opt->context;
+    ds->records = d->records_format >= 0;
+    rg_para_init(&ds->ps);
+}
+
+static void docscan_free(docscan *ds)
+{
+    free(ds->ids);
+    rg_buf_free(&ds->warn);
+    rg_strmap_free(&ds->self);
+    rg_strmap_free(&ds->cited);
+    rg_arena_free(&ds->cited_names);
+    rg_record_doc_free(&ds->rdoc);
 }
 
 static rg_doc *doc_new(const char *name, const rg_read_options *opt)
@@ -1962,17 +2080,23 @@ static rg_doc *doc_new(const char *name, const rg_read_options *opt)
     return d;
 }
 
-static void scan_init(scan *sc, const char *name, rg_doc *d, const rg_read_options *opt)
+/* A whole text as one segment. */
+static rg_status read_whole(docscan *ds, const rg_text *t, const rg_read_options *opt,
+                            rg_records_fn fn, void *ctx, rg_error *err)
 {
-    memset(sc, 0, sizeof *sc);
-    sc->name = name;
-    sc->doc = d;
-    sc->reference = opt && opt->reference;
-    sc->context = opt && opt->context;
-    sc->records = d->records_format >= 0;
-    sc->out = &d->records;
-    sc->line = sc->col = 1;
-    rg_para_init(&sc->ps);
+    scan sc;
+    memset(&sc, 0, sizeof sc);
+    scan_reset(&sc, ds, t, 0);
+    rg_status st = do_segment(&sc, opt, err);
+    if (st == RG_OK && fn && sc.out.len)
+        st = fn(ctx, ds->doc, sc.out.data, sc.out.len, err);
+    else if (st == RG_OK && ds->records) { /* the document keeps its records */
+        rg_buf_free(&ds->doc->records);
+        ds->doc->records = sc.out;
+        memset(&sc.out, 0, sizeof sc.out);
+    }
+    scan_free(&sc);
+    return st;
 }
 
 /* --- public ------------------------------------------------------------------ */
@@ -1984,18 +2108,17 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
     rg_doc *d = doc_new(name, opt);
     if (!d)
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
-    scan sc;
-    scan_init(&sc, name, d, opt);
+    docscan ds;
+    docscan_init(&ds, name, d, opt);
     rg_text t;
-    rg_status st = rg_text_load(name, data, len, opt ? opt->encoding : NULL, &t, &sc.warn, err);
+    rg_status st = rg_text_load(name, data, len, opt ? opt->encoding : NULL, &t, &ds.warn, err);
     if (st == RG_OK) {
-        flush_warnings(&sc); /* the reading's warnings come first */
-        st = do_segment(&sc, &t, t.utf8, t.len, 0, opt, err);
+        st = read_whole(&ds, &t, opt, NULL, NULL, err);
         if (st == RG_OK)
-            st = finish_doc(&sc, err);
+            st = finish_doc(&ds, err);
         rg_text_free(&t);
     }
-    scan_free(&sc);
+    docscan_free(&ds);
     if (st != RG_OK) {
         rg_doc_free(d);
         return st;
@@ -2003,6 +2126,8 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
     *out = d;
     return RG_OK;
 }
+
+/* --- documents read in segments ---------------------------------------------------- */
 
 #define CHUNK (4u << 20) /* bytes read at a time */
 
@@ -2036,202 +2161,357 @@ static size_t quiet_point(const char *buf, size_t from, size_t len)
     return 0;
 }
 
-static bool double_buffer(char **buf, size_t *cap)
+static bool grow_to(char **buf, size_t *cap, size_t need)
 {
-    char *nb = realloc(*buf, *cap * 2);
+    if (need <= *cap)
+        return true;
+    size_t ncap = *cap ? *cap : CHUNK + 1;
+    while (ncap < need)
+        ncap *= 2;
+    char *nb = realloc(*buf, ncap);
     if (!nb)
         return false;
     *buf = nb;
-    *cap *= 2;
+    *cap = ncap;
     return true;
 }
 
-/* A streamed segment's records, to the caller. */
-static rg_status hand_on(scan *sc, rg_records_fn fn, void *ctx, rg_error *err)
+/* A segment in flight: its bytes, kept from one use to the next, and its scan. */
+typedef struct slot {
+    char *buf;
+    size_t cap;
+    rg_text t;
+    scan sc;
+    rg_status st;
+    rg_error err;
+    bool done;    /* all three steps ran (st says how) */
+    bool skipped; /* not handed on: an earlier segment failed */
+} slot;
+
+/* The segments of a streamed document: the caller's thread reads them and
+ * hands their records on in order; workers take them in turn for step one,
+ * then wait for the one before to be placed, place theirs, and write its
+ * records.  At most NSLOTS segments are in flight, so memory stays bounded. */
+#define NSLOTS 4
+
+typedef struct pipeline {
+    docscan *ds;
+    const rg_read_options *opt;
+    slot slots[NSLOTS];
+    size_t read;    /* segments read */
+    size_t taken;   /* segments a worker has taken */
+    size_t placed;  /* segments placed, in order */
+    size_t out;     /* segments handed on */
+    bool last;      /* every segment has been read */
+    bool stop;      /* a step failed: no more work */
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    rg_records_fn fn;
+    void *ctx;
+} pipeline;
+
+static void *segment_worker(void *arg)
 {
-    if (!fn)
-        return RG_OK;
-    rg_status st = sc->segout.len ? fn(ctx, sc->doc, sc->segout.data, sc->segout.len, err) : RG_OK;
-    sc->segout.len = 0;
-    return st;
+    pipeline *pl = arg;
+    pthread_mutex_lock(&pl->lock);
+    for (;;) {
+        while (!pl->stop && pl->taken == pl->read && !pl->last)
+            pthread_cond_wait(&pl->changed, &pl->lock);
+        if (pl->stop || pl->taken == pl->read)
+            break;
+        size_t j = pl->taken++;
+        slot *s = &pl->slots[j % NSLOTS];
+        pthread_mutex_unlock(&pl->lock);
+        rg_status st = prepare(&s->sc, pl->opt, &s->err);
+        pthread_mutex_lock(&pl->lock);
+        while (!pl->stop && pl->placed != j)
+            pthread_cond_wait(&pl->changed, &pl->lock);
+        s->skipped = pl->stop;
+        if (st == RG_OK && !s->skipped) {
+            pthread_mutex_unlock(&pl->lock);
+            st = place_segment(&s->sc, &s->err);
+            pthread_mutex_lock(&pl->lock);
+        }
+        pl->placed = j + 1;
+        pthread_cond_broadcast(&pl->changed);
+        if (st == RG_OK && !s->skipped) {
+            pthread_mutex_unlock(&pl->lock);
+            st = emit_segment(&s->sc, &s->err);
+            pthread_mutex_lock(&pl->lock);
+        }
+        s->st = st;
+        s->done = true;
+        if (st != RG_OK)
+            pl->stop = true;
+        pthread_cond_broadcast(&pl->changed);
+    }
+    pthread_mutex_unlock(&pl->lock);
+    return NULL;
+}
+
+/* Hands on the next segment in order, waiting for it when `wait`; false when
+ * it is not done (or was never taken). */
+static bool hand_on(pipeline *pl, bool wait, rg_status *st, rg_error *err)
+{
+    slot *o = &pl->slots[pl->out % NSLOTS];
+    pthread_mutex_lock(&pl->lock);
+    while (wait && !o->done && !(pl->stop && pl->out >= pl->taken))
+        pthread_cond_wait(&pl->changed, &pl->lock);
+    bool done = o->done;
+    pthread_mutex_unlock(&pl->lock);
+    if (!done)
+        return false;
+    pl->out++;
+    if (*st != RG_OK || o->skipped)
+        return true;
+    if (o->st != RG_OK) {
+        *st = o->st;
+        *err = o->err;
+    } else if (pl->fn) {
+        if (o->sc.out.len)
+            *st = pl->fn(pl->ctx, pl->ds->doc, o->sc.out.data, o->sc.out.len, err);
+    } else if (pl->ds->records) { /* the document keeps its records */
+        rg_buf_add(&pl->ds->doc->records, o->sc.out.data, o->sc.out.len);
+        if (pl->ds->doc->records.failed)
+            *st = rg_fail(err, RG_ENOMEM, "%s: out of memory", pl->ds->name);
+    }
+    if (*st != RG_OK) {
+        pthread_mutex_lock(&pl->lock);
+        pl->stop = true;
+        pthread_cond_broadcast(&pl->changed);
+        pthread_mutex_unlock(&pl->lock);
+    }
+    return true;
+}
+
+/* Reads into buf[*have..cap - 1) until it is full or the input ends. */
+static rg_status fill(FILE *f, const char *path, char *buf, size_t cap, size_t *have, bool *eof,
+                      rg_error *err)
+{
+    while (!*eof && *have < cap - 1) {
+        size_t got = fread(buf + *have, 1, cap - 1 - *have, f);
+        if (got == 0) {
+            *eof = true;
+            if (ferror(f)) {
+                int e = errno;
+                return rg_fail(err, RG_EINPUT, "%s: cannot read: %s", path,
+                               e == EISDIR ? "is a directory" : strerror(e));
+            }
+        }
+        *have += got;
+    }
+    return RG_OK;
+}
+
+/* Whether the opening of a stream may be read in segments: plain UTF-8, not
+ * binary (anything else is read whole and converted). */
+static bool plain_opening(const char *buf, size_t have, const rg_read_options *opt)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    if ((opt && opt->encoding) || (have >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
+                                                 (u[0] == 0xFE && u[1] == 0xFF))))
+        return false;
+    /* the chunk up to its last line break: the end may cut a character */
+    size_t upto = have;
+    while (upto > 0 && buf[upto - 1] != '\n')
+        upto--;
+    if (!rg_utf8_valid(buf, upto ? upto : have)) {
+        size_t inv = 0, nonascii = 0;
+        for (size_t i = 0; i < have;) {
+            if (u[i] < 0x80) {
+                i++;
+                continue;
+            }
+            size_t l = rg_utf8_seqlen(u + i, have - i);
+            nonascii++;
+            if (l == 0) {
+                inv++;
+                i++;
+            } else {
+                i += l;
+            }
+        }
+        if (inv > 0 && inv * 2 > nonascii)
+            return false; /* GB18030, most likely */
+    }
+    size_t first_nul;
+    return !rg_text_binary(u, have, &first_nul);
+}
+
+/* The text of a segment cut from the stream at offset base: its invalid UTF-8
+ * reported (with offsets in the file), its NUL bytes read as spaces. */
+static void segment_text(docscan *ds, rg_text *seg, char *buf, size_t cut, bool first,
+                         size_t base)
+{
+    memset(seg, 0, sizeof *seg);
+    size_t skip = first && cut >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    if (first)
+        ds->skip0 = skip;
+    seg->utf8 = buf + skip;
+    seg->len = cut - skip;
+    seg->utf8[seg->len] = '\0';
+    seg->encoding = "UTF-8";
+    seg->skip = ds->skip0;
+    seg->valid = rg_utf8_valid(seg->utf8, seg->len);
+    if (!seg->valid) {
+        const unsigned char *u = (const unsigned char *)seg->utf8;
+        for (size_t i = 0; i < seg->len;) {
+            size_t l = u[i] < 0x80 ? 1 : rg_utf8_seqlen(u + i, seg->len - i);
+            if (l == 0) {
+                if (ds->nbad < 5)
+                    rg_buf_printf(&ds->warn, "%s: byte %zu: invalid UTF-8, ignored\n", ds->name,
+                                  ds->skip0 + base + i);
+                ds->nbad++;
+                l = 1;
+            }
+            i += l;
+        }
+    }
+    rg_text_nuls(seg->utf8, seg->len, ds->skip0 + base, ds->name, &ds->warn, &ds->nuls);
 }
 
 /* Reads a document in segments: memory stays bounded by the longest stretch
  * between quiet points, not the document.  Falls back to reading it whole when
  * it is not plain UTF-8 (a byte-order mark of UTF-16, GB18030, --encoding). */
 static rg_status read_stream(FILE *f, const char *path, const rg_read_options *opt, rg_doc *d,
-                             rg_records_fn fn, void *ctx, rg_error *err)
+                             int threads, rg_records_fn fn, void *ctx, rg_error *err)
 {
-    scan sc;
-    scan_init(&sc, path, d, opt);
-    if (fn) {
-        sc.streamed = true;
-        sc.out = &sc.segout;
-    }
-    size_t cap = CHUNK + 1, have = 0, done = 0; /* done: UTF-8 bytes of earlier segments */
-    char *buf = malloc(cap);
-    rg_status st = RG_OK;
-    bool eof = false, first = true, plain = true;
-    rg_text t;
-    memset(&t, 0, sizeof t);
-    if (!buf) {
-        scan_free(&sc);
+    docscan ds;
+    docscan_init(&ds, path, d, opt);
+    ds.streamed = fn != NULL;
+    pipeline *pl = calloc(1, sizeof *pl);
+    size_t carrycap = CHUNK + 1, ncarry = 0;
+    char *carry = malloc(carrycap); /* what follows a cut, for the next segment */
+    if (!pl || !carry) {
+        free(pl);
+        free(carry);
+        docscan_free(&ds);
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
     }
-    while (st == RG_OK) {
-        /* fill the buffer */
-        while (!eof && have < cap - 1) {
-            size_t got = fread(buf + have, 1, cap - 1 - have, f);
-            if (got == 0) {
-                if (ferror(f)) {
-                    int e = errno;
-                    st = rg_fail(err, RG_EINPUT, "%s: cannot read: %s", path,
-                                 e == EISDIR ? "is a directory" : strerror(e));
-                }
-                eof = true;
-            }
-            have += got;
-        }
+    pl->ds = &ds;
+    pl->opt = opt;
+    pl->fn = fn;
+    pl->ctx = ctx;
+    pthread_mutex_init(&pl->lock, NULL);
+    pthread_cond_init(&pl->changed, NULL);
+    pthread_t tid[8];
+    int nworkers = 0;
+    size_t base = 0; /* UTF-8 bytes of earlier segments */
+    rg_status st = RG_OK;
+    bool eof = false;
+    for (size_t j = 0; st == RG_OK && !eof; j++) {
+        /* a free slot: its last segment has been handed on */
+        while (st == RG_OK && pl->out + NSLOTS <= j)
+            hand_on(pl, true, &st, err);
         if (st != RG_OK)
             break;
-        if (first) {
-            /* only plain UTF-8 streams; anything else is read whole and converted */
-            const unsigned char *u = (const unsigned char *)buf;
-            plain = !(opt && opt->encoding) && !(have >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
-                                                             (u[0] == 0xFE && u[1] == 0xFF)));
-            /* the chunk up to its last line break: the end may cut a character */
-            size_t upto = have;
-            while (upto > 0 && buf[upto - 1] != '\n')
-                upto--;
-            if (!eof && plain && !rg_utf8_valid(buf, upto ? upto : have)) {
-                size_t inv = 0, nonascii = 0;
-                for (size_t i = 0; i < have;) {
-                    if (u[i] < 0x80) {
-                        i++;
-                        continue;
-                    }
-                    size_t l = rg_utf8_seqlen(u + i, have - i);
-                    nonascii++;
-                    if (l == 0) {
-                        inv++;
-                        i++;
-                    } else {
-                        i += l;
-                    }
-                }
-                plain = !(inv > 0 && inv * 2 > nonascii);
+        slot *s = &pl->slots[j % NSLOTS];
+        size_t have = ncarry;
+        if (!grow_to(&s->buf, &s->cap, ncarry > CHUNK ? ncarry + 1 : CHUNK + 1)) {
+            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+            break;
+        }
+        memcpy(s->buf, carry, ncarry);
+        if ((st = fill(f, path, s->buf, s->cap, &have, &eof, err)) != RG_OK)
+            break;
+        if (j == 0 && (eof || !plain_opening(s->buf, have, opt))) {
+            /* a short or converted text: read the rest, then as a whole */
+            while (st == RG_OK && !eof) {
+                if (!grow_to(&s->buf, &s->cap, 2 * s->cap))
+                    st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+                else
+                    st = fill(f, path, s->buf, s->cap, &have, &eof, err);
             }
-            size_t first_nul;
-            if (!eof && plain)
-                plain = !rg_text_binary((const unsigned char *)buf, have, &first_nul);
-            if (!plain || eof) {
-                /* read the rest, then as a whole */
-                while (!eof) {
-                    if (have == cap - 1 && !double_buffer(&buf, &cap)) {
-                        st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-                        break;
-                    }
-                    size_t got = fread(buf + have, 1, cap - 1 - have, f);
-                    if (got == 0) {
-                        if (ferror(f))
-                            st = rg_fail(err, RG_EINPUT, "%s: cannot read: %s", path, strerror(errno));
-                        eof = true;
-                    }
-                    have += got;
-                }
-                if (st != RG_OK)
-                    break;
-                st = rg_text_load(path, buf, have, opt ? opt->encoding : NULL, &t, &sc.warn, err);
-                if (st == RG_OK) {
-                    flush_warnings(&sc);
-                    st = do_segment(&sc, &t, t.utf8, t.len, 0, opt, err);
-                    if (st == RG_OK)
-                        st = hand_on(&sc, fn, ctx, err);
-                    rg_text_free(&t);
-                }
-                break;
+            rg_text t;
+            if (st == RG_OK &&
+                (st = rg_text_load(path, s->buf, have, opt ? opt->encoding : NULL, &t, &ds.warn,
+                                   err)) == RG_OK) {
+                st = read_whole(&ds, &t, opt, fn, ctx, err);
+                rg_text_free(&t);
             }
+            break;
         }
         /* the segment: up to the last quiet point, or all of it at the end; the
          * document's opening is one segment of at least HEAD_BYTES */
         size_t cut = have;
-        if (!eof) {
-            size_t from = first ? (HEAD_BYTES < have ? HEAD_BYTES : have) : 0;
-            cut = quiet_point(buf, from, have);
-            if (cut == 0) { /* no quiet point yet: read more into a larger buffer */
-                if (!double_buffer(&buf, &cap)) {
-                    st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-                    break;
-                }
-                continue;
-            }
+        while (!eof) {
+            size_t from = j == 0 ? (HEAD_BYTES < have ? HEAD_BYTES : have) : 0;
+            if ((cut = quiet_point(s->buf, from, have)) != 0)
+                break;
+            /* no quiet point yet: read more into a larger buffer */
+            cut = have;
+            if (!grow_to(&s->buf, &s->cap, 2 * s->cap))
+                st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+            else
+                st = fill(f, path, s->buf, s->cap, &have, &eof, err);
+            if (st != RG_OK)
+                break;
+            cut = have;
         }
-        /* the segment as UTF-8 text: a byte-order mark is skipped in the first */
-        rg_text seg;
-        memset(&seg, 0, sizeof seg);
-        size_t skip = first && cut >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
-        seg.utf8 = buf + skip;
-        seg.len = cut - skip;
-        seg.encoding = "UTF-8";
-        /* invalid UTF-8 in this segment: warnings with their original offsets */
-        size_t segbase = first ? 0 : done;
-        seg.valid = rg_utf8_valid(seg.utf8, seg.len);
-        if (!seg.valid) {
-            size_t nbad = 0;
-            const unsigned char *u = (const unsigned char *)seg.utf8;
-            for (size_t i = 0; i < seg.len;) {
-                if (u[i] < 0x80) {
-                    i++;
-                    continue;
-                }
-                size_t l = rg_utf8_seqlen(u + i, seg.len - i);
-                if (l == 0) {
-                    if (sc.nbad + nbad < 5)
-                        rg_buf_printf(&sc.warn, "%s: byte %zu: invalid UTF-8, ignored\n", path,
-                                      sc.skip0 + segbase + i);
-                    nbad++;
-                    i++;
-                } else {
-                    i += l;
-                }
-            }
-            sc.nbad += nbad;
-        }
-        if (first)
-            sc.skip0 = skip;
-        rg_text_nuls((char *)seg.utf8, seg.len, sc.skip0 + segbase, path, &sc.warn, &sc.nuls);
-        flush_warnings(&sc);
-        /* sc.base is the UTF-8 offset of the segment; orig = skip0 + base + local */
-        seg.skip = sc.skip0;
-        char saved = seg.utf8[seg.len];
-        ((char *)seg.utf8)[seg.len] = '\0';
-        st = do_segment(&sc, &seg, seg.utf8, seg.len, segbase, opt, err);
-        if (st == RG_OK)
-            st = hand_on(&sc, fn, ctx, err);
-        ((char *)seg.utf8)[seg.len] = saved;
-        done = segbase + seg.len;
-        first = false;
-        if (st != RG_OK || eof)
+        if (st != RG_OK)
             break;
-        memmove(buf, buf + cut, have - cut);
-        have -= cut;
-        if (cap > 2 * (CHUNK + 1) && have < CHUNK) { /* give back a buffer grown for a long stretch */
-            char *nb = realloc(buf, CHUNK + 1);
-            if (nb) {
-                buf = nb;
-                cap = CHUNK + 1;
-            }
+        /* what follows the cut waits for the next segment */
+        ncarry = have - cut;
+        if (!grow_to(&carry, &carrycap, ncarry + 1)) {
+            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
+            break;
         }
+        memcpy(carry, s->buf + cut, ncarry);
+        segment_text(&ds, &s->t, s->buf, cut, j == 0, base);
+        scan_reset(&s->sc, &ds, &s->t, base);
+        s->done = s->skipped = false;
+        base += s->t.len;
+        if (j == 0 || nworkers == 0) {
+            /* in this thread; the first segment settles the document's identity
+             * before any other is read */
+            s->st = do_segment(&s->sc, opt, &s->err);
+            s->done = true;
+            pl->placed = pl->taken = pl->read = j + 1;
+            if (s->st == RG_OK && j == 0 && threads > 1 && (!eof || ncarry))
+                for (int want = threads < 8 ? threads : 8; nworkers < want; nworkers++)
+                    if (pthread_create(&tid[nworkers], NULL, segment_worker, pl) != 0)
+                        break;
+        } else {
+            pthread_mutex_lock(&pl->lock);
+            pl->read = j + 1;
+            pthread_cond_broadcast(&pl->changed);
+            pthread_mutex_unlock(&pl->lock);
+        }
+        /* what is ready goes on */
+        while (st == RG_OK && pl->out < pl->read && hand_on(pl, false, &st, err))
+            ;
+        pthread_mutex_lock(&pl->lock);
+        bool stop = pl->stop;
+        pthread_mutex_unlock(&pl->lock);
+        if (stop)
+            break; /* a worker failed: its status comes with its segment */
     }
-    if (sc.nbad > 5)
-        rg_buf_printf(&sc.warn, "%s: %zu more invalid UTF-8 bytes\n", path, sc.nbad - 5);
-    if (sc.nuls > 1)
-        rg_buf_printf(&sc.warn, "%s: %zu more NUL bytes read as spaces\n", path, sc.nuls - 1);
-    flush_warnings(&sc);
+    /* the segments still in flight, in order */
+    pthread_mutex_lock(&pl->lock);
+    pl->last = true;
+    if (st != RG_OK)
+        pl->stop = true;
+    pthread_cond_broadcast(&pl->changed);
+    pthread_mutex_unlock(&pl->lock);
+    while (pl->out < pl->read && hand_on(pl, true, &st, err))
+        ;
+    for (int t = 0; t < nworkers; t++)
+        pthread_join(tid[t], NULL);
+    if (ds.nbad > 5)
+        rg_buf_printf(&ds.warn, "%s: %zu more invalid UTF-8 bytes\n", path, ds.nbad - 5);
+    if (ds.nuls > 1)
+        rg_buf_printf(&ds.warn, "%s: %zu more NUL bytes read as spaces\n", path, ds.nuls - 1);
     if (st == RG_OK)
-        st = finish_doc(&sc, err);
-    free(buf);
-    scan_free(&sc);
+        st = finish_doc(&ds, err);
+    for (int k = 0; k < NSLOTS; k++) {
+        scan_free(&pl->slots[k].sc);
+        free(pl->slots[k].buf);
+    }
+    pthread_mutex_destroy(&pl->lock);
+    pthread_cond_destroy(&pl->changed);
+    free(pl);
+    free(carry);
+    docscan_free(&ds);
     return st;
 }
 
@@ -2251,7 +2531,6 @@ rg_status rg_doc_read(const char *path, const rg_read_options *opt, rg_doc **out
 rg_status rg_doc_stream(const char *path, const rg_read_options *opt, int threads, rg_records_fn fn,
                         void *ctx, rg_doc **out, rg_error *err)
 {
-    (void)threads;
     *out = NULL;
     if (fn && !(opt && opt->records))
         return rg_fail(err, RG_EUSAGE, "%s: streaming needs records (rg_read_options.records)", path);
@@ -2261,7 +2540,7 @@ rg_status rg_doc_stream(const char *path, const rg_read_options *opt, int thread
     FILE *f;
     rg_status st = open_input(path, &f, err);
     if (st == RG_OK) {
-        st = read_stream(f, path, opt, d, fn, ctx, err);
+        st = read_stream(f, path, opt, d, fn ? threads : 1, fn, ctx, err);
         if (f != stdin)
             fclose(f);
     }
