@@ -216,6 +216,10 @@ void rg_cleanup(void)
 
 static size_t cp_at(const char *p, const char *end, uint32_t *cp)
 {
+    if (p < end && (unsigned char)*p < 0x80) {
+        *cp = (unsigned char)*p;
+        return 1;
+    }
     size_t l = rg_utf8_seqlen((const unsigned char *)p, (size_t)(end - p));
     if (l == 0) {
         *cp = 0xFFFD;
@@ -1940,7 +1944,7 @@ static rg_status emit_segment(scan *sc, rg_error *err)
             (ds->context && !m->context))
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         if (ds->records) {
-            rg_record_append(&sc->out, &ds->rdoc, m);
+            rg_record_append(&sc->out, &ds->rdoc, m, sc->t->valid);
             if (sc->out.failed)
                 return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         } else {

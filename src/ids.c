@@ -171,21 +171,29 @@ bool rg_symbol_canonical(const char *s, size_t n, char *out, size_t outn)
     char tmp[256];
     if (n >= sizeof tmp)
         return false;
-    size_t len = fold_ascii(s, n, tmp, sizeof tmp);
+    /* ASCII needs no folding (links, most symbols) */
+    const char *src = s;
+    size_t len = n;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) {
+            len = fold_ascii(s, n, tmp, sizeof tmp);
+            src = tmp;
+            break;
+        }
     size_t o = 0;
-    bool digit = false;
+    bool digit = false, slash = false;
     for (size_t i = 0; i < len; i++) {
-        char c = tmp[i];
-        if (isspace((unsigned char)c))
+        char c = src[i];
+        if (c == ' ' || (c >= '\t' && c <= '\r'))
             continue;
         if ((unsigned char)c >= 0x80 || o + 1 >= outn)
             return false;
-        if (isdigit((unsigned char)c))
-            digit = true;
+        digit = digit || (c >= '0' && c <= '9');
+        slash = slash || c == '/';
         out[o++] = c;
     }
     out[o] = '\0';
-    if (!digit || !strchr(out, '/'))
+    if (!digit || !slash)
         return false;
     /* OCR reads 1 as l after Rev., Add., Corr., L., Amend.: A/54/L.81/Rev.l */
     for (char *p = out; *p; p++) {

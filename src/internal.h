@@ -231,8 +231,9 @@ bool rg_record_doc_init(rg_record_doc *h, rg_record_format fmt, const char *doc,
 void rg_record_doc_free(rg_record_doc *h);
 /* The format of the records made when doc was read, or -1 (extract.c). */
 int rg_doc_records_format(const rg_doc *doc);
-/* Appends the record of m to b (b->failed when out of memory). */
-void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m);
+/* Appends the record of m to b (b->failed when out of memory); valid: its
+ * strings are known to be valid UTF-8. */
+void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m, bool valid);
 
 /* ids.c ---------------------------------------------------------------------- */
 

@@ -200,11 +200,14 @@ static int footnote_at(const char *p, const char *end, const char **after)
  * its line. */
 static bool is_subject(const char *p, const char *end, const char **after)
 {
-    if (p >= end)
+    if (end - p < 3)
         return false;
-    unsigned char b = (unsigned char)*p;
-    if (!(b == '[' || (b >= 0xE4 && b <= 0xE8)))
-        return false; /* 大 安 经 經 人 联 聯 start with E4..E8 */
+    /* 大 安 经 經 人 联 聯, or [编辑] */
+    const unsigned char *u = (const unsigned char *)p;
+    uint32_t first = (uint32_t)u[0] << 16 | (uint32_t)u[1] << 8 | u[2];
+    if (u[0] != '[' && first != 0xE5A4A7 && first != 0xE5AE89 && first != 0xE7BB8F &&
+        first != 0xE7B693 && first != 0xE4BABA && first != 0xE88194 && first != 0xE881AF)
+        return false;
     if (starts_with(p, end, "[编辑]"))
         p += strlen("[编辑]");
     size_t avail = (size_t)(end - p);

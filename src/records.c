@@ -47,7 +47,20 @@ static size_t form_len(rg_form f)
 /* JSON string with quotes (null for NULL); control characters as \uXXXX,
  * invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped (they break JavaScript
  * readers). */
-static char *put_json(char *o, const char *s, size_t n)
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+/* Whether a word has a byte below n (n <= 128), or equal to b. */
+static uint64_t has_below(uint64_t x, unsigned n)
+{
+    return (x - ONES * n) & ~x & HIGHS;
+}
+
+static uint64_t has_byte(uint64_t x, unsigned b)
+{
+    return has_below(x ^ (ONES * b), 1);
+}
+
+static char *put_json(char *o, const char *s, size_t n, bool valid)
 {
     /* 0: as it is; 1: escaped; 2: the start of a multi-byte character (or not) */
     static const unsigned char cls[256] = {
@@ -68,6 +81,19 @@ static char *put_json(char *o, const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     *o++ = '"';
     for (size_t i = 0; i < n;) {
+        if (valid && n - i >= 8) {
+            /* eight bytes at a time while none needs a look: a control character,
+             * '"', '\\', DEL, or the E2 that may start U+2028 */
+            uint64_t x;
+            memcpy(&x, p + i, 8);
+            if (!(has_below(x, 0x20) | has_byte(x, '"') | has_byte(x, '\\') |
+                  has_byte(x, 0x7F) | has_byte(x, 0xE2))) {
+                memcpy(o, p + i, 8);
+                o += 8;
+                i += 8;
+                continue;
+            }
+        }
         unsigned c = p[i];
         switch (cls[c]) {
         case 0:
@@ -75,7 +101,7 @@ static char *put_json(char *o, const char *s, size_t n)
             i++;
             continue;
         case 2: {
-            size_t l = rg_utf8_seqlen(p + i, n - i);
+            size_t l = valid ? (c == 0xE2 && n - i >= 3 ? 3 : 1) : rg_utf8_seqlen(p + i, n - i);
             if (l == 0) {
                 memcpy(o, "\\ufffd", 6);
                 o += 6;
@@ -172,10 +198,10 @@ bool rg_record_doc_init(rg_record_doc *h, rg_record_format fmt, const char *doc,
     if (!h->doc)
         return false;
     bool json = fmt == RG_RECORDS_JSONL;
-    char *e = json ? put_json(h->doc, doc, dn) : put_tsv(h->doc, doc, dn);
+    char *e = json ? put_json(h->doc, doc, dn, false) : put_tsv(h->doc, doc, dn);
     h->doc_len = (size_t)(e - h->doc);
     h->file = e;
-    e = json ? put_json(h->file, file, fn) : put_tsv(h->file, file, fn);
+    e = json ? put_json(h->file, file, fn, false) : put_tsv(h->file, file, fn);
     h->file_len = (size_t)(e - h->file);
     return true;
 }
@@ -186,7 +212,7 @@ void rg_record_doc_free(rg_record_doc *h)
     memset(h, 0, sizeof *h);
 }
 
-void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m)
+void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m, bool valid)
 {
     size_t idn = len_of(m->id), bodyn = len_of(m->body), daten = len_of(m->date),
            surfn = len_of(m->surface), paran = len_of(m->para), verbn = len_of(m->verb);
@@ -202,13 +228,13 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m)
         o = PUT(o, "{\"doc\":");
         o = put_lit(o, h->doc, h->doc_len);
         o = PUT(o, ",\"id\":");
-        o = put_json(o, m->id, idn);
+        o = put_json(o, m->id, idn, valid);
         o = PUT(o, ",\"type\":\"");
         o = put_lit(o, type, type_len(m->type));
         o = PUT(o, "\",\"body\":");
-        o = put_json(o, m->body, bodyn);
+        o = put_json(o, m->body, bodyn, valid);
         o = PUT(o, ",\"date\":");
-        o = put_json(o, m->date, daten);
+        o = put_json(o, m->date, daten, valid);
         o = PUT(o, ",\"file\":");
         o = put_lit(o, h->file, h->file_len);
         o = PUT(o, ",\"line\":");
@@ -220,15 +246,15 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m)
         o = PUT(o, ",\"length\":");
         o = put_num(o, m->length);
         o = PUT(o, ",\"surface\":");
-        o = put_json(o, m->surface, surfn);
+        o = put_json(o, m->surface, surfn, valid);
         o = PUT(o, ",\"form\":\"");
         o = put_lit(o, form, form_len(m->form));
         o = PUT(o, "\",\"list\":");
         o = put_num(o, m->list);
         o = PUT(o, ",\"para\":");
-        o = put_json(o, m->para, paran);
+        o = put_json(o, m->para, paran, valid);
         o = PUT(o, ",\"verb\":");
-        o = put_json(o, m->verb, verbn);
+        o = put_json(o, m->verb, verbn, valid);
         o = PUT(o, "}\n");
     } else {
         o = put_lit(o, h->doc, h->doc_len);
@@ -298,7 +324,7 @@ rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, r
     rg_buf b = {0};
     rg_status st = RG_OK;
     for (size_t i = 0; i < rg_doc_mention_count(doc) && st == RG_OK; i++) {
-        rg_record_append(&b, &h, rg_doc_mention(doc, i));
+        rg_record_append(&b, &h, rg_doc_mention(doc, i), false);
         if (b.failed)
             st = rg_fail(err, RG_ENOMEM, "out of memory writing records");
         else if (b.len > 60000) {
