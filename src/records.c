@@ -47,61 +47,42 @@ static size_t form_len(rg_form f)
 /* JSON string with quotes (null for NULL); control characters as \uXXXX,
  * invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped (they break JavaScript
  * readers). */
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-/* Whether a word has a byte below n (n <= 128), or equal to b. */
-static uint64_t has_below(uint64_t x, unsigned n)
-{
-    return (x - ONES * n) & ~x & HIGHS;
-}
+#define ASCII_CLASSES                                                                         \
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   \
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   \
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,   \
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+#define ROW(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
 
-static uint64_t has_byte(uint64_t x, unsigned b)
-{
-    return has_below(x ^ (ONES * b), 1);
-}
+/* How put_json() takes each byte: 0, as it is; 1, escaped; 2, the start of a
+ * multi-byte character (or not: checked); 3, in text known to be valid, E2,
+ * which may start U+2028 or U+2029 (escaped: they break JavaScript readers). */
+static const unsigned char any_class[256] = {
+    ASCII_CLASSES, ROW(2), ROW(2), ROW(2), ROW(2), ROW(2), ROW(2), ROW(2), ROW(2)};
+static const unsigned char valid_class[256] = {
+    ASCII_CLASSES, ROW(0), ROW(0), ROW(0), ROW(0), ROW(0), ROW(0),
+    0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ROW(0)};
 
 static char *put_json(char *o, const char *s, size_t n, bool valid)
 {
-    /* 0: as it is; 1: escaped; 2: the start of a multi-byte character (or not) */
-    static const unsigned char cls[256] = {
-        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    };
     if (!s) {
         memcpy(o, "null", 4);
         return o + 4;
     }
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *cls = valid ? valid_class : any_class;
     const unsigned char *p = (const unsigned char *)s;
     *o++ = '"';
     for (size_t i = 0; i < n;) {
-        if (valid && n - i >= 8) {
-            /* eight bytes at a time while none needs a look: a control character,
-             * '"', '\\', DEL, or the E2 that may start U+2028 */
-            uint64_t x;
-            memcpy(&x, p + i, 8);
-            if (!(has_below(x, 0x20) | has_byte(x, '"') | has_byte(x, '\\') |
-                  has_byte(x, 0x7F) | has_byte(x, 0xE2))) {
-                memcpy(o, p + i, 8);
-                o += 8;
-                i += 8;
-                continue;
-            }
-        }
         unsigned c = p[i];
-        switch (cls[c]) {
-        case 0:
+        unsigned k = cls[c];
+        if (k == 0) {
             *o++ = (char)c;
             i++;
             continue;
-        case 2: {
-            size_t l = valid ? (c == 0xE2 && n - i >= 3 ? 3 : 1) : rg_utf8_seqlen(p + i, n - i);
+        }
+        if (k >= 2) {
+            size_t l = k == 3 ? (n - i >= 3 ? 3 : 1) : rg_utf8_seqlen(p + i, n - i);
             if (l == 0) {
                 memcpy(o, "\\ufffd", 6);
                 o += 6;
@@ -111,14 +92,10 @@ static char *put_json(char *o, const char *s, size_t n, bool valid)
                 o += 6;
                 i += 3;
             } else {
-                memcpy(o, p + i, l);
-                o += l;
-                i += l;
+                for (size_t e = i + l; i < e; i++)
+                    *o++ = (char)p[i];
             }
             continue;
-        }
-        default:
-            break;
         }
         *o++ = '\\';
         switch (c) {
