@@ -922,6 +922,12 @@ typedef struct scan {
     prep *ms;
     size_t nms, mcap;
     rg_strmap cites;    /* the ids it cites (and their bases), for the links */
+    struct cite {
+        const char *id;
+        size_t len;
+        uint64_t hash;
+    } *cite_list;       /* the same, in the order first cited */
+    size_t ncites, cite_cap;
     size_t lines;       /* line breaks in the segment */
     rg_para *paras;     /* its paragraphs (place_segment) */
     size_t nparas;
@@ -1123,13 +1129,33 @@ static void on_closer(scan *sc, size_t s, size_t e)
 }
 
 /* Line-level tokens that do not interrupt an enumeration. */
-static bool transparent(scan *sc, size_t s, size_t e)
+static bool transparent(const scan *sc, size_t s, size_t e)
 {
-    size_t ls, le, ls2, le2;
-    line_of(sc, s, &ls, &le);
-    line_of(sc, e, &ls2, &le2);
-    le = le2;
-    return only_spaces(sc->text + ls, sc->text + s) && only_spaces(sc->text + e, sc->text + le);
+    /* only spaces between the start of the line and s, and between e and its end */
+    const char *t = sc->text;
+    for (size_t p = s; p > 0;) {
+        size_t q = p - 1;
+        while (q > 0 && p - q < 4 && ((unsigned char)t[q] & 0xC0) == 0x80)
+            q--;
+        uint32_t c;
+        if (cp_at(t + q, t + p, &c) != p - q)
+            return false; /* invalid UTF-8 is no space */
+        if (c == '\n')
+            break;
+        if (!is_space_cp(c))
+            return false;
+        p = q;
+    }
+    for (size_t p = e; p < sc->len;) {
+        uint32_t c;
+        size_t l = cp_at(t + p, t + sc->len, &c);
+        if (c == '\n')
+            break;
+        if (!is_space_cp(c))
+            return false;
+        p += l;
+    }
+    return true;
 }
 
 /* A token that may stand inside an enumeration (a date, page furniture):
@@ -1731,17 +1757,17 @@ typedef struct cursor {
 
 static void advance(const scan *sc, cursor *c, size_t pos)
 {
-    while (c->at < pos) {
-        const char *nl = memchr(sc->text + c->at, '\n', pos - c->at);
-        if (!nl) {
-            c->col += rg_utf8_count(sc->text + c->at, pos - c->at);
-            c->at = pos;
-            break;
-        }
-        c->line++;
+    if (pos <= c->at)
+        return;
+    size_t after;
+    size_t lines = rg_count_lines(sc->text + c->at, pos - c->at, &after);
+    if (lines) {
+        c->line += lines;
         c->col = 1;
-        c->at = (size_t)(nl - sc->text) + 1;
+        c->at += after;
     }
+    c->col += rg_utf8_count(sc->text + c->at, pos - c->at);
+    c->at = pos;
 }
 
 /* An id the segment cites (length n, rg_str_hash h), for the links: its base
@@ -1757,8 +1783,10 @@ static bool note_cited(scan *sc, const char *id, size_t n, uint64_t h, bool has_
             continue;
         char *kept = rg_arena_strndup(&sc->arena, id, n);
         size_t found;
-        if (!kept || !rg_strmap_put_h(&sc->cites, kept, n, h, 0, &found))
+        if (!kept || !rg_strmap_put_h(&sc->cites, kept, n, h, 0, &found) ||
+            !rg_grow(&sc->cite_list, &sc->cite_cap, sc->ncites + 1, sizeof *sc->cite_list))
             return false;
+        sc->cite_list[sc->ncites++] = (struct cite){kept, n, h};
     }
     return true;
 }
@@ -1825,6 +1853,9 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
     }
     advance(sc, &cur, sc->len);
     sc->lines = cur.line;
+    /* a link whose target the segment cites is matched already */
+    for (size_t i = 0; i < sc->nlinks; i++)
+        sc->links[i].matched = rg_strmap_get(&sc->cites, sc->links[i].target) >= 0;
     return RG_OK;
 }
 
@@ -1849,16 +1880,13 @@ static rg_status place_segment(scan *sc, rg_error *err)
     if (!ds->adopted[0])
         memcpy(ds->adopted, sc->adopted, sizeof ds->adopted);
     /* what it cites joins what the document cites */
-    for (size_t i = 0; i < sc->cites.cap; i++) {
-        const char *key = sc->cites.keys[i];
-        if (!key)
+    for (size_t i = 0; i < sc->ncites; i++) {
+        const struct cite *c = &sc->cite_list[i];
+        size_t found;
+        if (rg_strmap_get_h(&ds->cited, c->id, c->len, c->hash) >= 0)
             continue;
-        size_t n = strlen(key), found;
-        uint64_t h = sc->cites.hashes[i];
-        if (rg_strmap_get_h(&ds->cited, key, n, h) >= 0)
-            continue;
-        char *kept = rg_arena_strndup(&ds->cited_names, key, n);
-        if (!kept || !rg_strmap_put_h(&ds->cited, kept, n, h, 0, &found))
+        char *kept = rg_arena_strndup(&ds->cited_names, c->id, c->len);
+        if (!kept || !rg_strmap_put_h(&ds->cited, kept, c->len, c->hash, 0, &found))
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
     /* its links join the document's: a streamed document keeps only those it
@@ -1866,7 +1894,9 @@ static rg_status place_segment(scan *sc, rg_error *err)
     for (size_t i = 0; i < sc->nlinks; i++) {
         rg_link k = sc->links[i];
         k.line += sc->line_base + 1;
-        if (ds->streamed && rg_strmap_get(&ds->cited, k.target) >= 0)
+        bool cited = k.matched || rg_strmap_get(&ds->cited, k.target) >= 0;
+        k.matched = 0; /* settled when the document is finished */
+        if (ds->streamed && cited)
             continue;
         k.target = rg_arena_strdup(&d->arena, k.target);
         k.url = rg_arena_strdup(&d->arena, k.url);
@@ -1999,7 +2029,7 @@ static void scan_reset(scan *sc, docscan *ds, const rg_text *t, size_t base)
     sc->text = t->utf8;
     sc->len = t->len;
     sc->base = base;
-    sc->nraws = sc->naside = sc->nlinks = sc->nms = 0;
+    sc->nraws = sc->naside = sc->nlinks = sc->nms = sc->ncites = 0;
     sc->pend_start = sc->pend_group = 0;
     sc->run_active = sc->have_date = sc->line_ok = false;
     sc->run_end = sc->title_limit = sc->list = sc->lines = 0;
@@ -2020,6 +2050,7 @@ static void scan_free(scan *sc)
     free(sc->aside);
     free(sc->links);
     free(sc->ms);
+    free(sc->cite_list);
     free(sc->paras);
     rg_arena_free(&sc->arena);
     rg_strmap_free(&sc->cites);

@@ -107,6 +107,8 @@ static inline size_t rg_utf8_seqlen(const unsigned char *s, size_t n)
 
 /* Number of characters in s[0..n); an invalid byte counts as one. */
 size_t rg_utf8_count(const char *s, size_t n);
+/* Number of line breaks in s[0..n); *after_last: the place after the last (0: none). */
+size_t rg_count_lines(const char *s, size_t n, size_t *after_last);
 /* Whether s[0..n) is valid UTF-8 (RFC 3629: no overlong forms, no surrogates,
  * nothing past U+10FFFF), sixteen bytes at a time where the processor can. */
 bool rg_utf8_valid(const char *s, size_t n);

@@ -265,15 +265,49 @@ bool rg_utf8_valid(const char *s, size_t n)
     return utf8_valid_scalar((const unsigned char *)s, n);
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 size_t rg_utf8_count(const char *s, size_t n)
 {
     /* every byte that is not a continuation byte starts a character (a stray
      * continuation byte of invalid text is not counted) */
-    size_t count = 0;
+    size_t count = 0, i = 0;
     const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n; i++)
+#if defined(__SSE2__)
+    /* continuation bytes, 80..BF, are the bytes below -64 as signed ones */
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+        count += 16 - (size_t)__builtin_popcount(cont);
+    }
+#endif
+    for (; i < n; i++)
         count += (p[i] & 0xC0) != 0x80;
     return count;
+}
+
+size_t rg_count_lines(const char *s, size_t n, size_t *after_last)
+{
+    size_t lines = 0, i = 0;
+    *after_last = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), _mm_set1_epi8('\n')));
+        if (m) {
+            lines += (size_t)__builtin_popcount(m);
+            *after_last = i + 32 - (size_t)__builtin_clz(m);
+        }
+    }
+#endif
+    for (; i < n; i++)
+        if (s[i] == '\n') {
+            lines++;
+            *after_last = i + 1;
+        }
+    return lines;
 }
 
 /* A string hash eight bytes at a time (a multiply-xorshift mix). */
