@@ -29,18 +29,26 @@ typedef struct batch {
     slot ring[WINDOW];
     size_t next;     /* next path a worker takes */
     size_t consumed; /* documents handed back so far */
+    size_t waiting;  /* the document the caller waits for, or SIZE_MAX */
+    int blocked;     /* workers waiting for room in the window */
     bool stop;
     pthread_mutex_t lock;
-    pthread_cond_t changed;
+    pthread_cond_t have_doc;  /* the caller's: the document it waits for is ready */
+    pthread_cond_t have_room; /* the workers': the window moved on, or stop */
 } batch;
 
+/* Each side wakes the other only when it waits: documents are small and many,
+ * and a wake-up per document costs more than reading it. */
 static void *worker(void *arg)
 {
     batch *b = arg;
     pthread_mutex_lock(&b->lock);
     for (;;) {
-        while (!b->stop && b->next < b->n && b->next >= b->consumed + WINDOW)
-            pthread_cond_wait(&b->changed, &b->lock);
+        while (!b->stop && b->next < b->n && b->next >= b->consumed + WINDOW) {
+            b->blocked++;
+            pthread_cond_wait(&b->have_room, &b->lock);
+            b->blocked--;
+        }
         if (b->stop || b->next >= b->n)
             break;
         size_t i = b->next++;
@@ -54,7 +62,8 @@ static void *worker(void *arg)
         s->err = err;
         s->st = st;
         s->ready = true;
-        pthread_cond_broadcast(&b->changed);
+        if (b->waiting == i)
+            pthread_cond_signal(&b->have_doc);
     }
     pthread_mutex_unlock(&b->lock);
     return NULL;
@@ -96,8 +105,10 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
     b->paths = paths;
     b->n = n;
     b->opt = opt;
+    b->waiting = SIZE_MAX;
     pthread_mutex_init(&b->lock, NULL);
-    pthread_cond_init(&b->changed, NULL);
+    pthread_cond_init(&b->have_doc, NULL);
+    pthread_cond_init(&b->have_room, NULL);
     int started = 0;
     for (int t = 0; t < threads; t++)
         if (pthread_create(&tid[t], NULL, worker, b) == 0)
@@ -106,12 +117,16 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
     for (size_t i = 0; i < n; i++) {
         pthread_mutex_lock(&b->lock);
         slot *s = &b->ring[i % WINDOW];
-        while (!s->ready && started > 0)
-            pthread_cond_wait(&b->changed, &b->lock);
+        while (!s->ready && started > 0) {
+            b->waiting = i;
+            pthread_cond_wait(&b->have_doc, &b->lock);
+        }
+        b->waiting = SIZE_MAX;
         slot got = *s;
         memset(s, 0, sizeof *s);
         b->consumed = i + 1;
-        pthread_cond_broadcast(&b->changed);
+        if (b->blocked)
+            pthread_cond_broadcast(&b->have_room);
         pthread_mutex_unlock(&b->lock);
         if (!got.ready) { /* no worker could start: read it here */
             got.st = rg_doc_read(paths[i], opt, &got.doc, &got.err);
@@ -122,7 +137,7 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
         if (r != RG_OK) {
             pthread_mutex_lock(&b->lock);
             b->stop = true;
-            pthread_cond_broadcast(&b->changed);
+            pthread_cond_broadcast(&b->have_room);
             pthread_mutex_unlock(&b->lock);
             break;
         }
@@ -133,7 +148,8 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
     for (size_t k = 0; k < WINDOW; k++)
         rg_doc_free(b->ring[k].doc);
     pthread_mutex_destroy(&b->lock);
-    pthread_cond_destroy(&b->changed);
+    pthread_cond_destroy(&b->have_doc);
+    pthread_cond_destroy(&b->have_room);
     free(tid);
     free(b);
     return r;

@@ -44,6 +44,7 @@ int exit_code(rg_status st);
 /* FILE arguments expanded: directories read recursively in name order. */
 typedef struct inputs {
     char **paths;
+    long long *sizes; /* of regular files; -1 for standard input and the others */
     size_t n, cap;
 } inputs;
 

@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char usage_extract[] =
     "usage: resgraph extract [--format jsonl|tsv] [-o FILE] [--doc-id ID] [--encoding ENC]\n"
@@ -39,11 +38,9 @@ static rg_status write_doc(void *ctx, size_t i, const rg_doc *doc, const rg_erro
 /* stdin, and files this large, are streamed: records go out as they are found */
 #define STREAM_BYTES (32u << 20)
 
-static bool streamed(const char *path)
+static bool streamed(const inputs *in, size_t i)
 {
-    struct stat sb;
-    return !strcmp(path, "-") || (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-                                  (size_t)sb.st_size > STREAM_BYTES);
+    return !strcmp(in->paths[i], "-") || in->sizes[i] > (long long)STREAM_BYTES;
 }
 
 static rg_status write_records(void *ctx, const rg_doc *doc, const char *records, size_t len,
@@ -91,7 +88,7 @@ int cmd_extract(int argc, char **argv)
     /* in input order: runs of ordinary files read in parallel, big ones streamed */
     for (size_t i = 0; i < in.n && wst == RG_OK;) {
         size_t k = i;
-        while (k < in.n && !streamed(in.paths[k]))
+        while (k < in.n && !streamed(&in, k))
             k++;
         if (k > i)
             wst = rg_docs_each((const char *const *)in.paths + i, k - i, &ro, rg_threads(),

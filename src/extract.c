@@ -26,11 +26,14 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pcre2.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* --- the pattern ---------------------------------------------------------- */
 
@@ -2320,20 +2323,22 @@ static bool hand_on(pipeline *pl, bool wait, rg_status *st, rg_error *err)
 }
 
 /* Reads into buf[*have..cap - 1) until it is full or the input ends. */
-static rg_status fill(FILE *f, const char *path, char *buf, size_t cap, size_t *have, bool *eof,
+static rg_status fill(int fd, const char *path, char *buf, size_t cap, size_t *have, bool *eof,
                       rg_error *err)
 {
     while (!*eof && *have < cap - 1) {
-        size_t got = fread(buf + *have, 1, cap - 1 - *have, f);
-        if (got == 0) {
+        ssize_t got = read(fd, buf + *have, cap - 1 - *have);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno;
             *eof = true;
-            if (ferror(f)) {
-                int e = errno;
-                return rg_fail(err, RG_EINPUT, "%s: cannot read: %s", path,
-                               e == EISDIR ? "is a directory" : strerror(e));
-            }
+            return rg_fail(err, RG_EINPUT, "%s: cannot read: %s", path,
+                           e == EISDIR ? "is a directory" : strerror(e));
         }
-        *have += got;
+        if (got == 0)
+            *eof = true;
+        *have += (size_t)got;
     }
     return RG_OK;
 }
@@ -2408,18 +2413,16 @@ static void segment_text(docscan *ds, rg_text *seg, char *buf, size_t cut, bool 
 /* Reads a document in segments: memory stays bounded by the longest stretch
  * between quiet points, not the document.  Falls back to reading it whole when
  * it is not plain UTF-8 (a byte-order mark of UTF-16, GB18030, --encoding). */
-static rg_status read_stream(FILE *f, const char *path, const rg_read_options *opt, rg_doc *d,
-                             int threads, rg_records_fn fn, void *ctx, rg_error *err)
+static rg_status read_stream(int f, size_t size, const char *path, const rg_read_options *opt,
+                             rg_doc *d, int threads, rg_records_fn fn, void *ctx, rg_error *err)
 {
     docscan ds;
     docscan_init(&ds, path, d, opt);
     ds.streamed = fn != NULL;
     pipeline *pl = calloc(1, sizeof *pl);
-    size_t carrycap = CHUNK + 1, ncarry = 0;
-    char *carry = malloc(carrycap); /* what follows a cut, for the next segment */
-    if (!pl || !carry) {
-        free(pl);
-        free(carry);
+    size_t carrycap = 0, ncarry = 0;
+    char *carry = NULL; /* what follows a cut, for the next segment */
+    if (!pl) {
         docscan_free(&ds);
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
     }
@@ -2442,11 +2445,14 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
             break;
         slot *s = &pl->slots[j % NSLOTS];
         size_t have = ncarry;
-        if (!grow_to(&s->buf, &s->cap, ncarry > CHUNK ? ncarry + 1 : CHUNK + 1)) {
+        /* a file known to be short is read in one go, into a buffer its size */
+        size_t want = j == 0 && size && size < CHUNK ? size + 2 : CHUNK + 1;
+        if (!grow_to(&s->buf, &s->cap, ncarry >= want ? ncarry + 1 : want)) {
             st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
             break;
         }
-        memcpy(s->buf, carry, ncarry);
+        if (ncarry)
+            memcpy(s->buf, carry, ncarry);
         if ((st = fill(f, path, s->buf, s->cap, &have, &eof, err)) != RG_OK)
             break;
         if (j == 0 && (eof || !plain_opening(s->buf, have, opt))) {
@@ -2459,8 +2465,8 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
             }
             rg_text t;
             if (st == RG_OK &&
-                (st = rg_text_load(path, s->buf, have, opt ? opt->encoding : NULL, &t, &ds.warn,
-                                   err)) == RG_OK) {
+                (st = rg_text_load_in_place(path, s->buf, have, opt ? opt->encoding : NULL, &t,
+                                            &ds.warn, err)) == RG_OK) {
                 st = read_whole(&ds, &t, opt, fn, ctx, err);
                 rg_text_free(&t);
             }
@@ -2487,11 +2493,12 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
             break;
         /* what follows the cut waits for the next segment */
         ncarry = have - cut;
-        if (!grow_to(&carry, &carrycap, ncarry + 1)) {
+        if (ncarry && !grow_to(&carry, &carrycap, ncarry + 1)) {
             st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
             break;
         }
-        memcpy(carry, s->buf + cut, ncarry);
+        if (ncarry)
+            memcpy(carry, s->buf + cut, ncarry);
         segment_text(&ds, &s->t, s->buf, cut, j == 0, base);
         scan_reset(&s->sc, &ds, &s->t, base);
         s->done = s->skipped = false;
@@ -2503,7 +2510,7 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
             s->done = true;
             pl->placed = pl->taken = pl->read = j + 1;
             if (s->st == RG_OK && j == 0 && threads > 1 && (!eof || ncarry))
-                for (int want = threads < 8 ? threads : 8; nworkers < want; nworkers++)
+                for (int nwant = threads < 8 ? threads : 8; nworkers < nwant; nworkers++)
                     if (pthread_create(&tid[nworkers], NULL, segment_worker, pl) != 0)
                         break;
         } else {
@@ -2550,11 +2557,16 @@ static rg_status read_stream(FILE *f, const char *path, const rg_read_options *o
     return st;
 }
 
-static rg_status open_input(const char *path, FILE **f, rg_error *err)
+/* The input and, for a regular file, its size (else 0). */
+static rg_status open_input(const char *path, int *fd, size_t *size, rg_error *err)
 {
-    *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!*f)
+    *size = 0;
+    *fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
+    if (*fd < 0)
         return rg_fail(err, RG_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(*fd, &sb) == 0 && S_ISREG(sb.st_mode))
+        *size = (size_t)sb.st_size;
     return RG_OK;
 }
 
@@ -2572,12 +2584,13 @@ rg_status rg_doc_stream(const char *path, const rg_read_options *opt, int thread
     rg_doc *d = doc_new(path, opt);
     if (!d)
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-    FILE *f;
-    rg_status st = open_input(path, &f, err);
+    int fd;
+    size_t size;
+    rg_status st = open_input(path, &fd, &size, err);
     if (st == RG_OK) {
-        st = read_stream(f, path, opt, d, fn ? threads : 1, fn, ctx, err);
-        if (f != stdin)
-            fclose(f);
+        st = read_stream(fd, size, path, opt, d, fn ? threads : 1, fn, ctx, err);
+        if (fd != 0)
+            close(fd);
     }
     if (st != RG_OK) {
         rg_doc_free(d);

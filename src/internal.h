@@ -122,6 +122,7 @@ typedef struct rg_text {
     const char *encoding; /* "UTF-8", "UTF-16LE", "UTF-16BE", "GB18030" */
     size_t skip;      /* bytes of byte-order mark before the text */
     bool valid;       /* the text is valid UTF-8 (converted text always is) */
+    bool borrowed;    /* utf8 is the caller's buffer (rg_text_load_in_place) */
     /* For converted text: checkpoints (utf8 offset, original offset) every
      * few KB, with the original bytes to walk between them. */
     unsigned char *orig;
@@ -132,6 +133,10 @@ typedef struct rg_text {
 /* Loads a file or a buffer as UTF-8; warnings (invalid bytes) go to warn. */
 rg_status rg_text_load(const char *name, const char *data, size_t len, const char *encoding,
                        rg_text *t, rg_buf *warnings, rg_error *err);
+/* The same reading data itself when it is UTF-8 (NUL bytes are replaced there,
+ * and data[len] must be writable): the text lives as long as data. */
+rg_status rg_text_load_in_place(const char *name, char *data, size_t len, const char *encoding,
+                                rg_text *t, rg_buf *warnings, rg_error *err);
 void rg_text_free(rg_text *t);
 /* Whether bytes look binary: NUL bytes make more than one in a hundred of the
  * opening; *first_nul receives where the first one is (SIZE_MAX if none). */

@@ -48,16 +48,21 @@ void warn(const char *msg)
 
 /* --- inputs ------------------------------------------------------------------------ */
 
-static bool add_path(inputs *in, const char *p)
+/* size: of a regular file, else -1 */
+static bool add_path(inputs *in, const char *p, long long size)
 {
     if (in->n == in->cap) {
         size_t cap = in->cap ? in->cap * 2 : 16;
         char **np = realloc(in->paths, cap * sizeof *np);
-        if (!np)
+        long long *ns = np ? realloc(in->sizes, cap * sizeof *ns) : NULL;
+        if (np)
+            in->paths = np;
+        if (!ns)
             return false;
-        in->paths = np;
+        in->sizes = ns;
         in->cap = cap;
     }
+    in->sizes[in->n] = size;
     in->paths[in->n] = strdup(p);
     return in->paths[in->n++] != NULL;
 }
@@ -101,11 +106,12 @@ static int add_dir(inputs *in, const char *dir)
         if (p) {
             snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
             struct stat sb;
-            if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            bool known = stat(p, &sb) == 0;
+            if (known && S_ISDIR(sb.st_mode)) {
                 int r2 = add_dir(in, p);
                 if (r2)
                     rc = r2;
-            } else if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && !add_path(in, p)) {
+            } else if (known && S_ISREG(sb.st_mode) && !add_path(in, p, (long long)sb.st_size)) {
                 rc = error(RG_ENOMEM, "out of memory");
             }
         }
@@ -121,7 +127,9 @@ void free_inputs(inputs *in)
     for (size_t i = 0; i < in->n; i++)
         free(in->paths[i]);
     free(in->paths);
+    free(in->sizes);
     in->paths = NULL;
+    in->sizes = NULL;
     in->n = in->cap = 0;
 }
 
@@ -130,13 +138,15 @@ int collect(int argc, char **argv, inputs *in)
     int rc = 0; /* an unreadable directory is reported; the other inputs are still taken */
     for (int i = 0; i < argc; i++) {
         struct stat sb;
-        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        bool known = strcmp(argv[i], "-") != 0 && stat(argv[i], &sb) == 0;
+        if (known && S_ISDIR(sb.st_mode)) {
             int r = add_dir(in, argv[i]);
             if (r == RG_ENOMEM)
                 return r;
             if (r)
                 rc = r;
-        } else if (!add_path(in, argv[i])) {
+        } else if (!add_path(in, argv[i],
+                             known && S_ISREG(sb.st_mode) ? (long long)sb.st_size : -1)) {
             return error(RG_ENOMEM, "out of memory");
         }
     }

@@ -241,8 +241,8 @@ void rg_text_nuls(char *s, size_t n, size_t base, const char *name, rg_buf *warn
     }
 }
 
-rg_status rg_text_load(const char *name, const char *data, size_t len, const char *encoding,
-                       rg_text *t, rg_buf *warnings, rg_error *err)
+static rg_status load(const char *name, const char *data, size_t len, const char *encoding,
+                      rg_text *t, rg_buf *warnings, bool in_place, rg_error *err)
 {
     memset(t, 0, sizeof *t);
     const unsigned char *s = (const unsigned char *)data;
@@ -327,10 +327,15 @@ rg_status rg_text_load(const char *name, const char *data, size_t len, const cha
         if (invalid > shown)
             rg_buf_printf(warnings, "%s: %zu more invalid UTF-8 bytes\n", name, invalid - shown);
     }
-    t->utf8 = malloc(n + 1);
-    if (!t->utf8)
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory (%zu bytes)", name, n);
-    memcpy(t->utf8, body, n);
+    if (in_place) {
+        t->utf8 = (char *)body; /* the caller's buffer, with room for the NUL */
+        t->borrowed = true;
+    } else {
+        t->utf8 = malloc(n + 1);
+        if (!t->utf8)
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory (%zu bytes)", name, n);
+        memcpy(t->utf8, body, n);
+    }
     t->utf8[n] = '\0';
     size_t nuls = 0;
     rg_text_nuls(t->utf8, n, t->skip, name, warnings, &nuls);
@@ -341,9 +346,22 @@ rg_status rg_text_load(const char *name, const char *data, size_t len, const cha
     return RG_OK;
 }
 
+rg_status rg_text_load(const char *name, const char *data, size_t len, const char *encoding,
+                       rg_text *t, rg_buf *warnings, rg_error *err)
+{
+    return load(name, data, len, encoding, t, warnings, false, err);
+}
+
+rg_status rg_text_load_in_place(const char *name, char *data, size_t len, const char *encoding,
+                                rg_text *t, rg_buf *warnings, rg_error *err)
+{
+    return load(name, data, len, encoding, t, warnings, true, err);
+}
+
 void rg_text_free(rg_text *t)
 {
-    free(t->utf8);
+    if (!t->borrowed)
+        free(t->utf8);
     free(t->orig);
     free(t->cp_utf8);
     free(t->cp_orig);
