@@ -118,6 +118,21 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
         pthread_mutex_lock(&b->lock);
         slot *s = &b->ring[i % WINDOW];
         while (!s->ready && started > 0) {
+            if (b->next < b->n && b->next < b->consumed + WINDOW) {
+                /* rather than wait, read the next document here */
+                size_t j = b->next++;
+                pthread_mutex_unlock(&b->lock);
+                rg_doc *doc = NULL;
+                rg_error err = {0};
+                rg_status st = rg_doc_read(paths[j], opt, &doc, &err);
+                pthread_mutex_lock(&b->lock);
+                slot *t = &b->ring[j % WINDOW];
+                t->doc = doc;
+                t->err = err;
+                t->st = st;
+                t->ready = true;
+                continue;
+            }
             b->waiting = i;
             pthread_cond_wait(&b->have_doc, &b->lock);
         }
