@@ -287,10 +287,14 @@ int rg_roman_value(const char *s, size_t n);
 void rg_id_base(const char *id, char *out, size_t n);
 
 /* A map from strings (not owned) to indices, open addressing. */
+typedef struct rg_strmap_entry {
+    uint64_t hash;
+    const char *key; /* NULL: a free place */
+    size_t val;
+} rg_strmap_entry;
+
 typedef struct rg_strmap {
-    const char **keys;
-    size_t *vals;
-    uint64_t *hashes;
+    rg_strmap_entry *e;
     size_t cap, n;
 } rg_strmap;
 

@@ -330,33 +330,23 @@ uint64_t rg_str_hash(const char *s, size_t n)
     return h;
 }
 
+/* Open addressing over entries that hold their hash beside their key, so that
+ * a probe reads one cache line. */
 static bool strmap_resize(rg_strmap *m, size_t cap)
 {
-    const char **keys = calloc(cap, sizeof *keys);
-    size_t *vals = malloc(cap * sizeof *vals);
-    uint64_t *hashes = malloc(cap * sizeof *hashes);
-    if (!keys || !vals || !hashes) {
-        free(keys);
-        free(vals);
-        free(hashes);
+    rg_strmap_entry *e = calloc(cap, sizeof *e);
+    if (!e)
         return false;
-    }
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
+        if (!m->e[i].key)
             continue;
-        size_t j = m->hashes[i] & (cap - 1);
-        while (keys[j])
+        size_t j = m->e[i].hash & (cap - 1);
+        while (e[j].key)
             j = (j + 1) & (cap - 1);
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
-        hashes[j] = m->hashes[i];
+        e[j] = m->e[i];
     }
-    free(m->keys);
-    free(m->vals);
-    free(m->hashes);
-    m->keys = keys;
-    m->vals = vals;
-    m->hashes = hashes;
+    free(m->e);
+    m->e = e;
     m->cap = cap;
     return true;
 }
@@ -367,16 +357,14 @@ bool rg_strmap_put_h(rg_strmap *m, const char *key, size_t len, uint64_t h, size
     if ((m->n + 1) * 2 > m->cap && !strmap_resize(m, m->cap ? m->cap * 2 : 64))
         return false;
     size_t j = h & (m->cap - 1);
-    while (m->keys[j]) {
-        if (m->hashes[j] == h && memcmp(m->keys[j], key, len + 1) == 0) {
-            *found = m->vals[j];
+    while (m->e[j].key) {
+        if (m->e[j].hash == h && memcmp(m->e[j].key, key, len + 1) == 0) {
+            *found = m->e[j].val;
             return true;
         }
         j = (j + 1) & (m->cap - 1);
     }
-    m->keys[j] = key;
-    m->vals[j] = val;
-    m->hashes[j] = h;
+    m->e[j] = (rg_strmap_entry){h, key, val};
     m->n++;
     *found = val;
     return true;
@@ -393,9 +381,9 @@ long rg_strmap_get_h(const rg_strmap *m, const char *key, size_t len, uint64_t h
     if (!m->cap)
         return -1;
     size_t j = h & (m->cap - 1);
-    while (m->keys[j]) {
-        if (m->hashes[j] == h && memcmp(m->keys[j], key, len + 1) == 0)
-            return (long)m->vals[j];
+    while (m->e[j].key) {
+        if (m->e[j].hash == h && memcmp(m->e[j].key, key, len + 1) == 0)
+            return (long)m->e[j].val;
         j = (j + 1) & (m->cap - 1);
     }
     return -1;
@@ -409,8 +397,6 @@ long rg_strmap_get(const rg_strmap *m, const char *key)
 
 void rg_strmap_free(rg_strmap *m)
 {
-    free(m->keys);
-    free(m->vals);
-    free(m->hashes);
+    free(m->e);
     memset(m, 0, sizeof *m);
 }
