@@ -2167,7 +2167,7 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
 
 /* --- documents read in segments ---------------------------------------------------- */
 
-#define CHUNK (4u << 20) /* bytes read at a time */
+#define CHUNK (1u << 20) /* bytes read at a time */
 
 /* A quiet point of buf[from..len): the start of a line after a line whose text
  * ends a clause (，。；), the last one; 0 when there is none. */
@@ -2230,7 +2230,7 @@ typedef struct slot {
  * hands their records on in order; workers take them in turn for step one,
  * then wait for the one before to be placed, place theirs, and write its
  * records.  At most NSLOTS segments are in flight, so memory stays bounded. */
-#define NSLOTS 4
+#define NSLOTS 6
 
 typedef struct pipeline {
     docscan *ds;
