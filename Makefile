@@ -59,6 +59,9 @@ $(BUILD)/unit: tests/unit.c $(BUILD)/libresgraph.a
 $(BUILD)/cases: tests/cases.c $(BUILD)/libresgraph.a
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $^ $(ALL_LIBS)
 
+$(BUILD)/utf8: tests/utf8.c $(BUILD)/libresgraph.a
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $^ $(ALL_LIBS)
+
 deps:
 	@scripts/install-deps
 
@@ -73,8 +76,9 @@ check: deps
 	$(MAKE) test
 	$(MAKE) asan
 
-test: $(BUILD)/resgraph $(BUILD)/unit $(BUILD)/cases
+test: $(BUILD)/resgraph $(BUILD)/unit $(BUILD)/cases $(BUILD)/utf8
 	$(BUILD)/unit
+	$(BUILD)/utf8
 	$(BUILD)/cases tests/extract/*.cases
 	tests/cli.sh $(BUILD)/resgraph
 	tests/graph-files.sh $(BUILD)/resgraph

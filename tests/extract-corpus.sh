@@ -1,6 +1,7 @@
 #!/bin/sh
 # The extractor on a generated corpus: the prefilter gives exactly the records of
-# the reference scan of every byte, and both equal the generator's ground truth.
+# the reference scan of every byte, both equal the generator's ground truth, and
+# streaming the text in segments through threads changes nothing.
 # usage: tests/extract-corpus.sh build/resgraph
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -21,6 +22,20 @@ for mode in "--files 300" "--single"; do
         bad "$mode: the prefilter and the reference scan differ ($(wc -l <"$tmp/fast") and $(wc -l <"$tmp/ref") records)"
     scripts/check-truth "$tmp/c" "$bin" >"$tmp/truth" 2>&1 && ok ||
         bad "$mode: records differ from the ground truth: $(tail -3 "$tmp/truth")"
+done
+
+# Through standard input the corpus is streamed: cut into segments of a megabyte
+# that worker threads read beside one another.  The records are those of the file
+# read whole (but for the file name), with the prefilter and without.
+f=$tmp/c/corpus.txt
+for ref in "" "--reference"; do
+    # shellcheck disable=SC2086
+    (cd "$tmp/c" && "$bin" extract -q $ref corpus.txt) >"$tmp/whole" || bad "extract $ref corpus.txt failed"
+    # shellcheck disable=SC2086
+    "$bin" extract -q $ref - <"$f" | sed 's/"file":"-"/"file":"corpus.txt"/' >"$tmp/piped" ||
+        bad "extract $ref - failed"
+    [ "$(wc -l <"$tmp/whole")" -gt 10000 ] && cmp -s "$tmp/whole" "$tmp/piped" && ok ||
+        bad "streamed${ref:+ $ref}: the records differ from the file's ($(wc -l <"$tmp/piped") and $(wc -l <"$tmp/whole"))"
 done
 
 finish

@@ -1,0 +1,119 @@
+/*
+ * utf8.c - the vector UTF-8 helpers against plain loops.
+ *
+ * rg_utf8_valid() decides which compiled patterns read a text: those compiled
+ * without PCRE2_MATCH_INVALID_UTF must never see invalid UTF-8, so the vector
+ * validator must agree with the definition everywhere.  Checked on every
+ * sequence of one to four bytes drawn from the bytes where UTF-8's rules
+ * change (across the edges of 16- and 32-byte blocks, with ASCII or Chinese
+ * around it, and at the end of the text), then on random texts.
+ * rg_utf8_count() and rg_count_lines() against byte loops on the same texts.
+ * Prints "N passed, N failed".
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long passed, failed;
+
+/* The definition: RFC 3629, as rg_utf8_seqlen() reads one sequence. */
+static bool valid_ref(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t l = s[i] < 0x80 ? 1 : rg_utf8_seqlen(s + i, n - i);
+        if (l == 0)
+            return false;
+        i += l;
+    }
+    return true;
+}
+
+static size_t count_ref(const unsigned char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += (s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+static void check(const unsigned char *s, size_t n)
+{
+    bool ok = rg_utf8_valid((const char *)s, n) == valid_ref(s, n) &&
+              rg_utf8_count((const char *)s, n) == count_ref(s, n);
+    size_t after, lines = rg_count_lines((const char *)s, n, &after), want = 0, want_after = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n') {
+            want++;
+            want_after = i + 1;
+        }
+    ok = ok && lines == want && after == want_after;
+    if (ok) {
+        passed++;
+        return;
+    }
+    if (failed++ < 10) {
+        printf("FAIL: valid %d (expected %d) on", rg_utf8_valid((const char *)s, n),
+               valid_ref(s, n));
+        for (size_t i = 0; i < n; i++)
+            printf(" %02x", s[i]);
+        printf("\n");
+    }
+}
+
+int main(void)
+{
+    static const unsigned char bytes[] = {0x00, 0x0A, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0,
+                                          0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED,
+                                          0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xF7, 0xFF};
+    const size_t nb = sizeof bytes;
+    static const char *const around[] = {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                                         "第第第第第第第第第第第第第第第第"};
+    unsigned char buf[160];
+    for (size_t len = 1; len <= 4; len++) {
+        size_t total = 1;
+        for (size_t k = 0; k < len; k++)
+            total *= nb;
+        for (size_t c = 0; c < total; c++) {
+            unsigned char seq[4];
+            for (size_t k = 0, x = c; k < len; k++, x /= nb)
+                seq[k] = bytes[x % nb];
+            static const size_t offsets[] = {0, 13, 14, 15, 16, 17, 30, 31};
+            for (int a = 0; a < (len < 4 ? 2 : 1); a++)
+                for (size_t o = 0; o < sizeof offsets / sizeof *offsets; o++)
+                    for (int tail = 0; tail < 2; tail++) {
+                        size_t off = offsets[o];
+                        size_t cl = strlen(around[a]), n = off < cl ? off : cl;
+                        if (a == 1)
+                            n -= n % 3; /* whole characters */
+                        memcpy(buf, around[a], n);
+                        memcpy(buf + n, seq, len);
+                        n += len;
+                        if (tail) {
+                            memcpy(buf + n, around[a], 21);
+                            n += 21;
+                        }
+                        check(buf, n);
+                    }
+        }
+    }
+    srand(7);
+    for (long t = 0; t < 300000; t++) {
+        size_t n = (size_t)rand() % 150;
+        for (size_t i = 0; i < n;) {
+            int r = rand() % 10;
+            if (r < 6 && i + 3 <= n) {
+                memcpy(buf + i, "第", 3);
+                i += 3;
+            } else if (r < 8) {
+                buf[i++] = r == 6 ? '\n' : 'a';
+            } else {
+                buf[i++] = (unsigned char)rand();
+            }
+        }
+        check(buf, n);
+    }
+    printf("%ld passed, %ld failed\n", passed, failed);
+    return failed != 0;
+}
