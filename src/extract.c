@@ -2167,7 +2167,8 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
 
 /* --- documents read in segments ---------------------------------------------------- */
 
-#define CHUNK (1u << 20) /* bytes read at a time */
+#define CHUNK (1u << 20)       /* bytes read at a time */
+#define WHOLE_BYTES (4u << 20) /* files up to this size are read whole */
 
 /* A quiet point of buf[from..len): the start of a line after a line whose text
  * ends a clause (，。；), the last one; 0 when there is none. */
@@ -2445,8 +2446,8 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
             break;
         slot *s = &pl->slots[j % NSLOTS];
         size_t have = ncarry;
-        /* a file known to be short is read in one go, into a buffer its size */
-        size_t want = j == 0 && size && size < CHUNK ? size + 2 : CHUNK + 1;
+        /* a file of up to WHOLE_BYTES is read in one go, into a buffer its size */
+        size_t want = j == 0 && size && size <= WHOLE_BYTES ? size + 2 : CHUNK + 1;
         if (!grow_to(&s->buf, &s->cap, ncarry >= want ? ncarry + 1 : want)) {
             st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
             break;
