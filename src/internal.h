@@ -180,9 +180,9 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls);
 /* paragraphs.c ---------------------------------------------------------------- */
 
 typedef struct rg_para {
-    size_t start;    /* UTF-8 offset where the paragraph (or its resumption) starts */
-    char label[16];  /* P3, O1, F2, or "" outside the body (headers, titles) */
-    char verb[40];   /* the verb opening it, or "" */
+    size_t start;     /* UTF-8 offset where the paragraph (or its resumption) starts */
+    char label[16];   /* P3, O1, F2, or "" outside the body (headers, titles) */
+    const char *verb; /* the verb opening it (a static string), or "" */
 } rg_para;
 
 /* A line of page furniture: a hyperlink, a symbol or footer alone, a rule, or blank. */
@@ -194,8 +194,9 @@ typedef struct rg_para_state {
     bool in_notes;     /* below a footnote rule */
     int preamble, last_op, notes;
     uint32_t last;     /* the last character of the last text line */
-    char label[16], verb[40];           /* the paragraph in force */
-    char body_label[16], body_verb[40]; /* the body's, resumed after footnotes */
+    char label[16], body_label[16];     /* the paragraph in force; the body's, resumed
+                                           after footnotes */
+    const char *verb, *body_verb;       /* their verbs (static strings, "" for none) */
 } rg_para_state;
 
 void rg_para_init(rg_para_state *ps);

@@ -290,7 +290,7 @@ static void push(state *s, size_t start, const char *label, const char *verb)
     rg_para *p = &s->v[s->n++];
     p->start = s->base + start;
     copy_word(p->label, sizeof p->label, label);
-    copy_word(p->verb, sizeof p->verb, verb);
+    p->verb = verb ? verb : "";
 }
 
 /* A paragraph of the body starts: the one to resume after footnotes. */
@@ -298,7 +298,7 @@ static void push_body(state *s, size_t start, const char *label, const char *ver
 {
     push(s, start, label, verb);
     copy_word(s->ps->body_label, sizeof s->ps->body_label, label);
-    copy_word(s->ps->body_verb, sizeof s->ps->body_verb, verb);
+    s->ps->body_verb = verb ? verb : "";
 }
 
 /* "P12", "O3", "F1" */
@@ -352,6 +352,7 @@ static void start_at(state *s, const char *text, const char *p, const char *end)
 void rg_para_init(rg_para_state *ps)
 {
     memset(ps, 0, sizeof *ps);
+    ps->verb = ps->body_verb = "";
     ps->last = 0x3002; /* as if a sentence had just ended */
 }
 
@@ -454,7 +455,7 @@ rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, siz
     }
     /* the paragraph in force at the end goes on into the next segment */
     copy_word(ps->label, sizeof ps->label, s.v[s.n - 1].label);
-    copy_word(ps->verb, sizeof ps->verb, s.v[s.n - 1].verb);
+    ps->verb = s.v[s.n - 1].verb;
     *count = s.n;
     return s.v;
 }
