@@ -234,9 +234,9 @@ static size_t cp_at(const char *p, const char *end, uint32_t *cp)
 
 static bool is_space_cp(uint32_t c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
-           c == 0x3000 || c == 0xA0 || c == 0xFEFF || c == 0x2009 || c == 0x202F ||
-           (c >= 0x2000 && c <= 0x200B);
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    return c == 0x3000 || c == 0xA0 || c == 0xFEFF || c == 0x202F || (c >= 0x2000 && c <= 0x200B);
 }
 
 static int digit_value(uint32_t c)
@@ -266,6 +266,13 @@ static int digit_value(uint32_t c)
 static const char *skip_spaces(const char *p, const char *end)
 {
     while (p < end) {
+        unsigned char b = (unsigned char)*p;
+        if (b < 0x80) {
+            if (b != ' ' && !(b >= '\t' && b <= '\r'))
+                break;
+            p++;
+            continue;
+        }
         uint32_t c;
         size_t l = cp_at(p, end, &c);
         if (!is_space_cp(c))
