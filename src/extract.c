@@ -2418,6 +2418,37 @@ static void segment_text(docscan *ds, rg_text *seg, char *buf, size_t cut, bool 
     rg_text_nuls(seg->utf8, seg->len, ds->skip0 + base, ds->name, &ds->warn, &ds->nuls);
 }
 
+/* A file of known size read whole: its bytes, as text, as one segment. */
+static rg_status read_file_whole(docscan *ds, int f, size_t size, const rg_read_options *opt,
+                                 rg_records_fn fn, void *ctx, rg_error *err)
+{
+    size_t cap = size + 2, have = 0;
+    bool eof = false;
+    char *buf = malloc(cap);
+    rg_status st = buf ? RG_OK : rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
+    if (st == RG_OK)
+        st = fill(f, ds->name, buf, cap, &have, &eof, err);
+    while (st == RG_OK && !eof) { /* it grew since */
+        char *nb = realloc(buf, cap *= 2);
+        if (!nb)
+            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
+        else
+            st = fill(f, ds->name, buf = nb, cap, &have, &eof, err);
+    }
+    rg_text t;
+    if (st == RG_OK &&
+        (st = rg_text_load_in_place(ds->name, buf, have, opt ? opt->encoding : NULL, &t, &ds->warn,
+                                    err)) == RG_OK) {
+        st = read_whole(ds, &t, opt, fn, ctx, err);
+        rg_text_free(&t);
+    }
+    if (st == RG_OK)
+        st = finish_doc(ds, err);
+    free(buf);
+    docscan_free(ds);
+    return st;
+}
+
 /* Reads a document in segments: memory stays bounded by the longest stretch
  * between quiet points, not the document.  Falls back to reading it whole when
  * it is not plain UTF-8 (a byte-order mark of UTF-16, GB18030, --encoding). */
@@ -2427,6 +2458,8 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     docscan ds;
     docscan_init(&ds, path, d, opt);
     ds.streamed = fn != NULL;
+    if (size && size <= WHOLE_BYTES)
+        return read_file_whole(&ds, f, size, opt, fn, ctx, err);
     pipeline *pl = calloc(1, sizeof *pl);
     size_t carrycap = 0, ncarry = 0;
     char *carry = NULL; /* what follows a cut, for the next segment */
