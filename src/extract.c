@@ -1889,7 +1889,15 @@ static rg_status place_segment(scan *sc, rg_error *err)
     ds->lines += sc->lines;
     if (!ds->adopted[0])
         memcpy(ds->adopted, sc->adopted, sizeof ds->adopted);
-    /* what it cites joins what the document cites */
+    /* what it cites joins what the document cites: the first segment's become
+     * the document's as they are */
+    if (ds->cited.n == 0) {
+        rg_strmap_free(&ds->cited);
+        ds->cited = sc->cites;
+        memset(&sc->cites, 0, sizeof sc->cites);
+        rg_arena_take(&ds->cited_names, &sc->arena);
+        sc->ncites = 0;
+    }
     for (size_t i = 0; i < sc->ncites; i++) {
         const struct cite *c = &sc->cite_list[i];
         size_t found;
@@ -2052,6 +2060,12 @@ static void scan_reset(scan *sc, docscan *ds, const rg_text *t, size_t base)
     sc->nparas = 0;
     sc->out.len = 0;
     sc->nomem = false;
+    /* room for what a text of this length usually holds, at once (rg_grow() checks
+     * again as it goes) */
+    size_t guess = t->len / 128 + 16;
+    (void)(rg_grow(&sc->raws, &sc->rcap, guess, sizeof *sc->raws) &&
+           rg_grow(&sc->ms, &sc->mcap, guess, sizeof *sc->ms) &&
+           rg_grow(&sc->out.data, &sc->out.cap, t->len + t->len / 2 + 1, 1));
 }
 
 static void scan_free(scan *sc)

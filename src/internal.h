@@ -50,6 +50,8 @@ typedef struct rg_arena {
 
 char *rg_arena_strndup(rg_arena *a, const char *s, size_t n); /* NULL when out of memory */
 char *rg_arena_strdup(rg_arena *a, const char *s);
+/* Moves the strings of from into to (from is left empty). */
+void rg_arena_take(rg_arena *to, rg_arena *from);
 void rg_arena_free(rg_arena *a);
 
 /* UTF-8 --------------------------------------------------------------------- */

@@ -139,6 +139,18 @@ char *rg_arena_strdup(rg_arena *a, const char *s)
     return rg_arena_strndup(a, s, strlen(s));
 }
 
+void rg_arena_take(rg_arena *to, rg_arena *from)
+{
+    if (!from->head)
+        return;
+    struct rg_arena_block *last = from->head;
+    while (last->next)
+        last = last->next;
+    last->next = to->head;
+    to->head = from->head;
+    from->head = NULL;
+}
+
 void rg_arena_free(rg_arena *a)
 {
     struct rg_arena_block *blk = a->head;
