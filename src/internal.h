@@ -114,6 +114,9 @@ size_t rg_count_lines(const char *s, size_t n, size_t *after_last);
 /* Whether s[0..n) is valid UTF-8 (RFC 3629: no overlong forms, no surrogates,
  * nothing past U+10FFFF), sixteen bytes at a time where the processor can. */
 bool rg_utf8_valid(const char *s, size_t n);
+/* The same by one way for the tests: 0 plain, 1 SSSE3, 2 AVX2; -1 when this
+ * processor has not got it. */
+int rg_utf8_valid_by(int way, const char *s, size_t n);
 
 /* text.c -------------------------------------------------------------------- */
 

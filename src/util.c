@@ -268,9 +268,112 @@ __attribute__((target("ssse3"))) static bool utf8_valid_ssse3(const unsigned cha
 }
 #endif
 
+/* The same, 32 bytes at a time (the 16-byte tables in both lanes). */
+__attribute__((target("avx2"))) static bool none_set32(__m256i v)
+{
+    return _mm256_testz_si256(v, v);
+}
+
+__attribute__((target("avx2"))) static __m256i prev_bytes(__m256i in, __m256i prev, int k)
+{
+    /* in shifted right by k bytes across the lanes, prev's last bytes coming in */
+    __m256i joined = _mm256_permute2x128_si256(prev, in, 0x21);
+    switch (k) {
+    case 1: return _mm256_alignr_epi8(in, joined, 15);
+    case 2: return _mm256_alignr_epi8(in, joined, 14);
+    default: return _mm256_alignr_epi8(in, joined, 13);
+    }
+}
+
+__attribute__((target("avx2"))) static bool utf8_valid_avx2(const unsigned char *s, size_t n)
+{
+#define TABLE(...) _mm256_broadcastsi128_si256(_mm_setr_epi8(__VA_ARGS__))
+    const __m256i byte_1_high = TABLE(
+        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+        (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS,
+        TOO_SHORT | OVERLONG_2, TOO_SHORT, TOO_SHORT | OVERLONG_3 | SURROGATE,
+        (char)(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4));
+    const __m256i byte_1_low = TABLE(
+        (char)(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4), (char)(CARRY | OVERLONG_2),
+        (char)CARRY, (char)CARRY, (char)(CARRY | TOO_LARGE),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE),
+        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000));
+    const __m256i byte_2_high = TABLE(
+        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE), TOO_SHORT, TOO_SHORT,
+        TOO_SHORT, TOO_SHORT);
+#undef TABLE
+    const __m256i max_open = _mm256_setr_epi8(
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, (char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1));
+    const __m256i nib = _mm256_set1_epi8(0x0F);
+    __m256i prev = _mm256_setzero_si256(), open = _mm256_setzero_si256(),
+            error = _mm256_setzero_si256();
+    for (size_t i = 0;; i += 32) {
+        __m256i in;
+        if (i + 32 <= n) {
+            in = _mm256_loadu_si256((const __m256i *)(s + i));
+        } else {
+            unsigned char tail[32] = {0}; /* padded with ASCII */
+            if (i < n)
+                memcpy(tail, s + i, n - i);
+            in = _mm256_loadu_si256((const __m256i *)tail);
+        }
+        if (_mm256_movemask_epi8(in) == 0) {
+            error = _mm256_or_si256(error, open);
+            open = _mm256_setzero_si256();
+        } else {
+            __m256i prev1 = prev_bytes(in, prev, 1);
+            __m256i sc = _mm256_and_si256(
+                _mm256_and_si256(
+                    _mm256_shuffle_epi8(byte_1_high, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nib)),
+                    _mm256_shuffle_epi8(byte_1_low, _mm256_and_si256(prev1, nib))),
+                _mm256_shuffle_epi8(byte_2_high, _mm256_and_si256(_mm256_srli_epi16(in, 4), nib)));
+            __m256i must23 = _mm256_or_si256(
+                _mm256_subs_epu8(prev_bytes(in, prev, 2), _mm256_set1_epi8((char)(0xE0 - 0x80))),
+                _mm256_subs_epu8(prev_bytes(in, prev, 3), _mm256_set1_epi8((char)(0xF0 - 0x80))));
+            __m256i must23_80 = _mm256_and_si256(must23, _mm256_set1_epi8((char)0x80));
+            error = _mm256_or_si256(error, _mm256_xor_si256(must23_80, sc));
+            open = _mm256_subs_epu8(in, max_open);
+        }
+        prev = in;
+        if (i + 32 >= n)
+            break;
+        if ((i & 2047) == 2016 && !none_set32(error))
+            return false; /* give up early on invalid text */
+    }
+    return none_set32(_mm256_or_si256(error, open));
+}
+
+int rg_utf8_valid_by(int way, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    switch (way) {
+    case 0:
+        return utf8_valid_scalar(u, n);
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    case 1:
+        return __builtin_cpu_supports("ssse3") ? utf8_valid_ssse3(u, n) : -1;
+    case 2:
+        return __builtin_cpu_supports("avx2") ? utf8_valid_avx2(u, n) : -1;
+#endif
+    default:
+        return -1;
+    }
+}
+
 bool rg_utf8_valid(const char *s, size_t n)
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (__builtin_cpu_supports("avx2"))
+        return utf8_valid_avx2((const unsigned char *)s, n);
     if (__builtin_cpu_supports("ssse3"))
         return utf8_valid_ssse3((const unsigned char *)s, n);
 #endif

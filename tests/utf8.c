@@ -2,8 +2,9 @@
  * utf8.c - the vector UTF-8 helpers against plain loops.
  *
  * rg_utf8_valid() decides which compiled patterns read a text: those compiled
- * without PCRE2_MATCH_INVALID_UTF must never see invalid UTF-8, so the vector
- * validator must agree with the definition everywhere.  Checked on every
+ * without PCRE2_MATCH_INVALID_UTF must never see invalid UTF-8, so each vector
+ * validator (SSSE3, AVX2: those the processor has) must agree with the
+ * definition everywhere.  Checked on every
  * sequence of one to four bytes drawn from the bytes where UTF-8's rules
  * change (across the edges of 16- and 32-byte blocks, with ASCII or Chinese
  * around it, and at the end of the text), then on random texts.
@@ -40,8 +41,13 @@ static size_t count_ref(const unsigned char *s, size_t n)
 
 static void check(const unsigned char *s, size_t n)
 {
-    bool ok = rg_utf8_valid((const char *)s, n) == valid_ref(s, n) &&
+    bool valid = valid_ref(s, n);
+    bool ok = rg_utf8_valid((const char *)s, n) == valid &&
               rg_utf8_count((const char *)s, n) == count_ref(s, n);
+    for (int way = 0; way < 3; way++) {
+        int got = rg_utf8_valid_by(way, (const char *)s, n);
+        ok = ok && (got < 0 || got == valid); /* each way this processor has */
+    }
     size_t after, lines = rg_count_lines((const char *)s, n, &after), want = 0, want_after = 0;
     for (size_t i = 0; i < n; i++)
         if (s[i] == '\n') {
@@ -79,7 +85,7 @@ int main(void)
             unsigned char seq[4];
             for (size_t k = 0, x = c; k < len; k++, x /= nb)
                 seq[k] = bytes[x % nb];
-            static const size_t offsets[] = {0, 13, 14, 15, 16, 17, 30, 31};
+            static const size_t offsets[] = {0, 13, 14, 15, 16, 17, 29, 30, 31, 32, 33};
             for (int a = 0; a < (len < 4 ? 2 : 1); a++)
                 for (size_t o = 0; o < sizeof offsets / sizeof *offsets; o++)
                     for (int tail = 0; tail < 2; tail++) {
