@@ -82,6 +82,10 @@ static bool blocks_start(uint32_t c)
 /* The character at p (p < n), its length in *len; NONE when invalid. */
 static uint32_t char_at(const unsigned char *s, size_t p, size_t n, size_t *len)
 {
+    if (s[p] < 0x80) {
+        *len = 1;
+        return s[p];
+    }
     size_t l = rg_utf8_seqlen(s + p, n - p);
     *len = l ? l : 1;
     return l ? rg_utf8_decode(s + p, l) : NONE;
@@ -93,6 +97,10 @@ static uint32_t char_before(const unsigned char *s, size_t p, size_t *start)
     if (p == 0) {
         *start = 0;
         return NONE;
+    }
+    if (s[p - 1] < 0x80) {
+        *start = p - 1;
+        return s[p - 1];
     }
     size_t q = p - 1;
     while (q > 0 && p - q < 4 && (s[q] & 0xC0) == 0x80)
