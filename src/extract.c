@@ -1895,7 +1895,7 @@ static rg_status place_segment(scan *sc, rg_error *err)
         rg_strmap_free(&ds->cited);
         ds->cited = sc->cites;
         memset(&sc->cites, 0, sizeof sc->cites);
-        rg_arena_take(&ds->cited_names, &sc->arena);
+        rg_arena_take(ds->streamed ? &ds->cited_names : &d->arena, &sc->arena);
         sc->ncites = 0;
     }
     for (size_t i = 0; i < sc->ncites; i++) {
@@ -1908,20 +1908,25 @@ static rg_status place_segment(scan *sc, rg_error *err)
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
     /* its links join the document's: a streamed document keeps only those it
-     * has not cited yet, so that memory does not grow with the pages */
+     * has not cited yet, so that memory does not grow with the pages; another
+     * keeps them all, with the segment's strings (which go to the document) */
     for (size_t i = 0; i < sc->nlinks; i++) {
         rg_link k = sc->links[i];
         k.line += sc->line_base + 1;
-        bool cited = k.matched || rg_strmap_get(&ds->cited, k.target) >= 0;
-        k.matched = 0; /* settled when the document is finished */
-        if (ds->streamed && cited)
-            continue;
-        k.target = rg_arena_strdup(&d->arena, k.target);
-        k.url = rg_arena_strdup(&d->arena, k.url);
-        if (!k.target || !k.url || !rg_grow(&d->links, &d->lcap, d->nlinks + 1, sizeof *d->links))
+        if (ds->streamed) {
+            if (k.matched || rg_strmap_get(&ds->cited, k.target) >= 0)
+                continue;
+            k.target = rg_arena_strdup(&d->arena, k.target);
+            k.url = rg_arena_strdup(&d->arena, k.url);
+            if (!k.target || !k.url)
+                return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        }
+        if (!rg_grow(&d->links, &d->lcap, d->nlinks + 1, sizeof *d->links))
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        d->links[d->nlinks++] = k;
+        d->links[d->nlinks++] = k; /* matched: the segment cites its target */
     }
+    if (!ds->streamed)
+        rg_arena_take(&d->arena, &sc->arena);
     return RG_OK;
 }
 
@@ -2025,7 +2030,8 @@ static rg_status finish_doc(docscan *ds, rg_error *err)
         d->date = rg_arena_strdup(&d->arena, ds->adopted);
     for (size_t i = 0; i < d->nlinks; i++) {
         rg_link *k = &d->links[i];
-        k->matched = rg_strmap_get(&ds->cited, k->target) >= 0 || !strcmp(k->target, d->id);
+        if (!k->matched)
+            k->matched = rg_strmap_get(&ds->cited, k->target) >= 0 || !strcmp(k->target, d->id);
         if (!k->matched) {
             char msg[512];
             int n = snprintf(msg, sizeof msg, "%s:%zu: link to %s matches no reference in the text",
