@@ -52,6 +52,97 @@ static int on_gv_error(char *msg)
     return 0;
 }
 
+/* Object ids in the order objects are made.  cgraph's own discipline uses the
+ * address of a name's string as its object's id, and keeps subgraphs in id
+ * order: the rows of years would come out (and be laid out) in an order that
+ * depends on where malloc put the strings, which differs from run to run.
+ * Here a name's id is 2n for the n-th name met, an anonymous object's is odd. */
+typedef struct ids {
+    rg_strmap index; /* name -> its number */
+    rg_arena names;
+    char **by_number;
+    size_t n, cap;
+    IDTYPE anonymous;
+} ids;
+
+static void *ids_open(Agraph_t *g, Agdisc_t *disc)
+{
+    (void)g;
+    (void)disc;
+    ids *st = calloc(1, sizeof *st);
+    if (st)
+        st->anonymous = 1;
+    return st;
+}
+
+static long ids_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+    ids *st = state;
+    (void)objtype;
+    if (!str) {
+        *id = st->anonymous;
+        st->anonymous += 2;
+        return 1;
+    }
+    long known = rg_strmap_get(&st->index, str);
+    if (known >= 0) {
+        *id = 2 * (IDTYPE)(known + 1);
+        return 1;
+    }
+    if (!createflag)
+        return 0;
+    char *kept = rg_arena_strdup(&st->names, str);
+    size_t found;
+    if (!kept || !rg_grow(&st->by_number, &st->cap, st->n + 1, sizeof *st->by_number) ||
+        !rg_strmap_put(&st->index, kept, st->n, &found))
+        return 0;
+    st->by_number[st->n] = kept;
+    *id = 2 * (IDTYPE)(++st->n);
+    return 1;
+}
+
+static long ids_alloc(void *state, int objtype, IDTYPE request)
+{
+    (void)state;
+    (void)objtype;
+    return !(request & 1); /* no anonymous id may be asked for */
+}
+
+static void ids_free(void *state, int objtype, IDTYPE id)
+{
+    (void)state;
+    (void)objtype;
+    (void)id; /* names live until the graph is closed */
+}
+
+static char *ids_print(void *state, int objtype, IDTYPE id)
+{
+    ids *st = state;
+    (void)objtype;
+    return id % 2 == 0 && id / 2 >= 1 && id / 2 <= st->n ? st->by_number[id / 2 - 1] : NULL;
+}
+
+static void ids_close(void *state)
+{
+    ids *st = state;
+    if (!st)
+        return;
+    rg_strmap_free(&st->index);
+    rg_arena_free(&st->names);
+    free(st->by_number);
+    free(st);
+}
+
+static void ids_register(void *state, int objtype, void *obj)
+{
+    (void)state;
+    (void)objtype;
+    (void)obj;
+}
+
+static Agiddisc_t id_disc = {ids_open, ids_map, ids_alloc, ids_free, ids_print, ids_close,
+                             ids_register};
+
 /* Text for an escString attribute: whitespace runs become one space, control
  * characters go, backslashes are doubled (\N, \n would be interpreted), and
  * long text is cut at a character boundary. */
@@ -395,7 +486,8 @@ rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, 
     if (!context)
         context = gvContext();
     GVC_t *gvc = context;
-    Agraph_t *ag = gvc ? agopen("lineage", Agstrictdirected, NULL) : NULL;
+    Agdisc_t disc = {&AgMemDisc, &id_disc, &AgIoDisc};
+    Agraph_t *ag = gvc ? agopen("lineage", Agstrictdirected, &disc) : NULL;
     if (!gvc || !ag) {
         st = rg_fail(err, RG_ELIB, "Graphviz could not start: %s",
                      gv_errors.data ? gv_errors.data : "no context");
