@@ -11,7 +11,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-CFLAGS ?= -O2 -g
+CFLAGS ?= -O3 -g
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 STD = -std=c11 -D_POSIX_C_SOURCE=200809L
 PKGS = igraph libpcre2-8 libcgraph libgvc gmp

@@ -404,6 +404,7 @@ static void index_words(void)
 static size_t match_in(const word *ws, const word_index *x, const char *p, const char *end,
                        int *tag)
 {
+    pthread_once(&word_once, index_words);
     size_t avail = (size_t)(end - p);
     if (avail == 0)
         return 0;
@@ -430,7 +431,6 @@ static size_t match_word(const char *p, const char *end, const char *w)
 static size_t match_body(const char *p, const char *end, rg_body *body)
 {
     int tag;
-    pthread_once(&word_once, index_words);
     size_t n = match_in(body_words, &body_index, p, end, &tag);
     if (n)
         *body = (rg_body)tag;
