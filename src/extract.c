@@ -17,10 +17,16 @@
  *   - page furniture (footers, a symbol alone on its line, link-only lines)
  *     is transparent, so a list broken by a page turn still reads as one.
  *
+ * The pattern is tried, anchored, only at the positions prefilter.c hands
+ * over, with only the alternatives that can start there; the search of every
+ * byte (`reference`) gives the same tokens and is kept to check that.
+ *
  * The citing document's identity (its symbol in a header line, its title,
- * its resolution heading "54/254.") is settled after the scan; references to
- * itself are dropped, and ids and bodies are resolved then.  This is the only
- * file that includes pcre2.h.
+ * its resolution heading "54/254.") is settled after the scan of its first
+ * segment; references to itself are dropped, and ids and bodies are resolved
+ * then.  A long document or a stream is read in segments cut at quiet points,
+ * which worker threads read beside one another (see "documents read in
+ * segments" below).  This is the only file that includes pcre2.h.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "internal.h"
@@ -2066,12 +2072,12 @@ static void scan_reset(scan *sc, docscan *ds, const rg_text *t, size_t base)
     sc->nparas = 0;
     sc->out.len = 0;
     sc->nomem = false;
-    /* room for what a text of this length usually holds, at once (rg_grow() checks
-     * again as it goes) */
+    /* room for what a text of this length usually holds, at once; a failure
+     * here is no error (rg_grow() is asked again as they fill) */
     size_t guess = t->len / 128 + 16;
-    (void)(rg_grow(&sc->raws, &sc->rcap, guess, sizeof *sc->raws) &&
-           rg_grow(&sc->ms, &sc->mcap, guess, sizeof *sc->ms) &&
-           rg_grow(&sc->out.data, &sc->out.cap, t->len + t->len / 2 + 1, 1));
+    if (rg_grow(&sc->raws, &sc->rcap, guess, sizeof *sc->raws) &&
+        rg_grow(&sc->ms, &sc->mcap, guess, sizeof *sc->ms))
+        rg_grow(&sc->out.data, &sc->out.cap, t->len + t->len / 2 + 1, 1);
 }
 
 static void scan_free(scan *sc)
