@@ -37,6 +37,24 @@ typedef struct batch {
     pthread_cond_t have_room; /* the workers': the window moved on, or stop */
 } batch;
 
+/* Takes the next path, reads it (without the lock, held on entry and on
+ * return) into its slot; returns its number. */
+static size_t read_next(batch *b)
+{
+    size_t i = b->next++;
+    pthread_mutex_unlock(&b->lock);
+    rg_doc *doc = NULL;
+    rg_error err = {0};
+    rg_status st = rg_doc_read(b->paths[i], b->opt, &doc, &err);
+    pthread_mutex_lock(&b->lock);
+    slot *s = &b->ring[i % WINDOW];
+    s->doc = doc;
+    s->err = err;
+    s->st = st;
+    s->ready = true;
+    return i;
+}
+
 /* Each side wakes the other only when it waits: documents are small and many,
  * and a wake-up per document costs more than reading it. */
 static void *worker(void *arg)
@@ -51,17 +69,7 @@ static void *worker(void *arg)
         }
         if (b->stop || b->next >= b->n)
             break;
-        size_t i = b->next++;
-        pthread_mutex_unlock(&b->lock);
-        rg_doc *doc = NULL;
-        rg_error err = {0};
-        rg_status st = rg_doc_read(b->paths[i], b->opt, &doc, &err);
-        pthread_mutex_lock(&b->lock);
-        slot *s = &b->ring[i % WINDOW];
-        s->doc = doc;
-        s->err = err;
-        s->st = st;
-        s->ready = true;
+        size_t i = read_next(b);
         if (b->waiting == i)
             pthread_cond_signal(&b->have_doc);
     }
@@ -119,18 +127,7 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
         slot *s = &b->ring[i % WINDOW];
         while (!s->ready && started > 0) {
             if (b->next < b->n && b->next < b->consumed + WINDOW) {
-                /* rather than wait, read the next document here */
-                size_t j = b->next++;
-                pthread_mutex_unlock(&b->lock);
-                rg_doc *doc = NULL;
-                rg_error err = {0};
-                rg_status st = rg_doc_read(paths[j], opt, &doc, &err);
-                pthread_mutex_lock(&b->lock);
-                slot *t = &b->ring[j % WINDOW];
-                t->doc = doc;
-                t->err = err;
-                t->st = st;
-                t->ready = true;
+                read_next(b); /* rather than wait, read the next document here */
                 continue;
             }
             b->waiting = i;

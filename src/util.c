@@ -196,6 +196,25 @@ static bool utf8_valid_scalar(const unsigned char *s, size_t n)
 #define TWO_CONTS (1 << 7)  /* two continuation bytes */
 #define CARRY (TOO_SHORT | TOO_LONG | TWO_CONTS)
 
+/* The three tables, by the nibble that indexes them. */
+#define BYTE_1_HIGH                                                                           \
+    TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,           \
+        (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS,                   \
+        TOO_SHORT | OVERLONG_2, TOO_SHORT, TOO_SHORT | OVERLONG_3 | SURROGATE,                \
+        (char)(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4)
+#define BIG (char)(CARRY | TOO_LARGE | TOO_LARGE_1000)
+#define BYTE_1_LOW                                                                            \
+    (char)(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4), (char)(CARRY | OVERLONG_2),         \
+        (char)CARRY, (char)CARRY, (char)(CARRY | TOO_LARGE), BIG, BIG, BIG, BIG, BIG, BIG,    \
+        BIG, BIG, (char)(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE), BIG, BIG
+#define BYTE_2_HIGH                                                                           \
+    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,   \
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4), \
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),                   \
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),                    \
+        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE), TOO_SHORT,         \
+        TOO_SHORT, TOO_SHORT, TOO_SHORT
+
 static bool none_set(__m128i v)
 {
     return _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) == 0xFFFF;
@@ -203,28 +222,9 @@ static bool none_set(__m128i v)
 
 __attribute__((target("ssse3"))) static bool utf8_valid_ssse3(const unsigned char *s, size_t n)
 {
-    const __m128i byte_1_high = _mm_setr_epi8(
-        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
-        (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS,
-        TOO_SHORT | OVERLONG_2, TOO_SHORT,
-        TOO_SHORT | OVERLONG_3 | SURROGATE,
-        (char)(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4));
-    const __m128i byte_1_low = _mm_setr_epi8(
-        (char)(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4), (char)(CARRY | OVERLONG_2),
-        (char)CARRY, (char)CARRY, (char)(CARRY | TOO_LARGE),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000));
-    const __m128i byte_2_high = _mm_setr_epi8(
-        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
-        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4),
-        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
-        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
-        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE), TOO_SHORT, TOO_SHORT,
-        TOO_SHORT, TOO_SHORT);
+    const __m128i byte_1_high = _mm_setr_epi8(BYTE_1_HIGH);
+    const __m128i byte_1_low = _mm_setr_epi8(BYTE_1_LOW);
+    const __m128i byte_2_high = _mm_setr_epi8(BYTE_2_HIGH);
     /* a sequence still open at the end of a block: a lead byte in the last
      * three places that its length does not fit */
     const __m128i max_open = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
@@ -288,27 +288,9 @@ __attribute__((target("avx2"))) static __m256i prev_bytes(__m256i in, __m256i pr
 __attribute__((target("avx2"))) static bool utf8_valid_avx2(const unsigned char *s, size_t n)
 {
 #define TABLE(...) _mm256_broadcastsi128_si256(_mm_setr_epi8(__VA_ARGS__))
-    const __m256i byte_1_high = TABLE(
-        TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
-        (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS, (char)TWO_CONTS,
-        TOO_SHORT | OVERLONG_2, TOO_SHORT, TOO_SHORT | OVERLONG_3 | SURROGATE,
-        (char)(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4));
-    const __m256i byte_1_low = TABLE(
-        (char)(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4), (char)(CARRY | OVERLONG_2),
-        (char)CARRY, (char)CARRY, (char)(CARRY | TOO_LARGE),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE),
-        (char)(CARRY | TOO_LARGE | TOO_LARGE_1000), (char)(CARRY | TOO_LARGE | TOO_LARGE_1000));
-    const __m256i byte_2_high = TABLE(
-        TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
-        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4),
-        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
-        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
-        (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE), TOO_SHORT, TOO_SHORT,
-        TOO_SHORT, TOO_SHORT);
+    const __m256i byte_1_high = TABLE(BYTE_1_HIGH);
+    const __m256i byte_1_low = TABLE(BYTE_1_LOW);
+    const __m256i byte_2_high = TABLE(BYTE_2_HIGH);
 #undef TABLE
     const __m256i max_open = _mm256_setr_epi8(
         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
