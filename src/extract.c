@@ -295,6 +295,11 @@ static const char *read_digits(const char *p, const char *end, long *val, int *n
     long v = 0;
     int n = 0;
     while (p < end) {
+        if (*p >= '0' && *p <= '9' && n < 9) { /* the common case */
+            v = v * 10 + (*p++ - '0');
+            n++;
+            continue;
+        }
         uint32_t c;
         size_t l = cp_at(p, end, &c);
         int d = digit_value(c);
