@@ -166,35 +166,44 @@ static size_t fold_ascii(const char *s, size_t n, char *out, size_t outn)
     return o;
 }
 
+/* The symbol's characters without spaces into out; -1 when a character is not
+ * ASCII (or out is too short).  Says whether a digit, a '/' and ".l" occur. */
+static long compact(const char *src, size_t len, char *out, size_t outn, bool *digit, bool *slash,
+                    bool *dot_l)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c == ' ' || (c >= '\t' && c <= '\r'))
+            continue;
+        if (c >= 0x80 || o + 1 >= outn)
+            return -1;
+        *digit = *digit || (c >= '0' && c <= '9');
+        *slash = *slash || c == '/';
+        *dot_l = *dot_l || (c == 'l' && o > 0 && out[o - 1] == '.');
+        out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    return (long)o;
+}
+
 bool rg_symbol_canonical(const char *s, size_t n, char *out, size_t outn)
 {
     char tmp[256];
-    if (n >= sizeof tmp)
+    if (n >= sizeof tmp || outn == 0)
         return false;
-    /* ASCII needs no folding (links, most symbols) */
-    const char *src = s;
-    size_t len = n;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80) {
-            len = fold_ascii(s, n, tmp, sizeof tmp);
-            src = tmp;
-            break;
-        }
-    size_t o = 0;
-    bool digit = false, slash = false;
-    for (size_t i = 0; i < len; i++) {
-        char c = src[i];
-        if (c == ' ' || (c >= '\t' && c <= '\r'))
-            continue;
-        if ((unsigned char)c >= 0x80 || o + 1 >= outn)
+    bool digit = false, slash = false, dot_l = false;
+    if (compact(s, n, out, outn, &digit, &slash, &dot_l) < 0) {
+        /* full-width forms and other spaces folded to ASCII first */
+        size_t len = fold_ascii(s, n, tmp, sizeof tmp);
+        digit = slash = dot_l = false;
+        if (compact(tmp, len, out, outn, &digit, &slash, &dot_l) < 0)
             return false;
-        digit = digit || (c >= '0' && c <= '9');
-        slash = slash || c == '/';
-        out[o++] = c;
     }
-    out[o] = '\0';
     if (!digit || !slash)
         return false;
+    if (!dot_l)
+        return true;
     /* OCR reads 1 as l after Rev., Add., Corr., L., Amend.: A/54/L.81/Rev.l */
     for (char *p = out; *p; p++) {
         if (*p != 'l' || p == out || p[-1] != '.')
