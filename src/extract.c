@@ -1665,6 +1665,16 @@ static char *context_of(rg_arena *a, const char *text, size_t lo, size_t hi, siz
 
 #define HEAD_BYTES 65536 /* the opening of a document, where its identity stands */
 
+/* s into out[0..n), cut if it must be (snprintf "%s" without the formatting). */
+static void copy_str(char *out, size_t n, const char *s)
+{
+    size_t l = strlen(s);
+    if (l >= n)
+        l = n - 1;
+    memcpy(out, s, l);
+    out[l] = '\0';
+}
+
 /* Decides the document's id, body and session from the candidates found in
  * its opening (a symbol alone on a line, the most frequent; a title among the
  * first 30 lines; a heading such as 54/254.), and the set of ids that name it. */
@@ -1699,10 +1709,10 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
     char idbuf[256];
     if (opt && opt->doc_id) {
         if (rg_id_canonical(opt->doc_id, idbuf, sizeof idbuf, NULL) != RG_OK)
-            snprintf(idbuf, sizeof idbuf, "%s", opt->doc_id);
+            copy_str(idbuf, sizeof idbuf, opt->doc_id);
         own = rg_id_body(idbuf);
     } else if (best && best->kind == ID_SYMBOL_LINE) {
-        snprintf(idbuf, sizeof idbuf, "%s", best->symbol);
+        copy_str(idbuf, sizeof idbuf, best->symbol);
         own = rg_id_body(idbuf);
     }
     if (own == RG_BODY_NONE)
@@ -1719,7 +1729,7 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
             /* the file's name without directory and extension */
             const char *base = strrchr(sc->name, '/');
             base = base ? base + 1 : sc->name;
-            snprintf(idbuf, sizeof idbuf, "%s", base);
+            copy_str(idbuf, sizeof idbuf, base);
             char *dot = strchr(idbuf, '.');
             if (dot && dot != idbuf)
                 *dot = '\0';
@@ -1742,7 +1752,7 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
         if (c->kind == ID_SYMBOL_LINE && c != best)
             continue;
         if (c->kind == ID_SYMBOL_LINE)
-            snprintf(alias, sizeof alias, "%s", c->symbol);
+            copy_str(alias, sizeof alias, c->symbol);
         else
             rg_ref_id(&c->ref, rg_ref_body(&c->ref, c->word, own), RG_RESOLUTION, alias,
                       sizeof alias);

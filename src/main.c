@@ -104,7 +104,12 @@ static int add_dir(inputs *in, const char *dir)
         size_t len = strlen(dir) + (names[i] ? strlen(names[i]) : 0) + 2;
         char *p = names[i] ? malloc(len) : NULL;
         if (p) {
-            snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
+            size_t dl = strlen(dir), nl = strlen(names[i]);
+            bool slash = dl && dir[dl - 1] == '/';
+            memcpy(p, dir, dl);
+            if (!slash)
+                p[dl++] = '/';
+            memcpy(p + dl, names[i], nl + 1); /* path joined without snprintf: one per file */
             struct stat sb;
             bool known = stat(p, &sb) == 0;
             if (known && S_ISDIR(sb.st_mode)) {
