@@ -49,7 +49,7 @@
 #define WS "\\t-\\r \\x{85}\\x{a0}\\x{1680}\\x{180e}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 #define SP "[" WS "\\x{feff}]"
 /* Every run of spaces is bounded (RUN characters at most): a longer one ends a
- * reference, and so no token reaches far before its first '/' or '(' (see WINDOW). */
+ * reference (see README, "Known limits"). */
 #define RUN "{0,16}"
 #define RUN1 "{1,16}"
 #define SPS SP RUN
@@ -2404,25 +2404,8 @@ static bool plain_opening(const char *buf, size_t have, const rg_read_options *o
     size_t upto = have;
     while (upto > 0 && buf[upto - 1] != '\n')
         upto--;
-    if (!rg_utf8_valid(buf, upto ? upto : have)) {
-        size_t inv = 0, nonascii = 0;
-        for (size_t i = 0; i < have;) {
-            if (u[i] < 0x80) {
-                i++;
-                continue;
-            }
-            size_t l = rg_utf8_seqlen(u + i, have - i);
-            nonascii++;
-            if (l == 0) {
-                inv++;
-                i++;
-            } else {
-                i += l;
-            }
-        }
-        if (inv > 0 && inv * 2 > nonascii)
-            return false; /* GB18030, most likely */
-    }
+    if (!rg_utf8_valid(buf, upto ? upto : have) && rg_text_mostly_invalid(u, have))
+        return false; /* GB18030, most likely */
     size_t first_nul;
     return !rg_text_binary(u, have, &first_nul);
 }
@@ -2442,47 +2425,47 @@ static void segment_text(docscan *ds, rg_text *seg, char *buf, size_t cut, bool 
     seg->encoding = "UTF-8";
     seg->skip = ds->skip0;
     seg->valid = rg_utf8_valid(seg->utf8, seg->len);
-    if (!seg->valid) {
-        const unsigned char *u = (const unsigned char *)seg->utf8;
-        for (size_t i = 0; i < seg->len;) {
-            size_t l = u[i] < 0x80 ? 1 : rg_utf8_seqlen(u + i, seg->len - i);
-            if (l == 0) {
-                if (ds->nbad < 5)
-                    rg_buf_printf(&ds->warn, "%s: byte %zu: invalid UTF-8, ignored\n", ds->name,
-                                  ds->skip0 + base + i);
-                ds->nbad++;
-                l = 1;
-            }
-            i += l;
-        }
-    }
+    if (!seg->valid)
+        rg_text_warn_invalid((const unsigned char *)seg->utf8, seg->len, ds->skip0 + base,
+                             ds->name, &ds->warn, &ds->nbad);
     rg_text_nuls(seg->utf8, seg->len, ds->skip0 + base, ds->name, &ds->warn, &ds->nuls);
 }
 
-/* A file of known size read whole: its bytes, as text, as one segment. */
-static rg_status read_file_whole(docscan *ds, int f, size_t size, const rg_read_options *opt,
-                                 rg_records_fn fn, void *ctx, rg_error *err)
+/* The rest of the input after buf[0..have), then all of it as one text (in
+ * whatever encoding it is) and one segment. */
+static rg_status read_rest_whole(docscan *ds, int f, char **buf, size_t *cap, size_t have,
+                                 bool eof, const rg_read_options *opt, rg_records_fn fn,
+                                 void *ctx, rg_error *err)
 {
-    size_t cap = size + 2, have = 0;
-    bool eof = false;
-    char *buf = malloc(cap);
-    rg_status st = buf ? RG_OK : rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
-    if (st == RG_OK)
-        st = fill(f, ds->name, buf, cap, &have, &eof, err);
-    while (st == RG_OK && !eof) { /* it grew since */
-        char *nb = realloc(buf, cap *= 2);
-        if (!nb)
+    rg_status st = RG_OK;
+    while (st == RG_OK && !eof) {
+        if (!grow_to(buf, cap, 2 * *cap))
             st = rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
         else
-            st = fill(f, ds->name, buf = nb, cap, &have, &eof, err);
+            st = fill(f, ds->name, *buf, *cap, &have, &eof, err);
     }
     rg_text t;
-    if (st == RG_OK &&
-        (st = rg_text_load_in_place(ds->name, buf, have, opt ? opt->encoding : NULL, &t, &ds->warn,
-                                    err)) == RG_OK) {
+    if (st == RG_OK && (st = rg_text_load_in_place(ds->name, *buf, have,
+                                                   opt ? opt->encoding : NULL, &t, &ds->warn,
+                                                   err)) == RG_OK) {
         st = read_whole(ds, &t, opt, fn, ctx, err);
         rg_text_free(&t);
     }
+    return st;
+}
+
+/* A file of known size read whole, in a buffer its size. */
+static rg_status read_file_whole(docscan *ds, int f, size_t size, const rg_read_options *opt,
+                                 rg_records_fn fn, void *ctx, rg_error *err)
+{
+    size_t cap = 0, have = 0;
+    bool eof = false;
+    char *buf = NULL;
+    rg_status st = grow_to(&buf, &cap, size + 2) ? fill(f, ds->name, buf, cap, &have, &eof, err)
+                                                 : rg_fail(err, RG_ENOMEM, "%s: out of memory",
+                                                           ds->name);
+    if (st == RG_OK)
+        st = read_rest_whole(ds, f, &buf, &cap, have, eof, opt, fn, ctx, err);
     if (st == RG_OK)
         st = finish_doc(ds, err);
     free(buf);
@@ -2538,20 +2521,8 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         if ((st = fill(f, path, s->buf, s->cap, &have, &eof, err)) != RG_OK)
             break;
         if (j == 0 && (eof || !plain_opening(s->buf, have, opt))) {
-            /* a short or converted text: read the rest, then as a whole */
-            while (st == RG_OK && !eof) {
-                if (!grow_to(&s->buf, &s->cap, 2 * s->cap))
-                    st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-                else
-                    st = fill(f, path, s->buf, s->cap, &have, &eof, err);
-            }
-            rg_text t;
-            if (st == RG_OK &&
-                (st = rg_text_load_in_place(path, s->buf, have, opt ? opt->encoding : NULL, &t,
-                                            &ds.warn, err)) == RG_OK) {
-                st = read_whole(&ds, &t, opt, fn, ctx, err);
-                rg_text_free(&t);
-            }
+            /* a short or converted text */
+            st = read_rest_whole(&ds, f, &s->buf, &s->cap, have, eof, opt, fn, ctx, err);
             break;
         }
         /* the segment: up to the last quiet point, or all of it at the end; the
@@ -2621,8 +2592,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         ;
     for (int t = 0; t < nworkers; t++)
         pthread_join(tid[t], NULL);
-    if (ds.nbad > 5)
-        rg_buf_printf(&ds.warn, "%s: %zu more invalid UTF-8 bytes\n", path, ds.nbad - 5);
+    rg_text_warn_more_invalid(path, &ds.warn, ds.nbad);
     if (ds.nuls > 1)
         rg_buf_printf(&ds.warn, "%s: %zu more NUL bytes read as spaces\n", path, ds.nuls - 1);
     if (st == RG_OK)

@@ -150,6 +150,14 @@ bool rg_text_binary(const unsigned char *s, size_t n, size_t *first_nul);
  * (offset base + its place); *seen counts them over calls. */
 void rg_text_nuls(char *s, size_t n, size_t base, const char *name, rg_buf *warnings,
                   size_t *seen);
+/* Warnings for the invalid UTF-8 of s[0..n) (offset base + its place), the
+ * first few only: *seen counts them over calls; then the count of the rest. */
+void rg_text_warn_invalid(const unsigned char *s, size_t n, size_t base, const char *name,
+                          rg_buf *warnings, size_t *seen);
+void rg_text_warn_more_invalid(const char *name, rg_buf *warnings, size_t seen);
+/* Whether invalid sequences make most of the non-ASCII of s: not UTF-8 at all
+ * (legacy Chinese text, GB18030). */
+bool rg_text_mostly_invalid(const unsigned char *s, size_t n);
 /* The original byte offset of a UTF-8 offset of the text. */
 size_t rg_text_orig_offset(const rg_text *t, size_t utf8_off);
 

@@ -216,6 +216,35 @@ static void utf8_scan(const unsigned char *s, size_t n, size_t *invalid, size_t 
     }
 }
 
+void rg_text_warn_invalid(const unsigned char *s, size_t n, size_t base, const char *name,
+                          rg_buf *warnings, size_t *seen)
+{
+    for (size_t i = 0; i < n;) {
+        size_t l = s[i] < 0x80 ? 1 : rg_utf8_seqlen(s + i, n - i);
+        if (l == 0) {
+            if (*seen < MAX_WARNINGS)
+                rg_buf_printf(warnings, "%s: byte %zu: invalid UTF-8, ignored\n", name, base + i);
+            (*seen)++;
+            l = 1;
+        }
+        i += l;
+    }
+}
+
+void rg_text_warn_more_invalid(const char *name, rg_buf *warnings, size_t seen)
+{
+    if (seen > MAX_WARNINGS)
+        rg_buf_printf(warnings, "%s: %zu more invalid UTF-8 bytes\n", name, seen - MAX_WARNINGS);
+}
+
+bool rg_text_mostly_invalid(const unsigned char *s, size_t n)
+{
+    size_t invalid, nonascii, first_bad;
+    utf8_scan(s, n, &invalid, &nonascii, &first_bad);
+    return invalid > 0 && invalid * 2 > nonascii;
+}
+
+
 bool rg_text_binary(const unsigned char *s, size_t n, size_t *first_nul)
 {
     /* NUL bytes are rare in text and everywhere in binary formats: more than
@@ -308,24 +337,9 @@ static rg_status load(const char *name, const char *data, size_t len, const char
     }
     if (invalid > 0) {
         /* Report the first few places; the rest of the text is still read. */
-        size_t shown = 0;
-        for (size_t i = 0; i < n && shown < MAX_WARNINGS;) {
-            if (body[i] < 0x80) {
-                i++;
-                continue;
-            }
-            size_t l = rg_utf8_seqlen(body + i, n - i);
-            if (l == 0) {
-                rg_buf_printf(warnings, "%s: byte %zu: invalid UTF-8, ignored\n", name,
-                              i + t->skip);
-                shown++;
-                i++;
-            } else {
-                i += l;
-            }
-        }
-        if (invalid > shown)
-            rg_buf_printf(warnings, "%s: %zu more invalid UTF-8 bytes\n", name, invalid - shown);
+        size_t seen = 0;
+        rg_text_warn_invalid(body, n, t->skip, name, warnings, &seen);
+        rg_text_warn_more_invalid(name, warnings, seen);
     }
     if (in_place) {
         t->utf8 = (char *)body; /* the caller's buffer, with room for the NUL */
