@@ -82,7 +82,7 @@ int cmd_extract(int argc, char **argv)
         return fail(&err);
     }
     rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding, .reference = o.reference,
-                          .records = 1, .records_format = fmt};
+                          .records = 1, .records_format = fmt, .no_links = quiet};
     extract_job j = {.f = rg_output_file(out), .fmt = fmt};
     rg_status wst = rg_records_begin(j.f, fmt, &j.err);
     /* in input order: runs of ordinary files read in parallel, big ones streamed */

@@ -872,6 +872,7 @@ typedef struct docscan {
     bool context;        /* give each mention its sentence */
     bool records;        /* mentions become records (opt->records), not kept */
     bool streamed;       /* the document is handed on segment by segment */
+    bool links;          /* keep its hyperlinks, and what it cites for them */
     /* identity */
     bool identified;
     idcand *ids;         /* candidates, from the first segment */
@@ -1303,17 +1304,20 @@ static void on_link(scan *sc, size_t s, size_t e)
     char sym[256];
     if (!rg_symbol_canonical(path, (size_t)(sc->text + e - path), sym, sizeof sym))
         return;
-    if (!rg_grow(&sc->links, &sc->lcap, sc->nlinks + 1, sizeof *sc->links)) {
-        sc->nomem = true;
-        return;
+    const char *target = NULL; /* sym in the arena, once needed */
+    if (sc->ds->links) {
+        if (!rg_grow(&sc->links, &sc->lcap, sc->nlinks + 1, sizeof *sc->links)) {
+            sc->nomem = true;
+            return;
+        }
+        rg_link *k = &sc->links[sc->nlinks++];
+        memset(k, 0, sizeof *k);
+        k->target = target = rg_arena_strdup(&sc->arena, sym);
+        k->url = rg_arena_strndup(&sc->arena, u, e - s);
+        k->offset = s; /* in the segment until it is placed */
+        if (!k->target || !k->url)
+            sc->nomem = true;
     }
-    rg_link *k = &sc->links[sc->nlinks++];
-    memset(k, 0, sizeof *k);
-    k->target = rg_arena_strdup(&sc->arena, sym);
-    k->url = rg_arena_strndup(&sc->arena, u, e - s);
-    k->offset = s; /* in the segment until it is placed */
-    if (!k->target || !k->url)
-        sc->nomem = true;
     if (transparent(sc, s, e)) {
         pass_over(sc, s, e); /* a link line: evidence for the text, not a citation */
         return;
@@ -1333,14 +1337,18 @@ static void on_link(scan *sc, size_t s, size_t e)
     break_run(sc);
     if (backs)
         return;
+    if (!target && !(target = rg_arena_strdup(&sc->arena, sym))) {
+        sc->nomem = true;
+        return;
+    }
     raw *r = add_raw(sc);
     if (!r)
         return;
     r->s = s;
     r->e = e;
-    r->symbol = k->target;
+    r->symbol = target;
     r->form = RG_FORM_LINK;
-    r->type = rg_id_type(k->target);
+    r->type = rg_id_type(target);
     sc->pend_start = sc->pend_group = sc->nraws;
 }
 
@@ -1859,7 +1867,7 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
         if (rg_strmap_get_h(&ds->self, id, idl, h) >= 0 ||
             (has_part && rg_strmap_get_h(&ds->self, id, idl - 3, rg_str_hash(id, idl - 3)) >= 0))
             continue; /* the document naming itself */
-        if (!note_cited(sc, id, idl, h, has_part) ||
+        if ((ds->links && !note_cited(sc, id, idl, h, has_part)) ||
             !rg_grow(&sc->ms, &sc->mcap, sc->nms + 1, sizeof *sc->ms))
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         prep *m = &sc->ms[sc->nms];
@@ -1912,7 +1920,7 @@ static rg_status place_segment(scan *sc, rg_error *err)
         memcpy(ds->adopted, sc->adopted, sizeof ds->adopted);
     /* what it cites joins what the document cites: the first segment's become
      * the document's as they are */
-    if (ds->cited.n == 0) {
+    if (ds->links && ds->cited.n == 0) {
         rg_strmap_free(&ds->cited);
         ds->cited = sc->cites;
         memset(&sc->cites, 0, sizeof sc->cites);
@@ -2140,6 +2148,7 @@ static void docscan_init(docscan *ds, const char *name, rg_doc *d, const rg_read
     ds->doc = d;
     ds->reference = opt && opt->reference;
     ds->context = opt && opt->context;
+    ds->links = !(opt && opt->no_links);
     ds->records = d->records_format >= 0;
     rg_para_init(&ds->ps);
 }

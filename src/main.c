@@ -205,7 +205,8 @@ int load_graph(int argc, char **argv, const opts *o, rg_graph **g)
     rg_builder *b = NULL;
     if (!rc && rg_builder_new(&b, &err) != RG_OK)
         rc = fail(&err);
-    rg_read_options ro = {.doc_id = o->doc_id, .encoding = o->encoding, .context = o->context};
+    rg_read_options ro = {.doc_id = o->doc_id, .encoding = o->encoding, .context = o->context,
+                          .no_links = quiet};
     load_job j = {.b = b};
     if (!rc && rg_docs_each((const char *const *)in.paths, in.n, &ro, rg_threads(), add_doc, &j) !=
                    RG_OK)

@@ -110,6 +110,8 @@ typedef struct rg_read_options {
                              found, where the document is read, instead of keeping the
                              mention: see rg_doc_records() and rg_doc_stream() */
     rg_record_format records_format;
+    int no_links;         /* leave out the hyperlink lines (rg_doc_link_count() is 0),
+                             and the work of matching them to references */
 } rg_read_options;
 
 /* A document read and scanned: its identity, mentions, links and warnings. */

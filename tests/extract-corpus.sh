@@ -40,4 +40,15 @@ for ref in "" "--reference"; do
         bad "streamed${ref:+ $ref}: the records differ from the file's ($(wc -l <"$tmp/piped") and $(wc -l <"$tmp/whole"))"
 done
 
+# -q leaves the hyperlinks out (their warnings would not be printed): the
+# records are the same, and without -q every stale link that check-links finds
+# is reported.
+(cd "$tmp/c" && "$bin" extract corpus.txt) >"$tmp/loud" 2>"$tmp/warn" || bad "extract corpus.txt failed"
+cmp -s "$tmp/whole" "$tmp/loud" && ok || bad "extract with and without -q gives different records"
+(cd "$tmp/c" && "$bin" check-links corpus.txt) >"$tmp/links"
+stale=$(grep -c 'matches no reference' "$tmp/links")
+warned=$(grep -c 'link to .* matches no reference' "$tmp/warn")
+[ "$stale" -gt 0 ] && [ "$stale" = "$warned" ] && ok ||
+    bad "extract warned of $warned stale links, check-links found $stale"
+
 finish
