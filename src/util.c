@@ -366,6 +366,21 @@ bool rg_utf8_valid(const char *s, size_t n)
 #include <emmintrin.h>
 #endif
 
+#if defined(__SSE2__)
+/* The bytes of [i, i + 16k) for which `pick` sets a lane, summed 16 bytes at a
+ * time in byte counters that are folded into the total every 255 blocks. */
+#define COUNT16(p, n, i, total, pick)                                                        \
+    for (; (i) + 16 <= (n);) {                                                               \
+        __m128i acc = _mm_setzero_si128();                                                   \
+        for (int k_ = 0; k_ < 255 && (i) + 16 <= (n); k_++, (i) += 16) {                     \
+            __m128i v = _mm_loadu_si128((const __m128i *)((p) + (i)));                       \
+            acc = _mm_sub_epi8(acc, (pick)); /* a set lane is -1 */                         \
+        }                                                                                    \
+        __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());                               \
+        (total) += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);     \
+    }
+#endif
+
 size_t rg_utf8_count(const char *s, size_t n)
 {
     /* every byte that is not a continuation byte starts a character (a stray
@@ -374,11 +389,7 @@ size_t rg_utf8_count(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
 #if defined(__SSE2__)
     /* continuation bytes, 80..BF, are the bytes below -64 as signed ones */
-    for (; i + 16 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-        unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
-        count += 16 - (size_t)__builtin_popcount(cont);
-    }
+    COUNT16(p, n, i, count, _mm_cmpgt_epi8(v, _mm_set1_epi8(-65)));
 #endif
     for (; i < n; i++)
         count += (p[i] & 0xC0) != 0x80;
@@ -388,22 +399,15 @@ size_t rg_utf8_count(const char *s, size_t n)
 size_t rg_count_lines(const char *s, size_t n, size_t *after_last)
 {
     size_t lines = 0, i = 0;
-    *after_last = 0;
 #if defined(__SSE2__)
-    for (; i + 16 <= n; i += 16) {
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), _mm_set1_epi8('\n')));
-        if (m) {
-            lines += (size_t)__builtin_popcount(m);
-            *after_last = i + 32 - (size_t)__builtin_clz(m);
-        }
-    }
+    COUNT16(s, n, i, lines, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
 #endif
     for (; i < n; i++)
-        if (s[i] == '\n') {
-            lines++;
-            *after_last = i + 1;
-        }
+        lines += s[i] == '\n';
+    size_t at = lines ? n : 0; /* after the last line break, found from the end */
+    while (at > 0 && s[at - 1] != '\n')
+        at--;
+    *after_last = at;
     return lines;
 }
 

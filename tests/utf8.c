@@ -120,6 +120,20 @@ int main(void)
         }
         check(buf, n);
     }
+    /* long texts: the vector counters are folded every 4080 bytes */
+    static unsigned char big[70000];
+    for (int t = 0; t < 40; t++) {
+        size_t n = t < 2 ? sizeof big : t < 20 ? 4000 + (size_t)t * 7 : (size_t)rand() % sizeof big;
+        for (size_t i = 0; i < n; i++) {
+            int r = rand() % 8;
+            big[i] = t < 2   ? "\na"[t] /* every byte counted: counters at their limit */
+                     : r == 0 ? '\n'
+                     : r < 3  ? 0xE7
+                     : r < 6  ? 0x9B
+                              : (unsigned char)rand();
+        }
+        check(big, n);
+    }
     printf("%ld passed, %ld failed\n", passed, failed);
     return failed != 0;
 }
