@@ -306,7 +306,9 @@ static const char *read_digits(const char *p, const char *end, long *val, int *n
         if (d < 0 && n > 0 && is_space_cp(c)) {
             const char *q = skip_spaces(p, end);
             uint32_t c2;
-            bool newline = memchr(p, '\n', (size_t)(q - p)) != NULL;
+            bool newline = false;
+            for (const char *x = p; x < q && !newline; x++)
+                newline = *x == '\n';
             if (newline && q < end && (cp_at(q, end, &c2), digit_value(c2) >= 0)) {
                 p = q;
                 continue;

@@ -144,8 +144,10 @@ static char *put_num(char *o, size_t v)
     static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
                                 "34353637383940414243444546474849505152535455565758596061626364656667"
                                 "6869707172737475767778798081828384858687888990919293949596979899";
-    char tmp[24];
-    char *e = tmp + sizeof tmp, *b = e;
+    size_t n = 1; /* digits, so that they are written in place from the last */
+    for (size_t x = v; x >= 10; x /= 10)
+        n++;
+    char *e = o + n, *b = e;
     while (v >= 100) {
         b -= 2;
         memcpy(b, pairs + 2 * (v % 100), 2);
@@ -157,8 +159,7 @@ static char *put_num(char *o, size_t v)
     } else {
         *--b = (char)('0' + v);
     }
-    memcpy(o, b, (size_t)(e - b));
-    return o + (e - b);
+    return e;
 }
 
 static size_t len_of(const char *s)
