@@ -183,8 +183,11 @@ static pcre2_code *compile_one(const char *src, uint32_t flags)
     return re;
 }
 
+static void index_words(void);
+
 static void compile_patterns(void)
 {
+    index_words(); /* for the scan, as the patterns */
     rg_buf b = {0};
     compiled.jit = true;
     if (!build_pattern(&b, NULL, true) ||
@@ -391,8 +394,7 @@ typedef struct word_index {
     uint32_t first[256], second[256], short1;
 } word_index;
 
-static word_index body_index, sep_index;
-static pthread_once_t word_once = PTHREAD_ONCE_INIT;
+static word_index body_index, sep_index; /* built with the patterns */
 
 static void index_list(word_index *x, const word *ws, size_t n)
 {
@@ -417,7 +419,6 @@ static void index_words(void)
 static size_t match_in(const word *ws, const word_index *x, const char *p, const char *end,
                        int *tag)
 {
-    pthread_once(&word_once, index_words);
     size_t avail = (size_t)(end - p);
     if (avail == 0)
         return 0;
@@ -1279,7 +1280,9 @@ static void on_link(scan *sc, size_t s, size_t e)
 {
     /* trailing punctuation is not part of the link; a ')' is when it closes a '(' of it */
     for (;;) {
-        if (e > s && strchr(".,;:]}'\"", sc->text[e - 1])) {
+        char last = e > s ? sc->text[e - 1] : '\0';
+        if (last == '.' || last == ',' || last == ';' || last == ':' || last == ']' ||
+            last == '}' || last == '\'' || last == '"') {
             e--;
             continue;
         }
@@ -1294,11 +1297,14 @@ static void on_link(scan *sc, size_t s, size_t e)
         }
         break;
     }
+    /* what the pattern matched: https?://(?:www\.)?undocs\.org/ and the path */
     const char *u = sc->text + s;
-    const char *path = strstr(u, "undocs.org/");
-    if (!path || path >= sc->text + e)
-        return;
+    const char *path = u + (u[4] == 's' ? 8 : 7);
+    if (!strncmp(path, "www.", 4))
+        path += 4;
     path += strlen("undocs.org/");
+    if (path >= sc->text + e)
+        return;
     /* a language segment: ch/, zh/, en/ ... */
     if (sc->text + e - path > 3 && path[2] == '/' && path[0] >= 'a' && path[0] <= 'z' &&
         path[1] >= 'a' && path[1] <= 'z')

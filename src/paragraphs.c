@@ -137,7 +137,6 @@ static const char *verb_at(const char *p, const char *end)
 {
     if (end - p < 3 || (unsigned char)*p < 0xE0)
         return NULL; /* every verb and prefix starts with a three-byte character */
-    pthread_once(&words_once, index_all);
     size_t avail = (size_t)(end - p);
     unsigned k = key_of(p);
     for (unsigned i = prefix_words.head[k]; i; i = prefix_words.next[i - 1]) {
@@ -366,6 +365,7 @@ rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
 rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
                             size_t *count)
 {
+    pthread_once(&words_once, index_all); /* for verb_at() */
     state s = {.base = base, .ps = ps};
     /* the paragraph in force where the segment starts */
     push(&s, 0, ps->label, ps->verb);
