@@ -171,6 +171,8 @@ static size_t fold_ascii(const char *s, size_t n, char *out, size_t outn)
 static long compact(const char *src, size_t len, char *out, size_t outn, bool *digit, bool *slash,
                     bool *dot_l)
 {
+    /* the flags in locals: stores through out could otherwise change them */
+    bool dg = false, sl = false, dl = false;
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)src[i];
@@ -178,12 +180,15 @@ static long compact(const char *src, size_t len, char *out, size_t outn, bool *d
             continue;
         if (c >= 0x80 || o + 1 >= outn)
             return -1;
-        *digit = *digit || (c >= '0' && c <= '9');
-        *slash = *slash || c == '/';
-        *dot_l = *dot_l || (c == 'l' && o > 0 && out[o - 1] == '.');
+        dg |= c >= '0' && c <= '9';
+        sl |= c == '/';
+        dl |= c == 'l' && o > 0 && out[o - 1] == '.';
         out[o++] = (char)c;
     }
     out[o] = '\0';
+    *digit |= dg;
+    *slash |= sl;
+    *dot_l |= dl;
     return (long)o;
 }
 
