@@ -2475,12 +2475,11 @@ static rg_status read_rest_whole(docscan *ds, int f, char **buf, size_t *cap, si
 static rg_status read_file_whole(docscan *ds, int f, size_t size, const rg_read_options *opt,
                                  rg_records_fn fn, void *ctx, rg_error *err)
 {
-    size_t cap = 0, have = 0;
+    size_t cap = size + 2, have = 0; /* its size exactly: most files are small */
     bool eof = false;
-    char *buf = NULL;
-    rg_status st = grow_to(&buf, &cap, size + 2) ? fill(f, ds->name, buf, cap, &have, &eof, err)
-                                                 : rg_fail(err, RG_ENOMEM, "%s: out of memory",
-                                                           ds->name);
+    char *buf = malloc(cap);
+    rg_status st = buf ? fill(f, ds->name, buf, cap, &have, &eof, err)
+                       : rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
     if (st == RG_OK)
         st = read_rest_whole(ds, f, &buf, &cap, have, eof, opt, fn, ctx, err);
     if (st == RG_OK)
