@@ -241,6 +241,15 @@ static size_t cp_at(const char *p, const char *end, uint32_t *cp)
     return l;
 }
 
+/* The length cp_at() would step over, without decoding. */
+static size_t char_len(const char *p, const char *end)
+{
+    if ((unsigned char)*p < 0x80)
+        return 1;
+    size_t l = rg_utf8_seqlen((const unsigned char *)p, (size_t)(end - p));
+    return l ? l : 1;
+}
+
 static bool is_space_cp(uint32_t c)
 {
     if (c < 0x80)
@@ -512,7 +521,6 @@ static bool is_clause_end(uint32_t c)
 #define GAP_MAX 200       /* bytes: a longer stretch without a token ends an enumeration */
 #define DATE_GAP_CHARS 40 /* how far before a reference its date may stand */
 
-/* The last body word in the clause before pos, within LOOKBACK_CHARS. */
 /* The start of the line that ends just before position `at` (text[at - 1] is
  * a newline), and whether that line is page furniture, which the words of the
  * text run across. */
@@ -540,7 +548,8 @@ static rg_body body_before(const char *text, size_t from, size_t item)
 {
     size_t start = from;
     for (int n = 0; n < LOOKBACK_CHARS && start > 0;) {
-        if (text[start - 1] == '\n') {
+        unsigned char last = (unsigned char)text[start - 1];
+        if (last == '\n') {
             size_t ls;
             if (start >= 2 && furniture_before(text, 0, start, &ls) && ls > 0) {
                 start = ls; /* a link, header or footer line: read on above it */
@@ -548,12 +557,20 @@ static rg_body body_before(const char *text, size_t from, size_t item)
             }
         }
         size_t q = start - 1;
-        while (q > 0 && ((unsigned char)text[q] & 0xC0) == 0x80)
-            q--;
-        uint32_t c;
-        cp_at(text + q, text + start, &c);
-        if (is_clause_end(c))
+        if (last >= 0x80) {
+            while (q > 0 && ((unsigned char)text[q] & 0xC0) == 0x80)
+                q--;
+            /* the clause ends of three bytes start with EF or E3; others need no decoding */
+            unsigned char lead = (unsigned char)text[q];
+            if (lead == 0xEF || lead == 0xE3) {
+                uint32_t c;
+                cp_at(text + q, text + start, &c);
+                if (is_clause_end(c))
+                    break;
+            }
+        } else if (is_clause_end(last)) {
             break;
+        }
         start = q;
         n++;
     }
@@ -561,7 +578,7 @@ static rg_body body_before(const char *text, size_t from, size_t item)
     const char *end = text + item;
     for (const char *p = text + start; p < end;) {
         rg_body b;
-        size_t n = match_body(p, end, &b);
+        size_t n = body_index.first[(unsigned char)*p] ? match_body(p, end, &b) : 0;
         if (n) {
             /* 其 ("its") is the body named before it in the clause (大会在其…决议中),
              * else the citing document's; and only right before a reference */
@@ -573,8 +590,7 @@ static rg_body body_before(const char *text, size_t from, size_t item)
             found = b;
             p += n;
         } else {
-            uint32_t c;
-            p += cp_at(p, end, &c);
+            p += char_len(p, end);
         }
     }
     return found;
