@@ -1316,7 +1316,7 @@ static void on_link(scan *sc, size_t s, size_t e)
     /* what the pattern matched: https?://(?:www\.)?undocs\.org/ and the path */
     const char *u = sc->text + s;
     const char *path = u + (u[4] == 's' ? 8 : 7);
-    if (!strncmp(path, "www.", 4))
+    if (path[0] == 'w' && path[1] == 'w' && path[2] == 'w' && path[3] == '.')
         path += 4;
     path += strlen("undocs.org/");
     if (path >= sc->text + e)
