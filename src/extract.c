@@ -250,11 +250,14 @@ static size_t char_len(const char *p, const char *end)
     return l ? l : 1;
 }
 
+/* The pattern's SP (PCRE2's \s under UCP, and U+FEFF), and U+200B: whatever the
+ * pattern lets stand between the parts of a token is read over as space. */
 static bool is_space_cp(uint32_t c)
 {
     if (c < 0x80)
         return c == ' ' || (c >= '\t' && c <= '\r');
-    return c == 0x3000 || c == 0xA0 || c == 0xFEFF || c == 0x202F || (c >= 0x2000 && c <= 0x200B);
+    return c == 0x85 || c == 0xA0 || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200B) ||
+           c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
 
 static int digit_value(uint32_t c)
