@@ -974,7 +974,7 @@ typedef struct scan {
     size_t ncites, cite_cap;
     size_t lines;       /* line breaks in the segment */
     rg_para *paras;     /* its paragraphs (place_segment) */
-    size_t nparas;
+    size_t nparas, pcap;
     size_t list_base, line_base; /* enumerations and lines before it */
     rg_buf out;         /* its records */
     bool nomem;
@@ -1280,19 +1280,19 @@ static void merge_aside(scan *sc)
 {
     if (sc->naside == 0)
         return;
-    raw *all = malloc((sc->nraws + sc->naside) * sizeof *all);
-    if (!all) {
+    size_t i = sc->nraws, j = sc->naside, k = i + j;
+    if (!rg_grow(&sc->raws, &sc->rcap, k, sizeof *sc->raws)) {
         sc->nomem = true;
         return;
     }
-    size_t i = 0, j = 0, k = 0;
-    while (i < sc->nraws || j < sc->naside)
-        all[k++] = j == sc->naside || (i < sc->nraws && sc->raws[i].s <= sc->aside[j].s)
-                       ? sc->raws[i++]
-                       : sc->aside[j++];
-    free(sc->raws);
-    sc->raws = all;
-    sc->nraws = sc->rcap = k;
+    /* from the end, in place; a raw goes before a symbol at the same place */
+    while (j > 0) {
+        if (i == 0 || sc->aside[j - 1].s >= sc->raws[i - 1].s)
+            sc->raws[--k] = sc->aside[--j];
+        else
+            sc->raws[--k] = sc->raws[--i];
+    }
+    sc->nraws += sc->naside;
 }
 
 static void on_link(scan *sc, size_t s, size_t e)
@@ -1929,8 +1929,8 @@ static rg_status place_segment(scan *sc, rg_error *err)
 {
     docscan *ds = sc->ds;
     rg_doc *d = ds->doc;
-    sc->paras = rg_paragraphs_feed(&ds->ps, sc->text, sc->len, sc->base, &sc->nparas);
-    if (!sc->paras)
+    if (!rg_paragraphs_feed(&ds->ps, sc->text, sc->len, sc->base, &sc->paras, &sc->pcap,
+                            &sc->nparas))
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     const rg_para *pa = sc->nparas ? sc->paras : NULL, *pend = sc->paras + sc->nparas;
     for (size_t i = 0; i < sc->nms; i++) {
@@ -2116,9 +2116,8 @@ static void scan_reset(scan *sc, docscan *ds, const rg_text *t, size_t base)
     sc->run_body = RG_BODY_NONE;
     sc->date[0] = sc->adopted[0] = '\0';
     rg_arena_free(&sc->arena);
-    rg_strmap_free(&sc->cites);
-    free(sc->paras);
-    sc->paras = NULL;
+    /* the room of its lists and maps is kept: a segment holds about as many as the last */
+    rg_strmap_clear(&sc->cites);
     sc->nparas = 0;
     sc->out.len = 0;
     sc->nomem = false;

@@ -213,11 +213,12 @@ typedef struct rg_para_state {
 } rg_para_state;
 
 void rg_para_init(rg_para_state *ps);
-/* The paragraphs of a segment of text starting at offset base: the first is
- * the one in force at the segment's start; offsets are base + local ones.
- * NULL when out of memory. */
-rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
-                            size_t *count);
+/* The paragraphs of a segment of text starting at offset base, into *v (of
+ * *cap, grown as needed; the caller frees it): the first is the one in force
+ * at the segment's start; offsets are base + local ones.  False when out of
+ * memory. */
+bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
+                        rg_para **v, size_t *cap, size_t *count);
 /* The paragraphs of a whole text. */
 rg_para *rg_paragraphs(const char *text, size_t len, size_t *count);
 /* The paragraph holding pos. */
@@ -322,6 +323,8 @@ uint64_t rg_str_hash(const char *s, size_t n);
 bool rg_strmap_put_h(rg_strmap *m, const char *key, size_t len, uint64_t h, size_t val,
                      size_t *found);
 long rg_strmap_get_h(const rg_strmap *m, const char *key, size_t len, uint64_t h);
+/* Empties the map, keeping its room for the next keys. */
+void rg_strmap_clear(rg_strmap *m);
 void rg_strmap_free(rg_strmap *m);
 
 /* graph.c -------------------------------------------------------------------- */

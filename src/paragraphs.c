@@ -359,14 +359,19 @@ rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
 {
     rg_para_state ps;
     rg_para_init(&ps);
-    return rg_paragraphs_feed(&ps, text, len, 0, count);
+    rg_para *v = NULL;
+    size_t cap = 0;
+    if (rg_paragraphs_feed(&ps, text, len, 0, &v, &cap, count))
+        return v;
+    free(v);
+    return NULL;
 }
 
-rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
-                            size_t *count)
+bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
+                        rg_para **v, size_t *cap, size_t *count)
 {
     pthread_once(&words_once, index_all); /* for verb_at() */
-    state s = {.base = base, .ps = ps};
+    state s = {.v = *v, .cap = *cap, .base = base, .ps = ps};
     /* the paragraph in force where the segment starts */
     push(&s, 0, ps->label, ps->verb);
     uint32_t last = ps->last; /* the last character of the previous text line */
@@ -449,15 +454,15 @@ rg_para *rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, siz
         }
     }
     ps->last = last;
-    if (s.failed) {
-        free(s.v);
-        return NULL;
-    }
+    *v = s.v;
+    *cap = s.cap;
+    if (s.failed)
+        return false;
     /* the paragraph in force at the end goes on into the next segment */
     copy_word(ps->label, sizeof ps->label, s.v[s.n - 1].label);
     ps->verb = s.v[s.n - 1].verb;
     *count = s.n;
-    return s.v;
+    return true;
 }
 
 const rg_para *rg_paragraph_at(const rg_para *v, size_t n, size_t pos)

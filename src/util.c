@@ -496,6 +496,13 @@ long rg_strmap_get(const rg_strmap *m, const char *key)
     return rg_strmap_get_h(m, key, len, rg_str_hash(key, len));
 }
 
+void rg_strmap_clear(rg_strmap *m)
+{
+    if (m->n)
+        memset(m->e, 0, m->cap * sizeof *m->e);
+    m->n = 0;
+}
+
 void rg_strmap_free(rg_strmap *m)
 {
     free(m->e);
