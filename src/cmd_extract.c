@@ -5,6 +5,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static const char usage_extract[] =
     "usage: resgraph extract [--format jsonl|tsv] [-o FILE] [--doc-id ID] [--encoding ENC]\n"
@@ -52,6 +55,15 @@ static rg_status write_records(void *ctx, const rg_doc *doc, const char *records
 
 int cmd_extract(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* Memory freed by one document is wanted by the next: by default glibc hands
+     * what is free at the top of a heap back to the system past 128 KB, and the
+     * next document faults the same pages in again (a tenth of the time of
+     * reading 20,000 files).  Keep up to 4 MB.  (Only here: it also stops glibc
+     * from raising the size above which it maps blocks on their own, which the
+     * graph commands' large arrays need.) */
+    mallopt(M_TRIM_THRESHOLD, 4 << 20);
+#endif
     opts o = {0};
     int first, rc = parse_options(argc, argv, "fohqDES", &o, &first);
     if (rc >= 0)

@@ -11,9 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,13 +431,6 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-#ifdef __GLIBC__
-    /* Memory freed by one document is wanted by the next: by default glibc hands
-     * what is free at the top of a heap back to the system past 128 KB, and the
-     * next document faults the same pages in again (a tenth of the time of
-     * reading 20,000 files).  Keep up to 4 MB. */
-    mallopt(M_TRIM_THRESHOLD, 4 << 20);
-#endif
     if (argc < 2) {
         usage(stderr);
         return RG_EUSAGE;
