@@ -318,7 +318,8 @@ typedef struct rg_strmap {
 bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found);
 /* The value of key, or -1. */
 long rg_strmap_get(const rg_strmap *m, const char *key);
-/* The same with the key's length and rg_str_hash() given. */
+/* The same with the key's length and rg_str_hash() given: key[0..len) is the
+ * key, whatever follows it (a key put must still end with its NUL). */
 uint64_t rg_str_hash(const char *s, size_t n);
 bool rg_strmap_put_h(rg_strmap *m, const char *key, size_t len, uint64_t h, size_t val,
                      size_t *found);

@@ -452,6 +452,12 @@ static bool strmap_resize(rg_strmap *m, size_t cap)
     return true;
 }
 
+/* Whether the stored key k is key[0..len) (which need not end there). */
+static bool same_key(const char *k, const char *key, size_t len)
+{
+    return memcmp(k, key, len) == 0 && k[len] == '\0';
+}
+
 bool rg_strmap_put_h(rg_strmap *m, const char *key, size_t len, uint64_t h, size_t val,
                      size_t *found)
 {
@@ -459,7 +465,7 @@ bool rg_strmap_put_h(rg_strmap *m, const char *key, size_t len, uint64_t h, size
         return false;
     size_t j = h & (m->cap - 1);
     while (m->e[j].key) {
-        if (m->e[j].hash == h && memcmp(m->e[j].key, key, len + 1) == 0) {
+        if (m->e[j].hash == h && same_key(m->e[j].key, key, len)) {
             *found = m->e[j].val;
             return true;
         }
@@ -483,7 +489,7 @@ long rg_strmap_get_h(const rg_strmap *m, const char *key, size_t len, uint64_t h
         return -1;
     size_t j = h & (m->cap - 1);
     while (m->e[j].key) {
-        if (m->e[j].hash == h && memcmp(m->e[j].key, key, len + 1) == 0)
+        if (m->e[j].hash == h && same_key(m->e[j].key, key, len))
             return (long)m->e[j].val;
         j = (j + 1) & (m->cap - 1);
     }
