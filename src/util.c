@@ -266,7 +266,6 @@ __attribute__((target("ssse3"))) static bool utf8_valid_ssse3(const unsigned cha
     }
     return none_set(_mm_or_si128(error, open));
 }
-#endif
 
 /* The same, 32 bytes at a time (the 16-byte tables in both lanes). */
 __attribute__((target("avx2"))) static bool none_set32(__m256i v)
@@ -333,6 +332,7 @@ __attribute__((target("avx2"))) static bool utf8_valid_avx2(const unsigned char 
     }
     return none_set32(_mm256_or_si256(error, open));
 }
+#endif
 
 int rg_utf8_valid_by(int way, const char *s, size_t n)
 {
