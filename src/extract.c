@@ -884,9 +884,10 @@ struct rg_doc {
 };
 
 /* What the segments of one document share: how it is read, its identity
- * (settled by the first segment, read-only after), and what goes on from one
+ * (settled by the first segment, read-only after), what goes on from one
  * segment to the next (changed only in place_segment(), one segment at a time,
- * in order). */
+ * in order), and the reading's own record (invalid bytes, NULs, warnings:
+ * changed only by the thread that reads the input). */
 typedef struct docscan {
     const char *name;
     rg_doc *doc;
@@ -979,6 +980,14 @@ typedef struct scan {
     rg_buf out;         /* its records */
     bool nomem;
 } scan;
+
+/* The original byte offset of a position of the segment. */
+static size_t orig_offset(const scan *sc, size_t local)
+{
+    if (sc->t->orig) /* converted text: one segment, mapped back */
+        return rg_text_orig_offset(sc->t, local);
+    return sc->t->skip + sc->base + local;
+}
 
 static raw *add_raw(scan *sc)
 {
@@ -1393,14 +1402,14 @@ typedef struct tokenizer {
     pcre2_match_context *mc;
 } tokenizer;
 
-static bool tokenizer_init(tokenizer *tz, const scan *sc, size_t len)
+static bool tokenizer_init(tokenizer *tz, const scan *sc)
 {
     memset(tz, 0, sizeof *tz);
     tz->text = sc->text;
-    tz->len = len;
+    tz->len = sc->len;
     tz->fast = !sc->ds->reference && compiled.jit;
     tz->at = sc->t->valid ? compiled.at_valid : compiled.at;
-    rg_starts_init(&tz->starts, sc->text, len);
+    rg_starts_init(&tz->starts, sc->text, sc->len);
     tz->md = pcre2_match_data_create_from_pattern(compiled.re, NULL);
     tz->mc = pcre2_match_context_create(NULL);
     if (!tz->md || !tz->mc)
@@ -1458,7 +1467,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
     if (!compiled.re)
         return rg_fail(err, RG_ELIB, "%s", compiled.error);
     tokenizer tz;
-    if (!tokenizer_init(&tz, sc, sc->len)) {
+    if (!tokenizer_init(&tz, sc)) {
         tokenizer_free(&tz);
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
@@ -1473,7 +1482,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
             PCRE2_UCHAR msg[200];
             pcre2_get_error_message(kind, msg, sizeof msg);
             st = rg_fail(err, RG_ELIB, "%s: byte %zu: PCRE2: %s", sc->name,
-                         rg_text_orig_offset(sc->t, pos), (const char *)msg);
+                         orig_offset(sc, pos), (const char *)msg);
             break;
         }
         switch (kind) {
@@ -1808,13 +1817,6 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
  * segment at a time and in order; emit_segment() writes its records (or keeps
  * its mentions), beside the others again. */
 
-/* The original byte offset of a position of the segment. */
-static size_t orig_offset(const scan *sc, size_t local)
-{
-    if (sc->t->orig) /* converted text: one segment, mapped back */
-        return rg_text_orig_offset(sc->t, local);
-    return sc->t->skip + sc->base + local;
-}
 
 /* The line (from 0) and column of a position of the segment, moved forward. */
 typedef struct cursor {
@@ -2025,7 +2027,7 @@ static rg_status emit_segment(scan *sc, rg_error *err)
             m->para = pa && pa->label[0] ? pa->label : NULL;
             m->verb = pa && pa->verb[0] ? pa->verb : NULL;
         } else {
-            m->id = rg_arena_strdup(a, p->id);
+            m->id = p->id; /* in the document's arena since place_segment() */
             m->date = p->date[0] ? rg_arena_strdup(a, p->date) : NULL;
             m->surface = rg_arena_strndup(a, sc->text + p->s, sl);
             if (pa && pa->label[0]) {
@@ -2125,7 +2127,7 @@ static void scan_reset(scan *sc, docscan *ds, const rg_text *t, size_t base)
      * here is no error (rg_grow() is asked again as they fill) */
     size_t guess = t->len / 128 + 16;
     if (rg_grow(&sc->raws, &sc->rcap, guess, sizeof *sc->raws) &&
-        rg_grow(&sc->ms, &sc->mcap, guess, sizeof *sc->ms))
+        rg_grow(&sc->ms, &sc->mcap, guess, sizeof *sc->ms) && ds->records)
         rg_grow(&sc->out.data, &sc->out.cap, t->len + t->len / 2 + 1, 1);
 }
 
@@ -2283,19 +2285,17 @@ static size_t quiet_point(const char *buf, size_t from, size_t len)
     return 0;
 }
 
+/* A reading buffer: a segment's worth at first, then doubled as rg_grow() does. */
 static bool grow_to(char **buf, size_t *cap, size_t need)
 {
-    if (need <= *cap)
+    if (*cap == 0) {
+        size_t first = need > CHUNK + 1 ? need : CHUNK + 1;
+        if (!(*buf = malloc(first)))
+            return false;
+        *cap = first;
         return true;
-    size_t ncap = *cap ? *cap : CHUNK + 1;
-    while (ncap < need)
-        ncap *= 2;
-    char *nb = realloc(*buf, ncap);
-    if (!nb)
-        return false;
-    *buf = nb;
-    *cap = ncap;
-    return true;
+    }
+    return rg_grow(buf, cap, need, 1);
 }
 
 /* A segment in flight: its bytes, kept from one use to the next, and its scan. */
@@ -2531,7 +2531,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     pl->ctx = ctx;
     pthread_mutex_init(&pl->lock, NULL);
     pthread_cond_init(&pl->changed, NULL);
-    pthread_t tid[8];
+    pthread_t tid[NSLOTS]; /* more workers than segments in flight would only wait */
     int nworkers = 0;
     size_t base = 0; /* UTF-8 bytes of earlier segments */
     rg_status st = RG_OK;
@@ -2544,8 +2544,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
             break;
         slot *s = &pl->slots[j % NSLOTS];
         size_t have = ncarry;
-        /* a file of up to WHOLE_BYTES is read in one go, into a buffer its size */
-        size_t want = j == 0 && size && size <= WHOLE_BYTES ? size + 2 : CHUNK + 1;
+        size_t want = CHUNK + 1; /* (files of up to WHOLE_BYTES went to read_file_whole()) */
         if (!grow_to(&s->buf, &s->cap, ncarry >= want ? ncarry + 1 : want)) {
             st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
             break;
@@ -2597,7 +2596,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
             s->done = true;
             pl->placed = pl->taken = pl->read = j + 1;
             if (s->st == RG_OK && j == 0 && threads > 1 && (!eof || ncarry))
-                for (int nwant = threads < 8 ? threads : 8; nworkers < nwant; nworkers++)
+                for (int nwant = threads < NSLOTS ? threads : NSLOTS; nworkers < nwant; nworkers++)
                     if (pthread_create(&tid[nworkers], NULL, segment_worker, pl) != 0)
                         break;
         } else {

@@ -219,10 +219,6 @@ void rg_para_init(rg_para_state *ps);
  * memory. */
 bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
                         rg_para **v, size_t *cap, size_t *count);
-/* The paragraphs of a whole text. */
-rg_para *rg_paragraphs(const char *text, size_t len, size_t *count);
-/* The paragraph holding pos. */
-const rg_para *rg_paragraph_at(const rg_para *v, size_t n, size_t pos);
 
 /* records.c: citations files ---------------------------------------------------- */
 

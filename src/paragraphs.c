@@ -355,18 +355,6 @@ void rg_para_init(rg_para_state *ps)
     ps->last = 0x3002; /* as if a sentence had just ended */
 }
 
-rg_para *rg_paragraphs(const char *text, size_t len, size_t *count)
-{
-    rg_para_state ps;
-    rg_para_init(&ps);
-    rg_para *v = NULL;
-    size_t cap = 0;
-    if (rg_paragraphs_feed(&ps, text, len, 0, &v, &cap, count))
-        return v;
-    free(v);
-    return NULL;
-}
-
 bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
                         rg_para **v, size_t *cap, size_t *count)
 {
@@ -463,17 +451,4 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
     ps->verb = s.v[s.n - 1].verb;
     *count = s.n;
     return true;
-}
-
-const rg_para *rg_paragraph_at(const rg_para *v, size_t n, size_t pos)
-{
-    size_t lo = 0, hi = n;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (v[mid].start <= pos)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return n ? &v[lo] : NULL;
 }
