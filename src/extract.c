@@ -250,16 +250,6 @@ static size_t char_len(const char *p, const char *end)
     return l ? l : 1;
 }
 
-/* The pattern's SP (PCRE2's \s under UCP, and U+FEFF), and U+200B: whatever the
- * pattern lets stand between the parts of a token is read over as space. */
-static bool is_space_cp(uint32_t c)
-{
-    if (c < 0x80)
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    return c == 0x85 || c == 0xA0 || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200B) ||
-           c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
-}
-
 static int digit_value(uint32_t c)
 {
     if (c >= '0' && c <= '9')
@@ -296,7 +286,7 @@ static const char *skip_spaces(const char *p, const char *end)
         }
         uint32_t c;
         size_t l = cp_at(p, end, &c);
-        if (!is_space_cp(c))
+        if (!rg_is_space(c))
             break;
         p += l;
     }
@@ -318,12 +308,10 @@ static const char *read_digits(const char *p, const char *end, long *val, int *n
         uint32_t c;
         size_t l = cp_at(p, end, &c);
         int d = digit_value(c);
-        if (d < 0 && n > 0 && is_space_cp(c)) {
+        if (d < 0 && n > 0 && rg_is_space(c)) {
             const char *q = skip_spaces(p, end);
             uint32_t c2;
-            bool newline = false;
-            for (const char *x = p; x < q && !newline; x++)
-                newline = *x == '\n';
+            bool newline = memchr(p, '\n', (size_t)(q - p)) != NULL;
             if (newline && q < end && (cp_at(q, end, &c2), digit_value(c2) >= 0)) {
                 p = q;
                 continue;
@@ -477,7 +465,7 @@ static bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *r
         }
         uint32_t c;
         size_t l = cp_at(p, end, &c);
-        if (is_space_cp(c)) {
+        if (rg_is_space(c)) {
             p += l;
             continue;
         }
@@ -581,7 +569,7 @@ static rg_body body_before(const char *text, size_t from, size_t item)
     const char *end = text + item;
     for (const char *p = text + start; p < end;) {
         rg_body b;
-        size_t n = body_index.first[(unsigned char)*p] ? match_body(p, end, &b) : 0;
+        size_t n = match_body(p, end, &b);
         if (n) {
             /* 其 ("its") is the body named before it in the clause (大会在其…决议中),
              * else the citing document's; and only right before a reference */
@@ -1195,7 +1183,7 @@ static bool transparent(const scan *sc, size_t s, size_t e)
             return false; /* invalid UTF-8 is no space */
         if (c == '\n')
             break;
-        if (!is_space_cp(c))
+        if (!rg_is_space(c))
             return false;
         p = q;
     }
@@ -1204,7 +1192,7 @@ static bool transparent(const scan *sc, size_t s, size_t e)
         size_t l = cp_at(t + p, t + sc->len, &c);
         if (c == '\n')
             break;
-        if (!is_space_cp(c))
+        if (!rg_is_space(c))
             return false;
         p += l;
     }
@@ -1366,7 +1354,7 @@ static void on_link(scan *sc, size_t s, size_t e)
         for (const char *p = sc->text + sc->raws[sc->nraws - 1].e; p < u && backs;) {
             uint32_t c;
             p += cp_at(p, u, &c);
-            backs = is_space_cp(c) || c == '(' || c == 0xFF08 || c == ':' || c == 0xFF1A ||
+            backs = rg_is_space(c) || c == '(' || c == 0xFF08 || c == ':' || c == 0xFF1A ||
                     c == 0x3001 || c == ',' || c == 0xFF0C;
         }
     }
@@ -1676,11 +1664,11 @@ static char *context_of(rg_arena *a, const char *text, size_t lo, size_t hi, siz
     for (size_t i = from; i < to;) {
         uint32_t c;
         size_t l = cp_at(text + i, text + to, &c);
-        if (is_space_cp(c)) {
+        if (rg_is_space(c)) {
             size_t j = i;
             while (j < to) {
                 size_t l2 = cp_at(text + j, text + to, &c);
-                if (!is_space_cp(c))
+                if (!rg_is_space(c))
                     break;
                 j += l2;
             }

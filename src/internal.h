@@ -107,12 +107,23 @@ static inline size_t rg_utf8_seqlen(const unsigned char *s, size_t n)
     return len;
 }
 
+/* The citation pattern's space (PCRE2's \s under UCP, and U+FEFF), and U+200B:
+ * what may stand between the parts of a reference.  One set for the pattern's
+ * readers (extract.c) and for where a token may start (prefilter.c). */
+static inline bool rg_is_space(uint32_t c)
+{
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    return c == 0x85 || c == 0xA0 || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200B) ||
+           c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
 /* Number of characters in s[0..n); an invalid byte counts as one. */
 size_t rg_utf8_count(const char *s, size_t n);
 /* Number of line breaks in s[0..n); *after_last: the place after the last (0: none). */
 size_t rg_count_lines(const char *s, size_t n, size_t *after_last);
 /* Whether s[0..n) is valid UTF-8 (RFC 3629: no overlong forms, no surrogates,
- * nothing past U+10FFFF), sixteen bytes at a time where the processor can. */
+ * nothing past U+10FFFF), 16 or 32 bytes at a time where the processor can. */
 bool rg_utf8_valid(const char *s, size_t n);
 /* The same by one way for the tests: 0 plain, 1 SSSE3, 2 AVX2; -1 when this
  * processor has not got it. */

@@ -34,14 +34,6 @@
 
 #define NONE 0xFFFFFFFFu /* no character: before the text, or invalid bytes */
 
-static bool is_space(uint32_t c)
-{
-    /* PCRE2's \s with UCP, U+FEFF, and a few more: a superset is safe here */
-    return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-           c == 0x180E || (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 ||
-           c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
-}
-
 static bool is_digit(uint32_t c)
 {
     return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
@@ -66,8 +58,8 @@ static bool is_cn(uint32_t c)
 static bool in_w(uint32_t c)
 {
     if (c < 0x80)
-        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-' || is_space(c);
-    return is_digit(c) || is_cn(c) || is_space(c) || c == DI || (c >= 0xFF21 && c <= 0xFF3A) ||
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-' || rg_is_space(c);
+    return is_digit(c) || is_cn(c) || rg_is_space(c) || c == DI || (c >= 0xFF21 && c <= 0xFF3A) ||
            c == 0xFF0D || (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
 }
 
@@ -142,10 +134,11 @@ static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
     }
     /* after 第 (or 第 and one space): 第 三九六(五) */
     size_t q2;
-    bool after_di = prev == DI || (prev != NONE && is_space(prev) && char_before(s, q, &q2) == DI);
+    bool after_di =
+        prev == DI || (prev != NONE && rg_is_space(prev) && char_before(s, q, &q2) == DI);
     if (is_cn(c))
         return line_start || after_di || cn_date_at(s, p, n) ? RG_START_CN : -1;
-    if (is_space(c))
+    if (rg_is_space(c))
         return (line_start && (c == ' ' || c == '\t' || c == 0x3000)) || after_di ? RG_START_SPACE
                                                                                : -1;
     return -1; /* full-width letters, hyphens: only ever inside a token */
