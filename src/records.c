@@ -296,6 +296,9 @@ rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, r
     const char *ready = rg_doc_records(doc, &have);
     if (ready && rg_doc_records_format(doc) == (int)fmt)
         return rg_records_put(out, ready, have, err);
+    if (rg_doc_records_format(doc) >= 0) /* its mentions went into those records */
+        return rg_fail(err, RG_EUSAGE, "%s: read with its records in the other format",
+                       rg_doc_file(doc));
     rg_record_doc h;
     if (!rg_record_doc_init(&h, fmt, rg_doc_id(doc), rg_doc_file(doc)))
         return rg_fail(err, RG_ENOMEM, "out of memory writing records");

@@ -161,6 +161,29 @@ static void test_seed_extraction(void)
     rg_doc_free(d);
 }
 
+/* A document read with its records writes them as they are, and refuses the
+ * other format (its mentions went into the records) rather than write nothing. */
+static void test_records_as_read(void)
+{
+    static const char text[] = "回顾其第 36/103 号决议，";
+    rg_read_options ro = {.records = 1, .records_format = RG_RECORDS_JSONL};
+    rg_doc *d = NULL;
+    rg_error err = {0};
+    CHECK(rg_doc_read_buffer("r.txt", text, sizeof text - 1, &ro, &d, &err) == RG_OK);
+    if (!d)
+        return;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK(rg_records_write(f, RG_RECORDS_JSONL, d, &err) == RG_OK);
+    CHECK(rg_records_write(f, RG_RECORDS_TSV, d, &err) == RG_EUSAGE);
+    CHECK(strstr(err.msg, "r.txt") != NULL);
+    fclose(f);
+    CHECK(buf && strstr(buf, "\"id\":\"A/RES/36/103\"") != NULL);
+    free(buf);
+    rg_doc_free(d);
+}
+
 static void test_encodings(void)
 {
     /* 回顾第 36/103 号决议 in GB18030 and in UTF-16LE with a byte-order mark */
@@ -386,6 +409,7 @@ static const struct {
     {"order_independent", test_order_independent},
     {"output_atomic", test_output_atomic},
     {"render_hostile_text", test_render_hostile_text},
+    {"records_as_read", test_records_as_read},
 };
 
 int main(void)
