@@ -186,9 +186,9 @@ static long compact(const char *src, size_t len, char *out, size_t outn, bool *d
         out[o++] = (char)c;
     }
     out[o] = '\0';
-    *digit |= dg;
-    *slash |= sl;
-    *dot_l |= dl;
+    *digit = dg;
+    *slash = sl;
+    *dot_l = dl;
     return (long)o;
 }
 
@@ -197,11 +197,10 @@ bool rg_symbol_canonical(const char *s, size_t n, char *out, size_t outn)
     char tmp[256];
     if (n >= sizeof tmp || outn == 0)
         return false;
-    bool digit = false, slash = false, dot_l = false;
+    bool digit, slash, dot_l;
     if (compact(s, n, out, outn, &digit, &slash, &dot_l) < 0) {
         /* full-width forms and other spaces folded to ASCII first */
         size_t len = fold_ascii(s, n, tmp, sizeof tmp);
-        digit = slash = dot_l = false;
         if (compact(tmp, len, out, outn, &digit, &slash, &dot_l) < 0)
             return false;
     }
