@@ -139,20 +139,18 @@ static struct {
     char error[256];
 } compiled = {PTHREAD_ONCE_INIT, NULL, {NULL}, {NULL}, false, ""};
 
-/* "(A)|(B)|..." of the given kinds (T_NONE ends the list; all: every kind). */
-static bool build_pattern(rg_buf *b, const enum tok *kinds, bool all)
+/* "(A)|(B)|..." of the given kinds, in their order, so that group g is kinds[g - 1]
+ * (T_NONE ends the list; NULL: every kind, group g being kind g). */
+static bool build_pattern(rg_buf *b, const enum tok *kinds)
 {
-    bool first = true;
-    for (int k = T_LINK; k < T_COUNT; k++) {
-        bool in = all;
-        for (int i = 0; !all && i < 5 && kinds[i] != T_NONE; i++)
-            in = in || kinds[i] == (enum tok)k;
-        if (!in)
-            continue;
-        rg_buf_puts(b, first ? "(" : "|(");
+    size_t most = kinds ? sizeof class_kinds[0] / sizeof class_kinds[0][0] : T_COUNT - 1;
+    for (size_t i = 0; i < most; i++) {
+        enum tok k = kinds ? kinds[i] : (enum tok)(T_LINK + i);
+        if (k == T_NONE)
+            break;
+        rg_buf_puts(b, i ? "|(" : "(");
         rg_buf_puts(b, alternatives[k]);
         rg_buf_puts(b, ")");
-        first = false;
     }
     return !b->failed;
 }
@@ -190,7 +188,7 @@ static void compile_patterns(void)
     index_words(); /* for the scan, as the patterns */
     rg_buf b = {0};
     compiled.jit = true;
-    if (!build_pattern(&b, NULL, true) ||
+    if (!build_pattern(&b, NULL) ||
         !(compiled.re = compile_one(b.data, PCRE2_MATCH_INVALID_UTF))) {
         if (b.failed)
             snprintf(compiled.error, sizeof compiled.error, "out of memory");
@@ -199,7 +197,7 @@ static void compile_patterns(void)
     }
     for (int c = 0; c < RG_START_CLASSES; c++) {
         b.len = 0;
-        if (!build_pattern(&b, class_kinds[c], false) ||
+        if (!build_pattern(&b, class_kinds[c]) ||
             !(compiled.at[c] = compile_one(b.data, PCRE2_ANCHORED | PCRE2_MATCH_INVALID_UTF)) ||
             !(compiled.at_valid[c] = compile_one(b.data, PCRE2_ANCHORED))) {
             /* without them, every byte is searched */
