@@ -455,18 +455,7 @@ static size_t match_body(const char *p, const char *end, rg_body *body)
 static bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *range)
 {
     *range = false;
-    const char *p = s;
-    while (p < end) {
-        if (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') {
-            p++;
-            continue;
-        }
-        uint32_t c;
-        size_t l = cp_at(p, end, &c);
-        if (rg_is_space(c)) {
-            p += l;
-            continue;
-        }
+    for (const char *p = skip_spaces(s, end); p < end; p = skip_spaces(p, end)) {
         rg_body b;
         size_t n = match_body(p, end, &b);
         if (n) {
