@@ -887,6 +887,7 @@ typedef struct docscan {
     char adopted[11];    /* its own adoption date, when a segment found one */
     size_t nbad, skip0;  /* invalid UTF-8 bytes reported; byte-order mark */
     size_t nuls;         /* NUL bytes read as spaces */
+    size_t ncuts, first_cut; /* segments cut where no quiet point was found */
     rg_buf warn;         /* the reading's warnings, before they go to the document */
     bool nomem;
 } docscan;
@@ -916,6 +917,7 @@ typedef struct scan {
     const char *text;
     size_t len;
     size_t base;        /* UTF-8 offset of the segment in the document */
+    size_t col0;        /* characters before it on its first line (0: it starts a line) */
     raw *raws;
     size_t nraws, rcap;
     raw *aside; /* symbols alone on their lines (page headers), in text order */
@@ -1371,6 +1373,7 @@ typedef struct tokenizer {
     const char *text;
     size_t len;
     bool fast;
+    uint32_t options;      /* PCRE2_NOTBOL when the text starts inside a line */
     pcre2_code *const *at; /* the class patterns for this text */
     rg_starts starts;
     pcre2_match_data *md;
@@ -1383,6 +1386,7 @@ static bool tokenizer_init(tokenizer *tz, const scan *sc)
     tz->text = sc->text;
     tz->len = sc->len;
     tz->fast = !sc->ds->reference && compiled.jit;
+    tz->options = sc->col0 ? PCRE2_NOTBOL : 0;
     tz->at = sc->t->valid ? compiled.at_valid : compiled.at;
     rg_starts_init(&tz->starts, sc->text, sc->len);
     tz->md = pcre2_match_data_create_from_pattern(compiled.re, NULL);
@@ -1413,7 +1417,8 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
             size_t start = rg_starts_next(&tz->starts, pos, &cls);
             if (start == SIZE_MAX)
                 return T_NONE;
-            rc = pcre2_jit_match(tz->at[cls], subject, tz->len, start, 0, tz->md, tz->mc);
+            rc = pcre2_jit_match(tz->at[cls], subject, tz->len, start, tz->options, tz->md,
+                                 tz->mc);
             if (rc != PCRE2_ERROR_NOMATCH) {
                 kinds = class_kinds[cls];
                 break;
@@ -1421,7 +1426,7 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
             pos = start + 1;
         }
     } else {
-        rc = pcre2_match(compiled.re, subject, tz->len, pos, 0, tz->md, tz->mc);
+        rc = pcre2_match(compiled.re, subject, tz->len, pos, tz->options, tz->md, tz->mc);
         if (rc == PCRE2_ERROR_NOMATCH)
             return T_NONE;
     }
@@ -1837,7 +1842,7 @@ static bool note_cited(scan *sc, const char *id, size_t n, uint64_t h, bool has_
 static rg_status prepare_segment(scan *sc, rg_error *err)
 {
     docscan *ds = sc->ds;
-    cursor cur = {0, 0, 1};
+    cursor cur = {0, 0, 1 + sc->col0};
     size_t li = 0; /* links given their lines */
     for (size_t i = 0; i <= sc->nraws; i++) {
         /* the links up to the reference (they come in text order, as do the raws) */
@@ -2228,36 +2233,68 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
 /* --- documents read in segments ---------------------------------------------------- */
 
 #define CHUNK (1u << 20)       /* bytes read at a time */
-#define WHOLE_BYTES (4u << 20) /* files up to this size are read whole */
 
-/* A quiet point of buf[from..len): the start of a line after a line whose text
- * ends a clause (，。；), the last one; 0 when there is none. */
+#define SEGMENT_MAX (2 * CHUNK) /* a stretch without a quiet point is cut at this length */
+
+/* The start of the line after the newline at buf[nl], when that line ends a
+ * clause: its last character, spaces aside, is a clause end, and it is no
+ * page furniture (which the words of the text run across); else 0. */
+static size_t after_clause_end(const char *buf, size_t from, size_t nl)
+{
+    size_t e = nl;
+    while (e > from && (buf[e - 1] == ' ' || buf[e - 1] == '\r' || buf[e - 1] == '\t'))
+        e--;
+    if (e == from)
+        return 0;
+    size_t q = e - 1;
+    while (q > from && e - q < 4 && ((unsigned char)buf[q] & 0xC0) == 0x80)
+        q--;
+    uint32_t c;
+    if (cp_at(buf + q, buf + e, &c) != e - q || !is_clause_end(c))
+        return 0;
+    size_t ls = q;
+    while (ls > 0 && buf[ls - 1] != '\n')
+        ls--;
+    return rg_is_furniture_line(buf + ls, buf + nl) ? 0 : nl + 1;
+}
+
+/* A quiet point of buf[from..len): the start of a line after a line that ends
+ * a clause (，。； , ; and the others of is_clause_end()), the last one; 0 when
+ * there is none.  No enumeration, date or body word reaches across it, nor
+ * does any token: tokens run across a line break only inside spaces. */
 static size_t quiet_point(const char *buf, size_t from, size_t len)
 {
-    for (size_t p = len; p > from + 1;) {
-        const char *nl = NULL;
-        for (size_t q = p - 1; q > from; q--)
-            if (buf[q - 1] == '\n') {
-                nl = buf + q - 1;
-                break;
-            }
-        if (!nl)
-            return 0;
-        size_t at = (size_t)(nl - buf) + 1;
-        /* the last character of the line before, spaces aside */
-        size_t e = (size_t)(nl - buf);
-        while (e > from && (buf[e - 1] == ' ' || buf[e - 1] == '\r' || buf[e - 1] == '\t'))
-            e--;
-        if (e >= from + 3) {
-            const unsigned char *c = (const unsigned char *)buf + e - 3;
-            /* ，。； */
-            if ((c[0] == 0xEF && c[1] == 0xBC && (c[2] == 0x8C || c[2] == 0x9B)) ||
-                (c[0] == 0xE3 && c[1] == 0x80 && c[2] == 0x82))
-                return at;
-        }
-        p = at - 1;
+    for (size_t p = len; p > from + 1; p--) {
+        if (buf[p - 2] != '\n')
+            continue;
+        size_t at = after_clause_end(buf, from, p - 2);
+        if (at)
+            return at;
     }
     return 0;
+}
+
+/* Where to cut buf[from..len) when it has no quiet point, so that memory stays
+ * bounded: the last line start in its second half, else the last character
+ * boundary, after a space when one is near.  Sets *midline when the cut is
+ * inside a line. */
+static size_t forced_cut(const char *buf, size_t from, size_t len, bool *midline)
+{
+    size_t half = from + (len - from) / 2;
+    for (size_t p = len; p > half; p--)
+        if (buf[p - 1] == '\n') {
+            *midline = false;
+            return p;
+        }
+    *midline = true;
+    size_t near = len - (len - half) / 16;
+    for (size_t p = len; p > near; p--)
+        if (buf[p - 1] == ' ')
+            return p;
+    size_t p = len - 1; /* the next segment starts with the last character read */
+    while (p > half && ((unsigned char)buf[p] & 0xC0) == 0x80)
+        p--;
+    return p;
 }
 
 /* A reading buffer: a segment's worth at first, then doubled as rg_grow() does. */
@@ -2491,7 +2528,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     docscan ds;
     docscan_init(&ds, path, d, opt);
     ds.streamed = fn != NULL;
-    if (size && size <= WHOLE_BYTES)
+    if (size && size <= RG_WHOLE_BYTES)
         return read_file_whole(&ds, f, size, opt, fn, ctx, err);
     pipeline *pl = calloc(1, sizeof *pl);
     size_t carrycap = 0, ncarry = 0;
@@ -2509,6 +2546,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     pthread_t tid[NSLOTS]; /* more workers than segments in flight would only wait */
     int nworkers = 0;
     size_t base = 0; /* UTF-8 bytes of earlier segments */
+    size_t col0 = 0; /* characters before the next segment on its first line */
     rg_status st = RG_OK;
     bool eof = false;
     for (size_t j = 0; st == RG_OK && !eof; j++) {
@@ -2519,7 +2557,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
             break;
         slot *s = &pl->slots[j % NSLOTS];
         size_t have = ncarry;
-        size_t want = CHUNK + 1; /* (files of up to WHOLE_BYTES went to read_file_whole()) */
+        size_t want = CHUNK + 1; /* (files of up to RG_WHOLE_BYTES went to read_file_whole()) */
         if (!grow_to(&s->buf, &s->cap, ncarry >= want ? ncarry + 1 : want)) {
             st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
             break;
@@ -2536,10 +2574,17 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         /* the segment: up to the last quiet point, or all of it at the end; the
          * document's opening is one segment of at least HEAD_BYTES */
         size_t cut = have;
+        bool midline = false;
         while (!eof) {
             size_t from = j == 0 ? (HEAD_BYTES < have ? HEAD_BYTES : have) : 0;
             if ((cut = quiet_point(s->buf, from, have)) != 0)
                 break;
+            if (have >= SEGMENT_MAX && have > from + 1) {
+                cut = forced_cut(s->buf, from, have, &midline);
+                if (ds.ncuts++ == 0) /* its byte in the input (the first segment's buffer holds all) */
+                    ds.first_cut = j == 0 ? cut : ds.skip0 + base + cut;
+                break;
+            }
             /* no quiet point yet: read more into a larger buffer */
             cut = have;
             if (!grow_to(&s->buf, &s->cap, 2 * s->cap))
@@ -2562,6 +2607,16 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
             memcpy(carry, s->buf + cut, ncarry);
         segment_text(&ds, &s->t, s->buf, cut, j == 0, base);
         scan_reset(&s->sc, &ds, &s->t, base);
+        s->sc.col0 = col0;
+        /* the column where the next segment starts, when the cut is inside a line */
+        if (midline) {
+            size_t from = s->t.len;
+            while (from > 0 && s->t.utf8[from - 1] != '\n')
+                from--;
+            col0 = (from ? 0 : col0) + rg_utf8_count(s->t.utf8 + from, s->t.len - from);
+        } else {
+            col0 = 0;
+        }
         s->done = s->skipped = false;
         base += s->t.len;
         if (j == 0 || nworkers == 0) {
@@ -2603,6 +2658,13 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     rg_text_warn_more_invalid(path, &ds.warn, ds.nbad);
     if (ds.nuls > 1)
         rg_buf_printf(&ds.warn, "%s: %zu more NUL bytes read as spaces\n", path, ds.nuls - 1);
+    if (ds.ncuts)
+        rg_buf_printf(&ds.warn,
+                      "%s: byte %zu: no line ends a clause in %u MB of text; the text is cut "
+                      "there%s to keep memory bounded, and a reference across a cut may be "
+                      "missed\n",
+                      path, ds.first_cut, SEGMENT_MAX >> 20,
+                      ds.ncuts > 1 ? " and at other such places" : "");
     if (st == RG_OK)
         st = finish_doc(&ds, err);
     for (int k = 0; k < NSLOTS; k++) {
@@ -2692,3 +2754,9 @@ const char *rg_doc_records(const rg_doc *d, size_t *len)
 }
 
 int rg_doc_records_format(const rg_doc *d) { return d->records_format; }
+
+size_t rg_doc_bytes(const rg_doc *d)
+{
+    return sizeof *d + d->records.cap + d->mcap * sizeof *d->mentions +
+           d->lcap * sizeof *d->links + d->wcap * sizeof *d->warnings + rg_arena_bytes(&d->arena);
+}

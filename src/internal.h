@@ -53,6 +53,7 @@ char *rg_arena_strdup(rg_arena *a, const char *s);
 /* Moves the strings of from into to (from is left empty). */
 void rg_arena_take(rg_arena *to, rg_arena *from);
 void rg_arena_free(rg_arena *a);
+size_t rg_arena_bytes(const rg_arena *a); /* the memory it holds */
 
 /* UTF-8 --------------------------------------------------------------------- */
 
@@ -260,6 +261,8 @@ bool rg_record_doc_init(rg_record_doc *h, rg_record_format fmt, const char *doc,
 void rg_record_doc_free(rg_record_doc *h);
 /* The format of the records made when doc was read, or -1 (extract.c). */
 int rg_doc_records_format(const rg_doc *doc);
+/* The memory a document read holds, about (extract.c). */
+size_t rg_doc_bytes(const rg_doc *doc);
 /* Appends the record of m to b (b->failed when out of memory); valid: its
  * strings are known to be valid UTF-8. */
 void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m, bool valid);

@@ -117,6 +117,9 @@ typedef struct rg_read_options {
 /* A document read and scanned: its identity, mentions, links and warnings. */
 typedef struct rg_doc rg_doc;
 
+/* Files up to this size are read whole; larger ones, and pipes, in segments. */
+#define RG_WHOLE_BYTES (4u << 20)
+
 /* Reads path and extracts its citations.  A binary file fails with RG_EINPUT. */
 rg_status rg_doc_read(const char *path, const rg_read_options *opt, rg_doc **out,
                       rg_error *err);

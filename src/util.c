@@ -151,6 +151,14 @@ void rg_arena_take(rg_arena *to, rg_arena *from)
     from->head = NULL;
 }
 
+size_t rg_arena_bytes(const rg_arena *a)
+{
+    size_t n = 0;
+    for (const struct rg_arena_block *blk = a->head; blk; blk = blk->next)
+        n += sizeof *blk + blk->size;
+    return n;
+}
+
 void rg_arena_free(rg_arena *a)
 {
     struct rg_arena_block *blk = a->head;
