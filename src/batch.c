@@ -2,7 +2,8 @@
  * batch.c - many documents read at once, handed back in order.
  *
  * Worker threads read and scan the files (the expensive part), at most
- * WINDOW documents ahead of the caller; the caller's function sees each
+ * WINDOW documents and about HELD_MAX bytes of them ahead of the caller (a
+ * slow caller does not make memory grow); the caller's function sees each
  * document, in the order of the paths, in the caller's own thread.  The
  * output therefore does not depend on the number of threads.
  */
@@ -13,12 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#define WINDOW 64 /* documents read ahead of the one being handed back */
+#define WINDOW 64              /* documents read ahead of the one being handed back */
+#define HELD_MAX (32u << 20)   /* bytes of documents read and not handed back yet */
 
 typedef struct slot {
     rg_doc *doc;
     rg_error err;
     rg_status st;
+    size_t bytes; /* what doc holds */
     bool ready;
 } slot;
 
@@ -30,6 +33,7 @@ typedef struct batch {
     size_t next;     /* next path a worker takes */
     size_t consumed; /* documents handed back so far */
     size_t waiting;  /* the document the caller waits for, or SIZE_MAX */
+    size_t held;     /* bytes of the documents ready and not handed back */
     int blocked;     /* workers waiting for room in the window */
     bool stop;
     pthread_mutex_t lock;
@@ -51,8 +55,19 @@ static size_t read_next(batch *b)
     s->doc = doc;
     s->err = err;
     s->st = st;
+    s->bytes = doc ? rg_doc_bytes(doc) : 0;
     s->ready = true;
+    b->held += s->bytes;
     return i;
+}
+
+/* Whether another path may be taken: the window has room, and the documents
+ * read ahead hold less than HELD_MAX (the one the caller waits for is always
+ * taken, so that the caller never waits for nothing). */
+static bool room(const batch *b)
+{
+    return b->next < b->n && b->next < b->consumed + WINDOW &&
+           (b->held < HELD_MAX || b->next == b->consumed);
 }
 
 /* Each side wakes the other only when it waits: documents are small and many,
@@ -62,7 +77,7 @@ static void *worker(void *arg)
     batch *b = arg;
     pthread_mutex_lock(&b->lock);
     for (;;) {
-        while (!b->stop && b->next < b->n && b->next >= b->consumed + WINDOW) {
+        while (!b->stop && b->next < b->n && !room(b)) {
             b->blocked++;
             pthread_cond_wait(&b->have_room, &b->lock);
             b->blocked--;
@@ -126,7 +141,7 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
         pthread_mutex_lock(&b->lock);
         slot *s = &b->ring[i % WINDOW];
         while (!s->ready && started > 0) {
-            if (b->next < b->n && b->next < b->consumed + WINDOW) {
+            if (room(b)) {
                 read_next(b); /* rather than wait, read the next document here */
                 continue;
             }
@@ -137,6 +152,7 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
         slot got = *s;
         memset(s, 0, sizeof *s);
         b->consumed = i + 1;
+        b->held -= got.bytes;
         if (b->blocked)
             pthread_cond_broadcast(&b->have_room);
         pthread_mutex_unlock(&b->lock);

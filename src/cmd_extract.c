@@ -38,12 +38,12 @@ static rg_status write_doc(void *ctx, size_t i, const rg_doc *doc, const rg_erro
     return rg_records_write(j->f, j->fmt, doc, &j->err);
 }
 
-/* stdin, and files this large, are streamed: records go out as they are found */
-#define STREAM_BYTES (32u << 20)
+/* stdin, and files read in segments, are streamed: records go out as they are
+ * found, and memory stays bounded (a document read whole holds its records) */
 
 static bool streamed(const inputs *in, size_t i)
 {
-    return !strcmp(in->paths[i], "-") || in->sizes[i] > (long long)STREAM_BYTES;
+    return !strcmp(in->paths[i], "-") || in->sizes[i] > (long long)RG_WHOLE_BYTES;
 }
 
 static rg_status write_records(void *ctx, const rg_doc *doc, const char *records, size_t len,

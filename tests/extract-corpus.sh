@@ -89,4 +89,13 @@ sys.exit(0 if n > 10000 else 'only %d records' % n)
 PY
 done
 
+# A slow reader of the records does not make the documents read ahead pile up
+# (each file read whole holds its records until they are written).
+mkdir "$tmp/many"
+for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24; do
+    cp "$f" "$tmp/many/$i.txt"
+done
+mb=$(peak "'$bin' extract -q '$tmp/many' | (sleep 2; cat >/dev/null)")
+[ "$mb" -lt 100 ] && ok || bad "24 files of 3 MB, written slowly, took $mb MB"
+
 finish
