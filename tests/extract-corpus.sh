@@ -57,6 +57,10 @@ warned=$(grep -c 'link to .* matches no reference' "$tmp/warn")
 # offset and length give the surface, line and col its place.
 sed 's/[，。；,;:：!！?？|][ \t\r]*$//' "$f" >"$tmp/noquiet.txt"
 tr -d '\n' <"$f" >"$tmp/oneline.txt"
+# (under AddressSanitizer, whose shadow memory and quarantine add their own,
+# memory is not measured: ASAN_OPTIONS is set for that run)
+limit=100
+[ -n "${ASAN_OPTIONS:-}" ] && limit=100000
 peak() { # peak RSS in MB of the shell command $1
     python3 -c 'import resource, subprocess, sys
 subprocess.run(sys.argv[1], shell=True)
@@ -65,7 +69,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)' "$1"
 for t in noquiet oneline; do
     mb=$(peak "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cat '$tmp/$t.txt'; done |
               '$bin' extract - >'$tmp/$t.jsonl' 2>'$tmp/$t.err'")
-    [ "$mb" -lt 100 ] && ok || bad "$t: 48 MB through a pipe took $mb MB"
+    [ "$mb" -lt $limit ] && ok || bad "$t: 48 MB through a pipe took $mb MB"
     grep -q 'no line ends a clause in 2 MB of text; the text is cut there' "$tmp/$t.err" && ok ||
         bad "$t: no warning of the cuts: $(head -3 "$tmp/$t.err")"
     python3 - "$tmp/$t.txt" "$tmp/$t.jsonl" <<'PY' && ok || bad "$t: records do not point at their surfaces"
@@ -96,6 +100,6 @@ for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24
     cp "$f" "$tmp/many/$i.txt"
 done
 mb=$(peak "'$bin' extract -q '$tmp/many' | (sleep 2; cat >/dev/null)")
-[ "$mb" -lt 100 ] && ok || bad "24 files of 3 MB, written slowly, took $mb MB"
+[ "$mb" -lt $limit ] && ok || bad "24 files of 3 MB, written slowly, took $mb MB"
 
 finish
