@@ -141,10 +141,14 @@ typedef struct rg_text {
     bool valid;       /* the text is valid UTF-8 (converted text always is) */
     bool borrowed;    /* utf8 is the caller's buffer (rg_text_load_in_place) */
     /* For converted text: checkpoints (utf8 offset, original offset) every
-     * few KB, with the original bytes to walk between them. */
+     * few dozen characters, with the original bytes to walk between them, and
+     * how long each character is there (src_kind; for an encoding named with
+     * --encoding, srclen[u] is the length of the character at utf8 offset u). */
     unsigned char *orig;
     size_t orig_len;
     size_t *cp_utf8, *cp_orig, ncp;
+    int src_kind;
+    unsigned char *srclen;
 } rg_text;
 
 /* Loads a file or a buffer as UTF-8; warnings (invalid bytes) go to warn. */

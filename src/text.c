@@ -16,33 +16,70 @@
 #include <string.h>
 #include <strings.h>
 
-#define CHECKPOINT_EVERY 1024 /* characters between two offset checkpoints */
+#define CHECKPOINT_EVERY 64 /* characters between two offset checkpoints */
 #define MAX_WARNINGS 5
+
+/* How the length of a source character is known: by its first bytes, or
+ * (other encodings) measured by iconv when the text is converted. */
+enum { SRC_UTF16LE, SRC_UTF16BE, SRC_GB18030, SRC_MEASURED };
+
+static int src_kind(const char *enc)
+{
+    return !strcmp(enc, "UTF-16LE")  ? SRC_UTF16LE
+           : !strcmp(enc, "UTF-16BE") ? SRC_UTF16BE
+           : !strcmp(enc, "GB18030")  ? SRC_GB18030
+                                      : SRC_MEASURED;
+}
 
 static bool has_prefix(const char *d, size_t n, const char *p, size_t pn)
 {
     return n >= pn && memcmp(d, p, pn) == 0;
 }
 
-/* Length in bytes of the character at s in a converted source encoding. */
-static size_t src_char_len(const char *enc, const unsigned char *s, size_t n)
+/* Length in bytes of the source character at s (at most n), for the kinds
+ * known by their bytes (1 for the others: they are measured). */
+static size_t src_char_len(int kind, const unsigned char *s, size_t n)
 {
     if (n == 0)
         return 0;
-    if (strcmp(enc, "UTF-16LE") == 0 || strcmp(enc, "UTF-16BE") == 0) {
+    if (kind == SRC_UTF16LE || kind == SRC_UTF16BE) {
         if (n < 2)
             return n;
-        unsigned hi = strcmp(enc, "UTF-16LE") == 0 ? s[1] : s[0];
+        unsigned hi = kind == SRC_UTF16LE ? s[1] : s[0];
         return (hi >= 0xD8 && hi <= 0xDB && n >= 4) ? 4 : 2;
     }
-    if (strcmp(enc, "GB18030") == 0) {
+    if (kind == SRC_GB18030) {
         if (s[0] < 0x80)
             return 1;
         if (n >= 4 && s[1] >= 0x30 && s[1] <= 0x39)
             return 4;
         return n >= 2 ? 2 : 1;
     }
-    return 1; /* single-byte encodings */
+    return 1;
+}
+
+/* Whether the byte 'A' alone reads as A through cd (to UTF-32LE): then the
+ * encoding writes ASCII as itself, one byte a character. */
+static bool ascii_as_itself(iconv_t cd)
+{
+    char a[1] = {'A'}, *in = a, out[4], *o = out;
+    size_t inleft = 1, oleft = sizeof out;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    return iconv(cd, &in, &inleft, &o, &oleft) == 0 && inleft == 0 && oleft == 0 &&
+           !memcmp(out, "A\0\0\0", 4);
+}
+
+/* The length of the first character of s[0..n) in an encoding iconv reads
+ * through cd (to UTF-32): what it takes to write one code point.  1 when it
+ * does not convert (a replaced byte: its place is known otherwise). */
+static size_t measured_len(iconv_t cd, const unsigned char *s, size_t n)
+{
+    char *in = (char *)s, out[4], *o = out;
+    size_t inleft = n < 16 ? n : 16, oleft = sizeof out;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    iconv(cd, &in, &inleft, &o, &oleft);
+    size_t used = (size_t)((const unsigned char *)in - s);
+    return oleft == 0 && used > 0 ? used : 1;
 }
 
 static bool add_checkpoint(rg_text *t, size_t *cap, size_t u, size_t o)
@@ -69,6 +106,7 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
     iconv_t cd = iconv_open("UTF-8", enc);
     if (cd == (iconv_t)-1)
         return rg_fail(err, RG_EUSAGE, "%s: unknown encoding '%s'", name, enc);
+    int kind = src_kind(enc);
     rg_buf out = {0};
     size_t cpcap = 0, nwarn = 0;
     size_t pos = 0;
@@ -113,11 +151,11 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
             rg_buf_printf(warnings, "%s: byte %zu: invalid %s sequence, replaced by U+FFFD\n",
                           name, pos, enc);
         nwarn++;
-        size_t skip = src_char_len(enc, src + pos, n - pos);
+        size_t skip = src_char_len(kind, src + pos, n - pos);
         if (skip == 0)
             skip = 1;
         /* A bad byte is one unit; a truncated character is the rest. */
-        if (errno == EILSEQ && strcmp(enc, "GB18030") == 0)
+        if (errno == EILSEQ && kind == SRC_GB18030)
             skip = 1;
         rg_buf_add(&out, "\xEF\xBF\xBD", 3);
         pos += skip;
@@ -149,7 +187,17 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
         rg_buf_free(&out);
         return rg_fail(err, st, "%s: out of memory while converting from %s", name, enc);
     }
-    /* Walk each segment in lockstep: one source character, one code point. */
+    /* Walk each segment in lockstep: one source character, one code point.  The
+     * characters of other encodings are measured as iconv reads them. */
+    iconv_t measure = (iconv_t)-1;
+    bool ascii = false; /* ASCII stands for itself, one byte a character */
+    if (st == RG_OK && kind == SRC_MEASURED && out.len) {
+        measure = iconv_open("UTF-32LE", enc);
+        if (measure == (iconv_t)-1 || !(t->srclen = malloc(out.len)))
+            st = RG_ENOMEM;
+        else
+            ascii = ascii_as_itself(measure);
+    }
     for (size_t s = 0; s < nseg && st == RG_OK; s++) {
         size_t u = seg_u[s], o = seg_o[s];
         size_t uend = s + 1 < nseg ? seg_u[s + 1] : out.len;
@@ -159,18 +207,28 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
                 st = RG_ENOMEM;
                 break;
             }
-            size_t ul = rg_utf8_seqlen((unsigned char *)out.data + u, out.len - u);
+            const unsigned char *c = (const unsigned char *)out.data + u;
+            size_t ul = rg_utf8_seqlen(c, out.len - u);
+            size_t ol = src_char_len(kind, src + o, n - o);
+            if (t->srclen) {
+                ol = o >= n ? 0 : ascii && *c < 0x80 && src[o] == *c ? 1
+                                                               : measured_len(measure, src + o, n - o);
+                t->srclen[u] = (unsigned char)ol;
+            }
             u += ul ? ul : 1;
-            o += src_char_len(enc, src + o, n - o);
+            o += ol;
             count++;
         }
     }
+    if (measure != (iconv_t)-1)
+        iconv_close(measure);
     free(seg_u);
     free(seg_o);
     if (st == RG_OK && !add_checkpoint(t, &cpcap, out.len, n))
         st = RG_ENOMEM;
     if (st != RG_OK) {
         rg_buf_free(&out);
+        rg_text_free(t);
         return rg_fail(err, st, "%s: out of memory", name);
     }
     if (!out.data)
@@ -178,10 +236,11 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
     t->utf8 = out.data;
     t->len = out.len;
     t->valid = rg_utf8_valid(t->utf8, t->len);
-    t->encoding = strcmp(enc, "GB18030") == 0   ? "GB18030"
-                  : strcmp(enc, "UTF-16LE") == 0 ? "UTF-16LE"
-                  : strcmp(enc, "UTF-16BE") == 0 ? "UTF-16BE"
-                                                 : "converted";
+    t->encoding = kind == SRC_GB18030   ? "GB18030"
+                  : kind == SRC_UTF16LE ? "UTF-16LE"
+                  : kind == SRC_UTF16BE ? "UTF-16BE"
+                                        : "converted";
+    t->src_kind = kind;
     t->orig = malloc(n ? n : 1);
     if (!t->orig) {
         rg_text_free(t);
@@ -379,6 +438,7 @@ void rg_text_free(rg_text *t)
     free(t->orig);
     free(t->cp_utf8);
     free(t->cp_orig);
+    free(t->srclen);
     memset(t, 0, sizeof *t);
 }
 
@@ -396,13 +456,12 @@ size_t rg_text_orig_offset(const rg_text *t, size_t u)
             hi = mid;
     }
     size_t cu = t->cp_utf8[lo], co = t->cp_orig[lo];
-    const char *enc = t->encoding;
     size_t base = t->skip; /* cp_orig already includes it */
     while (cu < u && cu < t->len) {
         size_t ul = rg_utf8_seqlen((unsigned char *)t->utf8 + cu, t->len - cu);
-        cu += ul ? ul : 1;
         size_t rel = co - base;
-        co += src_char_len(enc, t->orig + rel, t->orig_len - rel);
+        co += t->srclen ? t->srclen[cu] : src_char_len(t->src_kind, t->orig + rel, t->orig_len - rel);
+        cu += ul ? ul : 1;
     }
     return co;
 }

@@ -423,6 +423,30 @@ for c in "le UTF-16LE" "be UTF-16BE" "gb GB18030"; do
     out=$(rel surfaces "$tmp/enc.jsonl" "$tmp/mix.$1.txt" "$2") && ok || bad "$2 with astral characters: offsets: $out"
 done
 
+# encodings named with --encoding, which iconv alone knows the characters of:
+# offsets and lengths still point at the bytes (Big5: two-byte characters
+# among ASCII; UTF-32LE: four bytes to every character, ASCII too)
+$py - "$tmp" <<'PY'
+import sys
+fill = "說明·—abc，" * 200
+t = " 大會，\n" + "".join(" %s\n 回顧其第 %d/10%d 號決議，\n" % (fill, 36 + i, i % 10) for i in range(40))
+d = sys.argv[1] + "/trad"
+open(d + ".utf8.txt", "w", encoding="utf-8").write(t)
+open(d + ".big5.txt", "wb").write(t.encode("big5"))
+open(d + ".u32.txt", "wb").write(t.encode("utf-32-le"))
+PY
+run "$bin" extract "$tmp/trad.utf8.txt"
+cp "$tmp/out" "$tmp/trad.jsonl"
+count_is 40 "$tmp/trad.jsonl" "extract, traditional characters in UTF-8"
+for c in "big5 BIG5" "u32 UTF-32LE"; do
+    set -- $c
+    run "$bin" extract --encoding "$2" "$tmp/trad.$1.txt"
+    code_is 0 "extract --encoding $2"
+    cp "$tmp/out" "$tmp/enc.jsonl"
+    out=$(rel same "$tmp/trad.jsonl" "$tmp/enc.jsonl") && ok || bad "--encoding $2: $out"
+    out=$(rel surfaces "$tmp/enc.jsonl" "$tmp/trad.$1.txt" "$2") && ok || bad "--encoding $2: offsets: $out"
+done
+
 # CRLF line endings: the same records, offsets one byte later per line before
 sed 's/$/\r/' "$seed" >"$tmp/crlf.txt"
 run "$bin" extract "$tmp/crlf.txt"
