@@ -2236,10 +2236,39 @@ rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
 
 #define SEGMENT_MAX (2 * CHUNK) /* a stretch without a quiet point is cut at this length */
 
+/* Whether the text at p, after a line that ends a clause, may still belong to
+ * that line's tokens: a link that backs the reference before it (on_link()),
+ * or the words of an adoption after a date (adoption_after(): a body word,
+ * 通过, 第N次).  True when the text ends before that is known. */
+static bool may_continue(const char *p, const char *end)
+{
+    uint32_t c;
+    while (p < end) {
+        size_t l = cp_at(p, end, &c);
+        if (!(rg_is_space(c) || c == 0 || c == '(' || c == 0xFF08))
+            break;
+        p += l;
+    }
+    if (end - p < 16)
+        return true;
+    rg_body b;
+    if (!memcmp(p, "http", 4) || !memcmp(p, "通过", 6) || match_body(p, end, &b))
+        return true;
+    if (memcmp(p, "第", 3))
+        return false;
+    for (p += 3; p < end;) {
+        size_t l = cp_at(p, end, &c);
+        if (digit_value(c) < 0 && c != 0x5341 && c != 0x767E && c != 0x5343) /* 十 百 千 */
+            return c == 0x6B21 || end - p < 3; /* 次, or a character the end may cut */
+        p += l;
+    }
+    return true;
+}
+
 /* The start of the line after the newline at buf[nl], when that line ends a
  * clause: its last character, spaces aside, is a clause end, and it is no
  * page furniture (which the words of the text run across); else 0. */
-static size_t after_clause_end(const char *buf, size_t from, size_t nl)
+static size_t after_clause_end(const char *buf, size_t from, size_t nl, size_t len)
 {
     size_t e = nl;
     while (e > from && (buf[e - 1] == ' ' || buf[e - 1] == '\r' || buf[e - 1] == '\t'))
@@ -2255,7 +2284,16 @@ static size_t after_clause_end(const char *buf, size_t from, size_t nl)
     size_t ls = q;
     while (ls > 0 && buf[ls - 1] != '\n')
         ls--;
-    return rg_is_furniture_line(buf + ls, buf + nl) ? 0 : nl + 1;
+    /* the line as the scanner sees it: NULs are spaces there, and a link after
+     * any spaces is furniture */
+    if (memchr(buf + ls, '\0', nl - ls))
+        return 0;
+    const char *p = buf + ls;
+    for (size_t l; p < buf + nl && (l = cp_at(p, buf + nl, &c)) && rg_is_space(c);)
+        p += l;
+    if (rg_is_furniture_line(p, buf + nl) || may_continue(buf + nl + 1, buf + len))
+        return 0;
+    return nl + 1;
 }
 
 /* A quiet point of buf[from..len): the start of a line after a line that ends
@@ -2267,7 +2305,7 @@ static size_t quiet_point(const char *buf, size_t from, size_t len)
     for (size_t p = len; p > from + 1; p--) {
         if (buf[p - 2] != '\n')
             continue;
-        size_t at = after_clause_end(buf, from, p - 2);
+        size_t at = after_clause_end(buf, from, p - 2, len);
         if (at)
             return at;
     }
@@ -2277,18 +2315,19 @@ static size_t quiet_point(const char *buf, size_t from, size_t len)
 /* Where to cut buf[from..len) when it has no quiet point, so that memory stays
  * bounded: the last line start in its second half, else the last character
  * boundary, after a space when one is near.  Sets *midline when the cut is
- * inside a line. */
+ * inside a line.  The cut leaves at least one byte for the next segment (the
+ * input may end at len: then nothing is cut). */
 static size_t forced_cut(const char *buf, size_t from, size_t len, bool *midline)
 {
     size_t half = from + (len - from) / 2;
-    for (size_t p = len; p > half; p--)
+    for (size_t p = len - 1; p > half; p--)
         if (buf[p - 1] == '\n') {
             *midline = false;
             return p;
         }
     *midline = true;
     size_t near = len - (len - half) / 16;
-    for (size_t p = len; p > near; p--)
+    for (size_t p = len - 1; p > near; p--)
         if (buf[p - 1] == ' ')
             return p;
     size_t p = len - 1; /* the next segment starts with the last character read */
@@ -2528,6 +2567,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     docscan ds;
     docscan_init(&ds, path, d, opt);
     ds.streamed = fn != NULL;
+    pthread_once(&compiled.once, compile_patterns); /* quiet_point() knows the body words */
     if (size && size <= RG_WHOLE_BYTES)
         return read_file_whole(&ds, f, size, opt, fn, ctx, err);
     pipeline *pl = calloc(1, sizeof *pl);
@@ -2662,7 +2702,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         rg_buf_printf(&ds.warn,
                       "%s: byte %zu: no line ends a clause in %u MB of text; the text is cut "
                       "there%s to keep memory bounded, and a reference across a cut may be "
-                      "missed\n",
+                      "missed or misread\n",
                       path, ds.first_cut, SEGMENT_MAX >> 20,
                       ds.ncuts > 1 ? " and at other such places" : "");
     if (st == RG_OK)

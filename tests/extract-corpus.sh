@@ -51,6 +51,47 @@ warned=$(grep -c 'link to .* matches no reference' "$tmp/warn")
 [ "$stale" -gt 0 ] && [ "$stale" = "$warned" ] && ok ||
     bad "extract warned of $warned stale links, check-links found $stale"
 
+# A stream is cut only at quiet points that nothing reaches across: a link that
+# backs the reference before it, an adoption after a date, a link line after
+# any kind of space or a NUL, a clause end in page furniture.  Each text below
+# stands where the first cut of a stream falls; piped, it gives the records
+# (and the document's date) of the file read whole.
+python3 - "$tmp/q" <<'PY'
+import sys
+snippets = [
+    "回顾第 36/103 号决议。\n",
+    "2000年1月1日,\n第93次全体会议\n",
+    "2000年1月1日，\n 大会\n通过\n",
+    "回顾第 36/103 号、\n\u2003https://undocs.org/A/RES/1/2!\n第 37/1 号决议\n",
+    "回顾第 36/103 号、\n https://undocs.org/A/RES/1/2?\n第 37/1 号决议\n",
+    "见 A/78/265,\nhttps://undocs.org/A/79/1 的内容\n",
+    "见第 36/103 号决议：\nhttps://undocs.org/A/RES/36/103 全文\n",
+    "第 36/103 号决议，\n(https://undocs.org/A/RES/36/103)\n",
+    "人权理事会\n\0https://undocs.org/A/1/2,\n第 7/1 号决议\n",
+]
+fill = "这是一段没有标点的填充文字用于测试分段读取\n"
+for i, snip in enumerate(snippets):
+    t = "大会\n"
+    while len(t.encode()) < 200000:
+        t += fill
+    t += snip
+    while len(t.encode()) < 1300000:
+        t += fill
+    while len(t.encode()) < 1500000:
+        t += fill * 2000 + "结束。\n"
+    open("%s%d.txt" % (sys.argv[1], i), "w", encoding="utf-8").write(t)
+PY
+for q in "$tmp"/q[0-9].txt; do
+    for c in "extract" "export --format node-link"; do
+        # shellcheck disable=SC2086
+        "$bin" $c -q --doc-id T "$q" >"$tmp/whole" 2>/dev/null
+        # shellcheck disable=SC2086,SC2002
+        cat "$q" | "$bin" $c -q --doc-id T - | sed "s|\"file\":\"-\"|\"file\":\"$q\"|" >"$tmp/piped"
+        cmp -s "$tmp/whole" "$tmp/piped" && ok ||
+            bad "$(basename "$q") ($c): streamed, not the file's: $(diff "$tmp/whole" "$tmp/piped" | head -3)"
+    done
+done
+
 # Memory does not grow with the input, even where no line ends a clause (the
 # quiet points where a stream is cut): there the text is cut at a line start,
 # or inside a line, with a warning.  Records still point at their surfaces:
