@@ -133,7 +133,9 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
     pthread_cond_init(&b->have_doc, NULL);
     pthread_cond_init(&b->have_room, NULL);
     int started = 0;
-    for (int t = 0; t < threads; t++)
+    /* the caller reads too, while it waits: one thread a processor in all
+     * (one more only switched back and forth: 7,000 switches for 20,000 files) */
+    for (int t = 0; t < threads - 1; t++)
         if (pthread_create(&tid[t], NULL, worker, b) == 0)
             started++;
     rg_status r = RG_OK;
