@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -918,6 +919,7 @@ typedef struct scan {
     size_t len;
     size_t base;        /* UTF-8 offset of the segment in the document */
     size_t col0;        /* characters before it on its first line (0: it starts a line) */
+    size_t orig_base;   /* converted text: the input's bytes before it */
     raw *raws;
     size_t nraws, rcap;
     raw *aside; /* symbols alone on their lines (page headers), in text order */
@@ -961,8 +963,8 @@ typedef struct scan {
 /* The original byte offset of a position of the segment. */
 static size_t orig_offset(const scan *sc, size_t local)
 {
-    if (sc->t->orig) /* converted text: one segment, mapped back */
-        return rg_text_orig_offset(sc->t, local);
+    if (sc->t->orig) /* converted text, mapped back */
+        return sc->orig_base + rg_text_orig_offset(sc->t, local);
     return sc->t->skip + sc->base + local;
 }
 
@@ -2561,6 +2563,149 @@ static rg_status read_file_whole(docscan *ds, int f, size_t size, const rg_read_
 /* Reads a document in segments: memory stays bounded by the longest stretch
  * between quiet points, not the document.  Falls back to reading it whole when
  * it is not plain UTF-8 (a byte-order mark of UTF-16, GB18030, --encoding). */
+static size_t last_break(const char *enc, const char *buf, size_t skip, size_t have);
+static size_t last_char_end(const char *enc, const char *buf, size_t skip, size_t have);
+
+/* The encoding of a stream that is not plain UTF-8 when it can be read in
+ * segments: GB18030 or UTF-16, whose line breaks can be found in the bytes
+ * (*skip: its byte-order mark).  NULL: read it whole (another encoding, or not
+ * text: rg_text_load_in_place() says what it is). */
+static const char *stream_encoding(const char *name, const char *buf, size_t have,
+                                   const rg_read_options *opt, size_t *skip)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    const char *named = opt ? opt->encoding : NULL;
+    *skip = 0;
+    if (named && *named) {
+        if (!strcasecmp(named, "GB18030") || !strcasecmp(named, "GBK") ||
+            !strcasecmp(named, "GB2312"))
+            return "GB18030";
+        return !strcasecmp(named, "UTF-16LE")   ? "UTF-16LE"
+               : !strcasecmp(named, "UTF-16BE") ? "UTF-16BE"
+                                                : NULL;
+    }
+    if (have >= 2 && (u[0] == 0xFF || u[0] == 0xFE) && u[1] == (u[0] ^ 1)) {
+        *skip = 2;
+        return u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+    }
+    /* GB18030 when the opening, up to its last line break (or character), reads as it */
+    size_t upto = last_break("GB18030", buf, 0, have);
+    if (!upto)
+        upto = last_char_end("GB18030", buf, 0, have);
+    rg_text t;
+    rg_buf w = {0};
+    rg_error e = {0};
+    bool gb = upto && rg_text_load(name, buf, upto, NULL, &t, &w, &e) == RG_OK;
+    if (gb) {
+        gb = t.orig && !strcmp(t.encoding, "GB18030");
+        rg_text_free(&t);
+    }
+    rg_buf_free(&w);
+    return gb ? "GB18030" : NULL;
+}
+
+/* The end of the last line break of buf[skip..have) in enc (GB18030 or
+ * UTF-16), or skip when there is none. */
+static size_t last_break(const char *enc, const char *buf, size_t skip, size_t have)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    if (!strcmp(enc, "GB18030")) { /* 0x0A is never part of another character */
+        for (size_t p = have; p > skip; p--)
+            if (u[p - 1] == '\n')
+                return p;
+        return skip;
+    }
+    bool le = !strcmp(enc, "UTF-16LE");
+    for (size_t p = skip + ((have - skip) & ~(size_t)1); p >= skip + 2; p -= 2)
+        if (le ? (u[p - 2] == '\n' && u[p - 1] == 0) : (u[p - 2] == 0 && u[p - 1] == '\n'))
+            return p;
+    return skip;
+}
+
+/* The end of the last whole character of buf[skip..have) in enc, reading
+ * from skip (a character's start). */
+static size_t last_char_end(const char *enc, const char *buf, size_t skip, size_t have)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    if (strcmp(enc, "GB18030")) { /* UTF-16: not between the two halves of a pair */
+        size_t p = skip + ((have - skip) & ~(size_t)1);
+        bool le = !strcmp(enc, "UTF-16LE");
+        if (p >= skip + 2 && (u[le ? p - 1 : p - 2] & 0xFC) == 0xD8)
+            p -= 2;
+        return p;
+    }
+    size_t p = skip, last = skip;
+    while (p < have) {
+        last = p;
+        p += u[p] < 0x80 ? 1 : p + 1 < have && u[p + 1] >= 0x30 && u[p + 1] <= 0x39 ? 4 : 2;
+    }
+    return p == have ? have : last;
+}
+
+/* The next segment of a converted stream (enc) from buf[skip..*have), at
+ * byte `at` of the input: converted into s->t, up to the last quiet point (or
+ * a cut where SEGMENT_MAX bytes hold none), reading more into s->buf as
+ * needed; *cut receives the bytes of s->buf it takes. */
+static rg_status convert_segment(docscan *ds, int f, const char *enc, slot *s, size_t *have,
+                                 bool *eof, size_t skip, size_t at, bool first, size_t *cut,
+                                 bool *midline, rg_error *err)
+{
+    for (;;) {
+        size_t end = *eof ? *have : last_break(enc, s->buf, skip, *have);
+        bool whole = *eof; /* the segment takes all that is converted */
+        if (end == skip && *have >= SEGMENT_MAX) {
+            end = last_char_end(enc, s->buf, skip, *have); /* no line break at all */
+            whole = *midline = true;
+        }
+        if (end > skip) {
+            rg_buf quiet = {0}; /* its warnings: only those of what the segment takes count */
+            rg_text t;
+            rg_status st = rg_text_convert(ds->name, s->buf + skip, end - skip, enc, at + skip, &t,
+                                           &quiet, err);
+            if (st != RG_OK) {
+                rg_buf_free(&quiet);
+                return st;
+            }
+            size_t from = first ? (HEAD_BYTES < t.len ? HEAD_BYTES : t.len) : 0;
+            size_t u = whole ? t.len : quiet_point(t.utf8, from, t.len);
+            bool forced = *midline; /* (no line break at all) */
+            if (!u && *have >= SEGMENT_MAX && t.len > from + 1) {
+                u = forced_cut(t.utf8, from, t.len, midline);
+                forced = true;
+            }
+            if (u) {
+                size_t used = skip + rg_text_orig_offset(&t, u);
+                if (forced && ds->ncuts++ == 0)
+                    ds->first_cut = at + used;
+                if (quiet.len) { /* again, for the warnings of its own bytes only */
+                    rg_text_free(&t);
+                    st = rg_text_convert(ds->name, s->buf + skip, used - skip, enc, at + skip, &t,
+                                         &ds->warn, err);
+                    u = t.len;
+                }
+                rg_buf_free(&quiet);
+                if (st != RG_OK)
+                    return st;
+                t.len = u;
+                t.utf8[u] = '\0';
+                s->t = t;
+                *cut = used;
+                return RG_OK;
+            }
+            rg_text_free(&t);
+            rg_buf_free(&quiet);
+        }
+        /* no quiet point yet: read more into a larger buffer */
+        rg_status st = RG_OK;
+        if (!grow_to(&s->buf, &s->cap, 2 * s->cap))
+            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
+        else
+            st = fill(f, ds->name, s->buf, s->cap, have, eof, err);
+        if (st != RG_OK)
+            return st;
+    }
+}
+
 static rg_status read_stream(int f, size_t size, const char *path, const rg_read_options *opt,
                              rg_doc *d, int threads, rg_records_fn fn, void *ctx, rg_error *err)
 {
@@ -2587,6 +2732,8 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     int nworkers = 0;
     size_t base = 0; /* UTF-8 bytes of earlier segments */
     size_t col0 = 0; /* characters before the next segment on its first line */
+    const char *conv = NULL; /* a converted stream's encoding */
+    size_t conv_skip = 0, src = 0; /* its byte-order mark; the bytes before the segment */
     rg_status st = RG_OK;
     bool eof = false;
     for (size_t j = 0; st == RG_OK && !eof; j++) {
@@ -2596,6 +2743,8 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         if (st != RG_OK)
             break;
         slot *s = &pl->slots[j % NSLOTS];
+        if (s->t.orig) /* a converted segment's text is its own */
+            rg_text_free(&s->t);
         size_t have = ncarry;
         size_t want = CHUNK + 1; /* (files of up to RG_WHOLE_BYTES went to read_file_whole()) */
         if (!grow_to(&s->buf, &s->cap, ncarry >= want ? ncarry + 1 : want)) {
@@ -2606,8 +2755,9 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
             memcpy(s->buf, carry, ncarry);
         if ((st = fill(f, path, s->buf, s->cap, &have, &eof, err)) != RG_OK)
             break;
-        if (j == 0 && (eof || !plain_opening(s->buf, have, opt))) {
-            /* a short or converted text */
+        if (j == 0 && (eof || !plain_opening(s->buf, have, opt)) &&
+            (eof || !(conv = stream_encoding(path, s->buf, have, opt, &conv_skip)))) {
+            /* a short text, or one that is read and converted whole */
             st = read_rest_whole(&ds, f, &s->buf, &s->cap, have, eof, opt, fn, ctx, err);
             break;
         }
@@ -2615,7 +2765,10 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
          * document's opening is one segment of at least HEAD_BYTES */
         size_t cut = have;
         bool midline = false;
-        while (!eof) {
+        if (conv)
+            st = convert_segment(&ds, f, conv, s, &have, &eof, j == 0 ? conv_skip : 0, src, j == 0,
+                                 &cut, &midline, err);
+        while (!conv && !eof) {
             size_t from = j == 0 ? (HEAD_BYTES < have ? HEAD_BYTES : have) : 0;
             if ((cut = quiet_point(s->buf, from, have)) != 0)
                 break;
@@ -2645,9 +2798,12 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         }
         if (ncarry)
             memcpy(carry, s->buf + cut, ncarry);
-        segment_text(&ds, &s->t, s->buf, cut, j == 0, base);
+        if (!conv)
+            segment_text(&ds, &s->t, s->buf, cut, j == 0, base);
         scan_reset(&s->sc, &ds, &s->t, base);
         s->sc.col0 = col0;
+        s->sc.orig_base = conv ? src + (j == 0 ? conv_skip : 0) : 0;
+        src += cut;
         /* the column where the next segment starts, when the cut is inside a line */
         if (midline) {
             size_t from = s->t.len;
@@ -2709,6 +2865,8 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         st = finish_doc(&ds, err);
     for (int k = 0; k < NSLOTS; k++) {
         scan_free(&pl->slots[k].sc);
+        if (pl->slots[k].t.orig)
+            rg_text_free(&pl->slots[k].t);
         free(pl->slots[k].buf);
     }
     pthread_mutex_destroy(&pl->lock);

@@ -154,6 +154,10 @@ typedef struct rg_text {
 /* Loads a file or a buffer as UTF-8; warnings (invalid bytes) go to warn. */
 rg_status rg_text_load(const char *name, const char *data, size_t len, const char *encoding,
                        rg_text *t, rg_buf *warnings, rg_error *err);
+/* data[0..len) in enc, converted: a part of a text at byte `at` of the input
+ * (for the offsets of warnings; the text's own offsets start at 0). */
+rg_status rg_text_convert(const char *name, const char *data, size_t len, const char *enc,
+                          size_t at, rg_text *t, rg_buf *warnings, rg_error *err);
 /* The same reading data itself when it is UTF-8 (NUL bytes are replaced there,
  * and data[len] must be writable): the text lives as long as data. */
 rg_status rg_text_load_in_place(const char *name, char *data, size_t len, const char *encoding,

@@ -101,7 +101,7 @@ static bool add_checkpoint(rg_text *t, size_t *cap, size_t u, size_t o)
  * and a warning.  Records offset checkpoints at each restart and every
  * CHECKPOINT_EVERY characters. */
 static rg_status convert(const char *name, const unsigned char *src, size_t n, const char *enc,
-                         rg_text *t, rg_buf *warnings, rg_error *err)
+                         size_t at, rg_text *t, rg_buf *warnings, rg_error *err)
 {
     iconv_t cd = iconv_open("UTF-8", enc);
     if (cd == (iconv_t)-1)
@@ -149,7 +149,7 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
         /* EILSEQ or EINVAL: skip one source character, write U+FFFD. */
         if (nwarn < MAX_WARNINGS)
             rg_buf_printf(warnings, "%s: byte %zu: invalid %s sequence, replaced by U+FFFD\n",
-                          name, pos, enc);
+                          name, at + pos, enc);
         nwarn++;
         size_t skip = src_char_len(kind, src + pos, n - pos);
         if (skip == 0)
@@ -343,18 +343,18 @@ static rg_status load(const char *name, const char *data, size_t len, const char
                     *p = (char)(*p - 'a' + 'A');
             if (strcmp(enc, "GBK") == 0 || strcmp(enc, "GB2312") == 0)
                 snprintf(enc, sizeof enc, "GB18030"); /* GB18030 is a superset */
-            return convert(name, s, len, enc, t, warnings, err);
+            return convert(name, s, len, enc, 0, t, warnings, err);
         }
     } else if (has_prefix(data, len, "\xFF\xFE", 2)) {
         t->skip = 2;
-        rg_status st = convert(name, s + 2, len - 2, "UTF-16LE", t, warnings, err);
+        rg_status st = convert(name, s + 2, len - 2, "UTF-16LE", 2, t, warnings, err);
         if (st == RG_OK)
             for (size_t i = 0; i < t->ncp; i++)
                 t->cp_orig[i] += 2;
         return st;
     } else if (has_prefix(data, len, "\xFE\xFF", 2)) {
         t->skip = 2;
-        rg_status st = convert(name, s + 2, len - 2, "UTF-16BE", t, warnings, err);
+        rg_status st = convert(name, s + 2, len - 2, "UTF-16BE", 2, t, warnings, err);
         if (st == RG_OK)
             for (size_t i = 0; i < t->ncp; i++)
                 t->cp_orig[i] += 2;
@@ -379,7 +379,7 @@ static rg_status load(const char *name, const char *data, size_t len, const char
          * from its first byte (what looked like a byte-order mark is GB18030 too) */
         rg_buf conv_warn = {0};
         t->skip = 0;
-        rg_status st = convert(name, s, len, "GB18030", t, &conv_warn, err);
+        rg_status st = convert(name, s, len, "GB18030", 0, t, &conv_warn, err);
         if (st == RG_OK && conv_warn.len == 0) {
             rg_buf_free(&conv_warn);
             return RG_OK;
@@ -429,6 +429,13 @@ rg_status rg_text_load_in_place(const char *name, char *data, size_t len, const 
                                 rg_text *t, rg_buf *warnings, rg_error *err)
 {
     return load(name, data, len, encoding, t, warnings, true, err);
+}
+
+rg_status rg_text_convert(const char *name, const char *data, size_t len, const char *enc,
+                          size_t at, rg_text *t, rg_buf *warnings, rg_error *err)
+{
+    memset(t, 0, sizeof *t);
+    return convert(name, (const unsigned char *)data, len, enc, at, t, warnings, err);
 }
 
 void rg_text_free(rg_text *t)

@@ -134,6 +134,36 @@ sys.exit(0 if n > 10000 else 'only %d records' % n)
 PY
 done
 
+# A converted stream (GB18030, UTF-16) is read in segments too: piped, each
+# gives the records of the file read whole, and 48 MB of GB18030 through a
+# pipe stay under the bound.  A bad byte further on is a warning at its place.
+python3 - "$f" "$tmp/conv" <<'PY'
+import sys
+t = open(sys.argv[1], encoding="utf-8").read()
+open(sys.argv[2] + ".gb18030.txt", "wb").write(t.encode("gb18030"))
+open(sys.argv[2] + ".utf16le.txt", "wb").write(b"\xff\xfe" + t.encode("utf-16-le"))
+open(sys.argv[2] + ".utf16be.txt", "wb").write(b"\xfe\xff" + t.encode("utf-16-be"))
+b = t.encode("gb18030")
+at = b.index(b"\n", 2000000) + 1
+open(sys.argv[2] + ".bad.txt", "wb").write(b[:at] + b"\xff" + b[at:])
+print(at, file=open(sys.argv[2] + ".bad.at", "w"))
+PY
+for e in gb18030 utf16le utf16be; do
+    c=$tmp/conv.$e.txt
+    "$bin" extract -q "$c" >"$tmp/whole" || bad "extract $e failed"
+    # shellcheck disable=SC2002
+    cat "$c" | "$bin" extract -q - | sed "s|\"file\":\"-\"|\"file\":\"$c\"|" >"$tmp/piped"
+    [ "$(wc -l <"$tmp/whole")" -gt 10000 ] && cmp -s "$tmp/whole" "$tmp/piped" && ok ||
+        bad "$e streamed: the records differ from the file's ($(wc -l <"$tmp/piped") and $(wc -l <"$tmp/whole"))"
+done
+mb=$(peak "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cat '$tmp/conv.gb18030.txt'; done |
+          '$bin' extract -q - >/dev/null")
+[ "$mb" -lt $limit ] && ok || bad "48 MB of GB18030 through a pipe took $mb MB"
+# shellcheck disable=SC2002
+cat "$tmp/conv.bad.txt" | "$bin" extract - 2>&1 >/dev/null | grep -v 'link to' >"$tmp/bad.err"
+[ "$(cat "$tmp/bad.err")" = "resgraph: warning: -: byte $(cat "$tmp/conv.bad.at"): invalid GB18030 sequence, replaced by U+FFFD" ] &&
+    ok || bad "a bad byte in a GB18030 stream: $(head -3 "$tmp/bad.err")"
+
 # A slow reader of the records does not make the documents read ahead pile up
 # (each file read whole holds its records until they are written).
 mkdir "$tmp/many"
