@@ -889,6 +889,7 @@ typedef struct docscan {
     size_t nbad, skip0;  /* invalid UTF-8 bytes reported; byte-order mark */
     size_t nuls;         /* NUL bytes read as spaces */
     size_t ncuts, first_cut; /* segments cut where no quiet point was found */
+    size_t nconv;        /* bad sequences of a converted stream */
     rg_buf warn;         /* the reading's warnings, before they go to the document */
     bool nomem;
 } docscan;
@@ -2570,8 +2571,8 @@ static size_t last_char_end(const char *enc, const char *buf, size_t skip, size_
  * segments: GB18030 or UTF-16, whose line breaks can be found in the bytes
  * (*skip: its byte-order mark).  NULL: read it whole (another encoding, or not
  * text: rg_text_load_in_place() says what it is). */
-static const char *stream_encoding(const char *name, const char *buf, size_t have,
-                                   const rg_read_options *opt, size_t *skip)
+static const char *stream_encoding(const char *buf, size_t have, const rg_read_options *opt,
+                                   size_t *skip)
 {
     const unsigned char *u = (const unsigned char *)buf;
     const char *named = opt ? opt->encoding : NULL;
@@ -2588,20 +2589,11 @@ static const char *stream_encoding(const char *name, const char *buf, size_t hav
         *skip = 2;
         return u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
     }
-    /* GB18030 when the opening, up to its last line break (or character), reads as it */
-    size_t upto = last_break("GB18030", buf, 0, have);
-    if (!upto)
-        upto = last_char_end("GB18030", buf, 0, have);
-    rg_text t;
-    rg_buf w = {0};
-    rg_error e = {0};
-    bool gb = upto && rg_text_load(name, buf, upto, NULL, &t, &w, &e) == RG_OK;
-    if (gb) {
-        gb = t.orig && !strcmp(t.encoding, "GB18030");
-        rg_text_free(&t);
-    }
-    rg_buf_free(&w);
-    return gb ? "GB18030" : NULL;
+    /* not binary (rg_text_load_in_place() says so), and its opening reads as GB18030 */
+    size_t first_nul;
+    if (rg_text_binary(u, have, &first_nul) || !rg_text_gb18030_opening(buf, have))
+        return NULL;
+    return "GB18030";
 }
 
 /* The end of the last line break of buf[skip..have) in enc (GB18030 or
@@ -2634,74 +2626,108 @@ static size_t last_char_end(const char *enc, const char *buf, size_t skip, size_
             p -= 2;
         return p;
     }
-    size_t p = skip, last = skip;
-    while (p < have) {
-        last = p;
-        p += u[p] < 0x80 ? 1 : p + 1 < have && u[p + 1] >= 0x30 && u[p + 1] <= 0x39 ? 4 : 2;
-    }
-    return p == have ? have : last;
+    return skip + rg_gb18030_whole(buf + skip, have - skip);
 }
 
-/* The next segment of a converted stream (enc) from buf[skip..*have), at
- * byte `at` of the input: converted into s->t, up to the last quiet point (or
- * a cut where SEGMENT_MAX bytes hold none), reading more into s->buf as
- * needed; *cut receives the bytes of s->buf it takes. */
+/* How take_converted() cuts what it converts. */
+typedef enum {
+    TAKE_QUIET,  /* at its last quiet point, if any */
+    TAKE_CUT,    /* there, else where forced_cut() says */
+    TAKE_ALL,    /* all of it (the end of the input) */
+    TAKE_FORCED, /* all of it, a cut inside a line (no line break in SEGMENT_MAX bytes) */
+} take_how;
+
+/* The segment of a converted stream in s->buf[skip..end) (at byte `at` of the
+ * input): converted into s->t and cut as `how` says; *cut receives the bytes
+ * of s->buf it takes.  False when there is no cut (or *st is an error).  Each
+ * bad byte is told of once, by the conversion of the segment that takes it. */
+static bool take_converted(docscan *ds, const char *enc, slot *s, size_t skip, size_t end,
+                           size_t at, size_t from, take_how how, bool *midline, size_t *cut,
+                           rg_status *st, rg_error *err)
+{
+    rg_buf quiet = {0};
+    size_t seen = ds->nconv; /* (a first reading, whose warnings are not told) */
+    rg_text t;
+    *st = rg_text_convert(ds->name, s->buf + skip, end - skip, enc, at + skip, &seen, &t, &quiet,
+                          err);
+    rg_buf_free(&quiet);
+    if (*st != RG_OK)
+        return false;
+    size_t u = how == TAKE_ALL || how == TAKE_FORCED ? t.len : quiet_point(t.utf8, from, t.len);
+    bool forced = how == TAKE_FORCED;
+    if (!u && how == TAKE_CUT && t.len > from + 1) {
+        u = forced_cut(t.utf8, from, t.len, midline);
+        forced = true;
+    }
+    if (!u) {
+        rg_text_free(&t);
+        return false;
+    }
+    if (how == TAKE_FORCED)
+        *midline = true;
+    size_t used = skip + rg_text_orig_offset(&t, u);
+    if (forced && ds->ncuts++ == 0)
+        ds->first_cut = at + used;
+    if (seen != ds->nconv) { /* again, for the warnings of its own bytes only */
+        rg_text_free(&t);
+        if ((*st = rg_text_convert(ds->name, s->buf + skip, used - skip, enc, at + skip,
+                                   &ds->nconv, &t, &ds->warn, err)) != RG_OK)
+            return false;
+        u = t.len;
+    }
+    t.len = u;
+    t.utf8[u] = '\0';
+    s->t = t;
+    *cut = used;
+    return true;
+}
+
+/* The next segment of a converted stream (enc) from s->buf[skip..*have), at
+ * byte `at` of the input, into s->t: up to the last quiet point, or a cut
+ * where SEGMENT_MAX bytes hold none (leaving a character at least), or all of
+ * it at the end; reads more into s->buf as needed.  *cut receives the bytes
+ * of s->buf it takes. */
 static rg_status convert_segment(docscan *ds, int f, const char *enc, slot *s, size_t *have,
                                  bool *eof, size_t skip, size_t at, bool first, size_t *cut,
                                  bool *midline, rg_error *err)
 {
+    rg_status st = RG_OK;
+    size_t from = first ? HEAD_BYTES : 0;
     for (;;) {
-        size_t end = *eof ? *have : last_break(enc, s->buf, skip, *have);
-        bool whole = *eof; /* the segment takes all that is converted */
-        if (end == skip && *have >= SEGMENT_MAX) {
-            end = last_char_end(enc, s->buf, skip, *have); /* no line break at all */
-            whole = *midline = true;
+        if (*eof && *have == skip) { /* nothing left: an empty segment */
+            memset(&s->t, 0, sizeof s->t);
+            s->t.utf8 = s->buf + skip;
+            s->t.utf8[0] = '\0';
+            s->t.encoding = enc;
+            s->t.valid = true;
+            *cut = *have;
+            return RG_OK;
         }
-        if (end > skip) {
-            rg_buf quiet = {0}; /* its warnings: only those of what the segment takes count */
-            rg_text t;
-            rg_status st = rg_text_convert(ds->name, s->buf + skip, end - skip, enc, at + skip, &t,
-                                           &quiet, err);
-            if (st != RG_OK) {
-                rg_buf_free(&quiet);
-                return st;
-            }
-            size_t from = first ? (HEAD_BYTES < t.len ? HEAD_BYTES : t.len) : 0;
-            size_t u = whole ? t.len : quiet_point(t.utf8, from, t.len);
-            bool forced = *midline; /* (no line break at all) */
-            if (!u && *have >= SEGMENT_MAX && t.len > from + 1) {
-                u = forced_cut(t.utf8, from, t.len, midline);
-                forced = true;
-            }
-            if (u) {
-                size_t used = skip + rg_text_orig_offset(&t, u);
-                if (forced && ds->ncuts++ == 0)
-                    ds->first_cut = at + used;
-                if (quiet.len) { /* again, for the warnings of its own bytes only */
-                    rg_text_free(&t);
-                    st = rg_text_convert(ds->name, s->buf + skip, used - skip, enc, at + skip, &t,
-                                         &ds->warn, err);
-                    u = t.len;
-                }
-                rg_buf_free(&quiet);
-                if (st != RG_OK)
-                    return st;
-                t.len = u;
-                t.utf8[u] = '\0';
-                s->t = t;
-                *cut = used;
+        if (*eof)
+            return take_converted(ds, enc, s, skip, *have, at, from, TAKE_ALL, midline, cut, &st,
+                                  err) || st != RG_OK
+                       ? st
+                       : rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
+        bool full = *have >= SEGMENT_MAX; /* no more is read for it */
+        size_t end = last_break(enc, s->buf, skip, *have);
+        if (end > skip && take_converted(ds, enc, s, skip, end, at, from,
+                                         full ? TAKE_CUT : TAKE_QUIET, midline, cut, &st, err))
+            return RG_OK;
+        if (st != RG_OK)
+            return st;
+        if (full) { /* no cut by lines: after the last whole character but one */
+            end = last_char_end(enc, s->buf, skip, *have - 1);
+            if (end > skip && take_converted(ds, enc, s, skip, end, at, from, TAKE_FORCED, midline,
+                                             cut, &st, err))
                 return RG_OK;
-            }
-            rg_text_free(&t);
-            rg_buf_free(&quiet);
+            return st != RG_OK ? st
+                               : rg_fail(err, RG_EINPUT, "%s: byte %zu: no %s character in %u MB",
+                                         ds->name, at + skip, enc, SEGMENT_MAX >> 20);
         }
         /* no quiet point yet: read more into a larger buffer */
-        rg_status st = RG_OK;
         if (!grow_to(&s->buf, &s->cap, 2 * s->cap))
-            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
-        else
-            st = fill(f, ds->name, s->buf, s->cap, have, eof, err);
-        if (st != RG_OK)
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
+        if ((st = fill(f, ds->name, s->buf, s->cap, have, eof, err)) != RG_OK)
             return st;
     }
 }
@@ -2756,7 +2782,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         if ((st = fill(f, path, s->buf, s->cap, &have, &eof, err)) != RG_OK)
             break;
         if (j == 0 && (eof || !plain_opening(s->buf, have, opt)) &&
-            (eof || !(conv = stream_encoding(path, s->buf, have, opt, &conv_skip)))) {
+            (eof || !(conv = stream_encoding(s->buf, have, opt, &conv_skip)))) {
             /* a short text, or one that is read and converted whole */
             st = read_rest_whole(&ds, f, &s->buf, &s->cap, have, eof, opt, fn, ctx, err);
             break;
@@ -2854,6 +2880,8 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     rg_text_warn_more_invalid(path, &ds.warn, ds.nbad);
     if (ds.nuls > 1)
         rg_buf_printf(&ds.warn, "%s: %zu more NUL bytes read as spaces\n", path, ds.nuls - 1);
+    if (conv)
+        rg_text_warn_more_converted(path, conv, &ds.warn, ds.nconv);
     if (ds.ncuts)
         rg_buf_printf(&ds.warn,
                       "%s: byte %zu: no line ends a clause in %u MB of text; the text is cut "

@@ -155,9 +155,17 @@ typedef struct rg_text {
 rg_status rg_text_load(const char *name, const char *data, size_t len, const char *encoding,
                        rg_text *t, rg_buf *warnings, rg_error *err);
 /* data[0..len) in enc, converted: a part of a text at byte `at` of the input
- * (for the offsets of warnings; the text's own offsets start at 0). */
+ * (for the offsets of warnings; the text's own offsets start at 0).  *seen
+ * counts the bad sequences over the parts: only the first few are told of,
+ * and rg_text_warn_more_converted() tells how many more there were. */
 rg_status rg_text_convert(const char *name, const char *data, size_t len, const char *enc,
-                          size_t at, rg_text *t, rg_buf *warnings, rg_error *err);
+                          size_t at, size_t *seen, rg_text *t, rg_buf *warnings, rg_error *err);
+void rg_text_warn_more_converted(const char *name, const char *enc, rg_buf *warnings, size_t seen);
+/* The end of the last whole GB18030 character of buf[0..n), read from its start. */
+size_t rg_gb18030_whole(const char *buf, size_t n);
+/* Whether a text is GB18030: its opening (a megabyte, up to its last line
+ * break) converts without a fault. */
+bool rg_text_gb18030_opening(const char *buf, size_t n);
 /* The same reading data itself when it is UTF-8 (NUL bytes are replaced there,
  * and data[len] must be writable): the text lives as long as data. */
 rg_status rg_text_load_in_place(const char *name, char *data, size_t len, const char *encoding,

@@ -18,6 +18,7 @@
 
 #define CHECKPOINT_EVERY 64 /* characters between two offset checkpoints */
 #define MAX_WARNINGS 5
+#define GB_OPENING (1u << 20) /* the bytes that must read as GB18030 for a text to be it */
 
 /* How the length of a source character is known: by its first bytes, or
  * (other encodings) measured by iconv when the text is converted. */
@@ -58,28 +59,46 @@ static size_t src_char_len(int kind, const unsigned char *s, size_t n)
     return 1;
 }
 
-/* Whether the byte 'A' alone reads as A through cd (to UTF-32LE): then the
- * encoding writes ASCII as itself, one byte a character. */
-static bool ascii_as_itself(iconv_t cd)
+/* The code points iconv writes (through cd, to UTF-32LE) for exactly s[0..k),
+ * flushed: what a decoder holds back (a letter that a mark may follow) too;
+ * -1 when s[0..k) is not whole characters. */
+static int code_points(iconv_t cd, const unsigned char *s, size_t k, uint32_t *first)
 {
-    char a[1] = {'A'}, *in = a, out[4], *o = out;
-    size_t inleft = 1, oleft = sizeof out;
+    char *in = (char *)s, out[32], *o = out;
+    size_t inleft = k, oleft = sizeof out;
     iconv(cd, NULL, NULL, NULL, NULL);
-    return iconv(cd, &in, &inleft, &o, &oleft) == 0 && inleft == 0 && oleft == 0 &&
-           !memcmp(out, "A\0\0\0", 4);
+    if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1 || inleft ||
+        iconv(cd, NULL, NULL, &o, &oleft) == (size_t)-1)
+        return -1;
+    int n = (int)((sizeof out - oleft) / 4);
+    if (n > 0)
+        memcpy(first, out, 4);
+    return n;
 }
 
-/* The length of the first character of s[0..n) in an encoding iconv reads
- * through cd (to UTF-32): what it takes to write one code point.  1 when it
- * does not convert (a replaced byte: its place is known otherwise). */
+/* Whether the encoding writes ASCII as itself, one byte a character. */
+static bool ascii_as_itself(iconv_t cd)
+{
+    uint32_t c = 0;
+    return code_points(cd, (const unsigned char *)"A", 1, &c) == 1 && c == 'A';
+}
+
+/* The length of the first character of s[0..n): the longest stretch of at
+ * most 4 bytes that reads as one code point (so that a letter and the mark
+ * composed with it are one).  1 when none does (a replaced byte: its place is
+ * known otherwise). */
 static size_t measured_len(iconv_t cd, const unsigned char *s, size_t n)
 {
-    char *in = (char *)s, out[4], *o = out;
-    size_t inleft = n < 16 ? n : 16, oleft = sizeof out;
-    iconv(cd, NULL, NULL, NULL, NULL);
-    iconv(cd, &in, &inleft, &o, &oleft);
-    size_t used = (size_t)((const unsigned char *)in - s);
-    return oleft == 0 && used > 0 ? used : 1;
+    size_t best = 1;
+    uint32_t c;
+    for (size_t k = 1; k <= 4 && k <= n; k++) {
+        int got = code_points(cd, s, k, &c);
+        if (got == 1)
+            best = k;
+        else if (got > 1)
+            break;
+    }
+    return best;
 }
 
 static bool add_checkpoint(rg_text *t, size_t *cap, size_t u, size_t o)
@@ -101,14 +120,14 @@ static bool add_checkpoint(rg_text *t, size_t *cap, size_t u, size_t o)
  * and a warning.  Records offset checkpoints at each restart and every
  * CHECKPOINT_EVERY characters. */
 static rg_status convert(const char *name, const unsigned char *src, size_t n, const char *enc,
-                         size_t at, rg_text *t, rg_buf *warnings, rg_error *err)
+                         size_t at, size_t *seen, rg_text *t, rg_buf *warnings, rg_error *err)
 {
     iconv_t cd = iconv_open("UTF-8", enc);
     if (cd == (iconv_t)-1)
         return rg_fail(err, RG_EUSAGE, "%s: unknown encoding '%s'", name, enc);
     int kind = src_kind(enc);
     rg_buf out = {0};
-    size_t cpcap = 0, nwarn = 0;
+    size_t cpcap = 0, nwarn = seen ? *seen : 0;
     size_t pos = 0;
     rg_status st = RG_OK;
     /* Segments of convertible input, separated by bad bytes. */
@@ -176,7 +195,9 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
         nseg++;
     }
     iconv_close(cd);
-    if (nwarn > MAX_WARNINGS)
+    if (seen)
+        *seen = nwarn; /* the caller tells of the rest (rg_text_warn_more_converted()) */
+    else if (nwarn > MAX_WARNINGS)
         rg_buf_printf(warnings, "%s: %zu more invalid %s sequences\n", name, nwarn - MAX_WARNINGS,
                       enc);
     if (st == RG_OK && out.failed)
@@ -343,18 +364,35 @@ static rg_status load(const char *name, const char *data, size_t len, const char
                     *p = (char)(*p - 'a' + 'A');
             if (strcmp(enc, "GBK") == 0 || strcmp(enc, "GB2312") == 0)
                 snprintf(enc, sizeof enc, "GB18030"); /* GB18030 is a superset */
-            return convert(name, s, len, enc, 0, t, warnings, err);
+            size_t bom = 0;
+            if (!strcmp(enc, "UTF-16") || !strcmp(enc, "UTF-32")) {
+                /* the byte order named, as the byte-order mark says (iconv's default:
+                 * big-endian), so that the characters can be measured one by one */
+                bool wide = enc[4] == '3';
+                bool le = wide ? has_prefix(data, len, "\xFF\xFE\0\0", 4)
+                               : has_prefix(data, len, "\xFF\xFE", 2);
+                bool be = wide ? has_prefix(data, len, "\0\0\xFE\xFF", 4)
+                               : has_prefix(data, len, "\xFE\xFF", 2);
+                bom = le || be ? (wide ? 4 : 2) : 0;
+                snprintf(enc + 6, sizeof enc - 6, "%s", le ? "LE" : "BE");
+            }
+            t->skip = bom;
+            rg_status st = convert(name, s + bom, len - bom, enc, bom, NULL, t, warnings, err);
+            if (st == RG_OK)
+                for (size_t i = 0; i < t->ncp; i++)
+                    t->cp_orig[i] += bom;
+            return st;
         }
     } else if (has_prefix(data, len, "\xFF\xFE", 2)) {
         t->skip = 2;
-        rg_status st = convert(name, s + 2, len - 2, "UTF-16LE", 2, t, warnings, err);
+        rg_status st = convert(name, s + 2, len - 2, "UTF-16LE", 2, NULL, t, warnings, err);
         if (st == RG_OK)
             for (size_t i = 0; i < t->ncp; i++)
                 t->cp_orig[i] += 2;
         return st;
     } else if (has_prefix(data, len, "\xFE\xFF", 2)) {
         t->skip = 2;
-        rg_status st = convert(name, s + 2, len - 2, "UTF-16BE", 2, t, warnings, err);
+        rg_status st = convert(name, s + 2, len - 2, "UTF-16BE", 2, NULL, t, warnings, err);
         if (st == RG_OK)
             for (size_t i = 0; i < t->ncp; i++)
                 t->cp_orig[i] += 2;
@@ -377,18 +415,11 @@ static rg_status load(const char *name, const char *data, size_t len, const char
     if (!encoding && invalid > 0 && invalid * 2 > nonascii) {
         /* Mostly not UTF-8: legacy Chinese text is GB18030 (GBK, GB2312), converted
          * from its first byte (what looked like a byte-order mark is GB18030 too) */
-        rg_buf conv_warn = {0};
+        /* (its opening must read as GB18030, as for a stream: a bad byte after
+         * that is a warning) */
         t->skip = 0;
-        rg_status st = convert(name, s, len, "GB18030", 0, t, &conv_warn, err);
-        if (st == RG_OK && conv_warn.len == 0) {
-            rg_buf_free(&conv_warn);
-            return RG_OK;
-        }
-        rg_buf_free(&conv_warn);
-        rg_text_free(t);
-        memset(t, 0, sizeof *t);
-        if (st == RG_ENOMEM)
-            return st;
+        if (rg_text_gb18030_opening(data, len))
+            return convert(name, s, len, "GB18030", 0, NULL, t, warnings, err);
         return rg_fail(err, RG_EINPUT,
                        "%s: not UTF-8 (invalid byte at offset %zu) and not GB18030 either; "
                        "give --encoding",
@@ -432,10 +463,64 @@ rg_status rg_text_load_in_place(const char *name, char *data, size_t len, const 
 }
 
 rg_status rg_text_convert(const char *name, const char *data, size_t len, const char *enc,
-                          size_t at, rg_text *t, rg_buf *warnings, rg_error *err)
+                          size_t at, size_t *seen, rg_text *t, rg_buf *warnings, rg_error *err)
 {
     memset(t, 0, sizeof *t);
-    return convert(name, (const unsigned char *)data, len, enc, at, t, warnings, err);
+    return convert(name, (const unsigned char *)data, len, enc, at, seen, t, warnings, err);
+}
+
+void rg_text_warn_more_converted(const char *name, const char *enc, rg_buf *warnings, size_t seen)
+{
+    if (seen > MAX_WARNINGS)
+        rg_buf_printf(warnings, "%s: %zu more invalid %s sequences\n", name, seen - MAX_WARNINGS,
+                      enc);
+}
+
+size_t rg_gb18030_whole(const char *buf, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    size_t p = 0;
+    while (p < n) {
+        size_t l = 1; /* ASCII, or a byte that does not convert (iconv skips it alone) */
+        if (u[p] >= 0x81 && u[p] <= 0xFE) {
+            if (p + 1 >= n)
+                break;
+            unsigned b = u[p + 1];
+            if (b >= 0x30 && b <= 0x39) {
+                if (p + 3 >= n)
+                    break;
+                if (u[p + 2] >= 0x81 && u[p + 2] <= 0xFE && u[p + 3] >= 0x30 && u[p + 3] <= 0x39)
+                    l = 4;
+            } else if ((b >= 0x40 && b <= 0x7E) || (b >= 0x80 && b <= 0xFE)) {
+                l = 2;
+            }
+        }
+        p += l;
+    }
+    return p;
+}
+
+bool rg_text_gb18030_opening(const char *buf, size_t n)
+{
+    size_t upto = n < GB_OPENING ? n : GB_OPENING;
+    if (upto < n) { /* up to its last line break (0x0A is never part of a character) */
+        const char *nl = NULL;
+        for (size_t p = upto; p > 0 && !nl; p--)
+            if (buf[p - 1] == '\n')
+                nl = buf + p - 1;
+        upto = nl ? (size_t)(nl - buf) + 1 : rg_gb18030_whole(buf, upto);
+    }
+    rg_text t = {0};
+    rg_buf w = {0};
+    rg_error e = {0};
+    bool clean = upto && convert("", (const unsigned char *)buf, upto, "GB18030", 0, NULL, &t, &w,
+                                 &e) == RG_OK;
+    if (clean) {
+        clean = w.len == 0;
+        rg_text_free(&t);
+    }
+    rg_buf_free(&w);
+    return clean;
 }
 
 void rg_text_free(rg_text *t)

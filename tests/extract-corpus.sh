@@ -163,6 +163,27 @@ mb=$(peak "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cat '$tmp/conv.gb
 cat "$tmp/conv.bad.txt" | "$bin" extract - 2>&1 >/dev/null | grep -v 'link to' >"$tmp/bad.err"
 [ "$(cat "$tmp/bad.err")" = "resgraph: warning: -: byte $(cat "$tmp/conv.bad.at"): invalid GB18030 sequence, replaced by U+FFFD" ] &&
     ok || bad "a bad byte in a GB18030 stream: $(head -3 "$tmp/bad.err")"
+# (the same file read whole: its opening makes it GB18030 too)
+"$bin" extract "$tmp/conv.bad.txt" 2>&1 >/dev/null | grep -v 'link to' >"$tmp/bad.err"
+[ "$(cat "$tmp/bad.err")" = "resgraph: warning: $tmp/conv.bad.txt: byte $(cat "$tmp/conv.bad.at"): invalid GB18030 sequence, replaced by U+FFFD" ] &&
+    ok || bad "a bad byte in a GB18030 file: $(head -3 "$tmp/bad.err")"
+# GB18030 with no line break after its first line: cut all the same, at whole
+# characters, and records still point at their surfaces
+{ echo "标题"; cat "$tmp/oneline.txt"; } | iconv -f UTF-8 -t GB18030 >"$tmp/gbline.txt"
+mb=$(peak "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cat '$tmp/gbline.txt'; done |
+          '$bin' extract -q - >'$tmp/gbline.jsonl'")
+[ "$mb" -lt $limit ] && ok || bad "48 MB of GB18030 on one line through a pipe took $mb MB"
+python3 - "$tmp/gbline.txt" "$tmp/gbline.jsonl" <<'PY' && ok || bad "GB18030 on one line: records do not point at their surfaces"
+import json, sys
+data = open(sys.argv[1], 'rb').read() * 16
+n = 0
+for line in open(sys.argv[2], encoding='utf-8'):
+    r = json.loads(line)
+    if data[r['offset']:r['offset'] + r['length']].decode('gb18030') != r['surface']:
+        sys.exit('%s: %r' % (sys.argv[2], r))
+    n += 1
+sys.exit(0 if n > 10000 else 'only %d records' % n)
+PY
 
 # A slow reader of the records does not make the documents read ahead pile up
 # (each file read whole holds its records until they are written).

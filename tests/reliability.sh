@@ -446,6 +446,14 @@ for c in "big5 BIG5" "u32 UTF-32LE"; do
     out=$(rel same "$tmp/trad.jsonl" "$tmp/enc.jsonl") && ok || bad "--encoding $2: $out"
     out=$(rel surfaces "$tmp/enc.jsonl" "$tmp/trad.$1.txt" "$2") && ok || bad "--encoding $2: offsets: $out"
 done
+# a decoder that holds a letter back for a mark that may follow (CP1258), and
+# UTF-32 named with its byte-order mark: offsets still count the bytes
+printf 'See A/RES/70/1 here.\n' >"$tmp/cp1258.txt"
+run "$bin" extract --encoding CP1258 "$tmp/cp1258.txt"
+grep -q '"offset":4,"length":10,' "$tmp/out" && ok || bad "--encoding CP1258: $(cat "$tmp/out")"
+$py -c 'import sys; open(sys.argv[1], "wb").write("回顾第 36/103 号决议，\n".encode("utf-32"))' "$tmp/u32bom.txt"
+run "$bin" extract --encoding UTF-32 "$tmp/u32bom.txt"
+grep -q '"offset":12,"length":48,' "$tmp/out" && ok || bad "--encoding UTF-32: $(cat "$tmp/out")"
 
 # CRLF line endings: the same records, offsets one byte later per line before
 sed 's/$/\r/' "$seed" >"$tmp/crlf.txt"
