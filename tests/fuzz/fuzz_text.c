@@ -2,7 +2,8 @@
  * fuzz_text.c - libFuzzer target: reading text in the encodings resgraph knows.
  *
  * The first byte chooses the encoding option (none: detected, UTF-16LE,
- * UTF-16BE, GB18030, UTF-8), the rest is the text.  Checks that every
+ * UTF-16BE, GB18030, UTF-8, and Big5, Shift_JIS, CP1258 and UTF-32, whose
+ * characters are measured through iconv), the rest is the text.  Checks that every
  * mention and link maps back into the text's bytes: offset + length <= the
  * text's size, and that lines and columns count from 1.  When an encoding is
  * named and the whole text converts from it cleanly (iconv, no U+0000), each
@@ -27,7 +28,8 @@
         }                                                                                         \
     } while (0)
 
-static const char *const encodings[] = {NULL, "UTF-16LE", "UTF-16BE", "GB18030", "UTF-8"};
+static const char *const encodings[] = {NULL,     "UTF-16LE",  "UTF-16BE", "GB18030", "UTF-8",
+                                         "BIG5",   "SHIFT_JIS", "CP1258",   "UTF-32"};
 #define NENC (sizeof encodings / sizeof *encodings)
 
 /* s[0..n) converted from enc to UTF-8 into a new buffer; false when any byte
