@@ -38,7 +38,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -2564,69 +2563,21 @@ static rg_status read_file_whole(docscan *ds, int f, size_t size, const rg_read_
 /* Reads a document in segments: memory stays bounded by the longest stretch
  * between quiet points, not the document.  Falls back to reading it whole when
  * it is not plain UTF-8 (a byte-order mark of UTF-16, GB18030, --encoding). */
-static size_t last_break(const char *enc, const char *buf, size_t skip, size_t have);
-static size_t last_char_end(const char *enc, const char *buf, size_t skip, size_t have);
-
 /* The encoding of a stream that is not plain UTF-8 when it can be read in
- * segments: GB18030 or UTF-16, whose line breaks can be found in the bytes
- * (*skip: its byte-order mark).  NULL: read it whole (another encoding, or not
- * text: rg_text_load_in_place() says what it is). */
-static const char *stream_encoding(const char *buf, size_t have, const rg_read_options *opt,
-                                   size_t *skip)
+ * segments, into enc: GB18030 or UTF-16, whose line breaks can be found in the
+ * bytes (*skip: its byte-order mark).  False: it is read whole (another
+ * encoding, or not text: rg_text_load_in_place() says what it is). */
+static bool stream_encoding(const char *buf, size_t have, const rg_read_options *opt,
+                            char enc[32], size_t *skip)
 {
-    const unsigned char *u = (const unsigned char *)buf;
-    const char *named = opt ? opt->encoding : NULL;
-    *skip = 0;
-    if (named && *named) {
-        if (!strcasecmp(named, "GB18030") || !strcasecmp(named, "GBK") ||
-            !strcasecmp(named, "GB2312"))
-            return "GB18030";
-        return !strcasecmp(named, "UTF-16LE")   ? "UTF-16LE"
-               : !strcasecmp(named, "UTF-16BE") ? "UTF-16BE"
-                                                : NULL;
-    }
-    if (have >= 2 && (u[0] == 0xFF || u[0] == 0xFE) && u[1] == (u[0] ^ 1)) {
-        *skip = 2;
-        return u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
-    }
-    /* not binary (rg_text_load_in_place() says so), and its opening reads as GB18030 */
+    if (rg_text_converted(buf, have, opt ? opt->encoding : NULL, enc, skip))
+        return rg_text_cuttable(enc);
     size_t first_nul;
-    if (rg_text_binary(u, have, &first_nul) || !rg_text_gb18030_opening(buf, have))
-        return NULL;
-    return "GB18030";
-}
-
-/* The end of the last line break of buf[skip..have) in enc (GB18030 or
- * UTF-16), or skip when there is none. */
-static size_t last_break(const char *enc, const char *buf, size_t skip, size_t have)
-{
-    const unsigned char *u = (const unsigned char *)buf;
-    if (!strcmp(enc, "GB18030")) { /* 0x0A is never part of another character */
-        for (size_t p = have; p > skip; p--)
-            if (u[p - 1] == '\n')
-                return p;
-        return skip;
-    }
-    bool le = !strcmp(enc, "UTF-16LE");
-    for (size_t p = skip + ((have - skip) & ~(size_t)1); p >= skip + 2; p -= 2)
-        if (le ? (u[p - 2] == '\n' && u[p - 1] == 0) : (u[p - 2] == 0 && u[p - 1] == '\n'))
-            return p;
-    return skip;
-}
-
-/* The end of the last whole character of buf[skip..have) in enc, reading
- * from skip (a character's start). */
-static size_t last_char_end(const char *enc, const char *buf, size_t skip, size_t have)
-{
-    const unsigned char *u = (const unsigned char *)buf;
-    if (strcmp(enc, "GB18030")) { /* UTF-16: not between the two halves of a pair */
-        size_t p = skip + ((have - skip) & ~(size_t)1);
-        bool le = !strcmp(enc, "UTF-16LE");
-        if (p >= skip + 2 && (u[le ? p - 1 : p - 2] & 0xFC) == 0xD8)
-            p -= 2;
-        return p;
-    }
-    return skip + rg_gb18030_whole(buf + skip, have - skip);
+    if ((opt && opt->encoding) || rg_text_binary((const unsigned char *)buf, have, &first_nul) ||
+        !rg_text_gb18030_opening(buf, have))
+        return false;
+    snprintf(enc, 32, "GB18030");
+    return true;
 }
 
 /* How take_converted() cuts what it converts. */
@@ -2709,14 +2660,14 @@ static rg_status convert_segment(docscan *ds, int f, const char *enc, slot *s, s
                        ? st
                        : rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
         bool full = *have >= SEGMENT_MAX; /* no more is read for it */
-        size_t end = last_break(enc, s->buf, skip, *have);
+        size_t end = skip + rg_text_last_break(enc, s->buf + skip, *have - skip);
         if (end > skip && take_converted(ds, enc, s, skip, end, at, from,
                                          full ? TAKE_CUT : TAKE_QUIET, midline, cut, &st, err))
             return RG_OK;
         if (st != RG_OK)
             return st;
         if (full) { /* no cut by lines: after the last whole character but one */
-            end = last_char_end(enc, s->buf, skip, *have - 1);
+            end = skip + rg_text_whole_chars(enc, s->buf + skip, *have - 1 - skip);
             if (end > skip && take_converted(ds, enc, s, skip, end, at, from, TAKE_FORCED, midline,
                                              cut, &st, err))
                 return RG_OK;
@@ -2758,7 +2709,8 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     int nworkers = 0;
     size_t base = 0; /* UTF-8 bytes of earlier segments */
     size_t col0 = 0; /* characters before the next segment on its first line */
-    const char *conv = NULL; /* a converted stream's encoding */
+    char conv_enc[32];
+    const char *conv = NULL; /* a converted stream's encoding (conv_enc) */
     size_t conv_skip = 0, src = 0; /* its byte-order mark; the bytes before the segment */
     rg_status st = RG_OK;
     bool eof = false;
@@ -2781,11 +2733,13 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
             memcpy(s->buf, carry, ncarry);
         if ((st = fill(f, path, s->buf, s->cap, &have, &eof, err)) != RG_OK)
             break;
-        if (j == 0 && (eof || !plain_opening(s->buf, have, opt)) &&
-            (eof || !(conv = stream_encoding(s->buf, have, opt, &conv_skip)))) {
-            /* a short text, or one that is read and converted whole */
-            st = read_rest_whole(&ds, f, &s->buf, &s->cap, have, eof, opt, fn, ctx, err);
-            break;
+        if (j == 0 && (eof || !plain_opening(s->buf, have, opt))) {
+            if (eof || !stream_encoding(s->buf, have, opt, conv_enc, &conv_skip)) {
+                /* a short text, or one that is read and converted whole */
+                st = read_rest_whole(&ds, f, &s->buf, &s->cap, have, eof, opt, fn, ctx, err);
+                break;
+            }
+            conv = conv_enc; /* GB18030 or UTF-16, converted segment by segment */
         }
         /* the segment: up to the last quiet point, or all of it at the end; the
          * document's opening is one segment of at least HEAD_BYTES */

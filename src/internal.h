@@ -161,11 +161,21 @@ rg_status rg_text_load(const char *name, const char *data, size_t len, const cha
 rg_status rg_text_convert(const char *name, const char *data, size_t len, const char *enc,
                           size_t at, size_t *seen, rg_text *t, rg_buf *warnings, rg_error *err);
 void rg_text_warn_more_converted(const char *name, const char *enc, rg_buf *warnings, size_t seen);
-/* The end of the last whole GB18030 character of buf[0..n), read from its start. */
-size_t rg_gb18030_whole(const char *buf, size_t n);
+/* Whether data is read converted, by the encoding named (not UTF-8) or by a
+ * UTF-16 byte-order mark: then enc receives the encoding as iconv is given it
+ * and *bom the bytes of the mark.  (GB18030 found by its bytes is not told
+ * here: rg_text_gb18030_opening().) */
+bool rg_text_converted(const char *data, size_t len, const char *named, char enc[32], size_t *bom);
 /* Whether a text is GB18030: its opening (a megabyte, up to its last line
  * break) converts without a fault. */
 bool rg_text_gb18030_opening(const char *buf, size_t n);
+/* For the encodings whose bytes show where a text may be cut (GB18030,
+ * UTF-16LE, UTF-16BE): the end of the last line break of buf[0..n) (0: none),
+ * and the end of its last whole character, reading from buf (a character's
+ * start). */
+bool rg_text_cuttable(const char *enc);
+size_t rg_text_last_break(const char *enc, const char *buf, size_t n);
+size_t rg_text_whole_chars(const char *enc, const char *buf, size_t n);
 /* The same reading data itself when it is UTF-8 (NUL bytes are replaced there,
  * and data[len] must be writable): the text lives as long as data. */
 rg_status rg_text_load_in_place(const char *name, char *data, size_t len, const char *encoding,

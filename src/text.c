@@ -32,6 +32,8 @@ static int src_kind(const char *enc)
                                       : SRC_MEASURED;
 }
 
+static size_t gb_opening(const char *buf, size_t n);
+
 static bool has_prefix(const char *d, size_t n, const char *p, size_t pn)
 {
     return n >= pn && memcmp(d, p, pn) == 0;
@@ -117,11 +119,15 @@ static bool add_checkpoint(rg_text *t, size_t *cap, size_t u, size_t o)
 }
 
 /* Converts src from enc to UTF-8.  Bytes that do not convert become U+FFFD
- * and a warning.  Records offset checkpoints at each restart and every
+ * and a warning (at + its place; *first_bad: the place of the first, SIZE_MAX
+ * for none).  Records offset checkpoints at each restart and every
  * CHECKPOINT_EVERY characters. */
 static rg_status convert(const char *name, const unsigned char *src, size_t n, const char *enc,
-                         size_t at, size_t *seen, rg_text *t, rg_buf *warnings, rg_error *err)
+                         size_t at, size_t *seen, size_t *first_bad, rg_text *t, rg_buf *warnings,
+                         rg_error *err)
 {
+    if (first_bad)
+        *first_bad = SIZE_MAX;
     iconv_t cd = iconv_open("UTF-8", enc);
     if (cd == (iconv_t)-1)
         return rg_fail(err, RG_EUSAGE, "%s: unknown encoding '%s'", name, enc);
@@ -166,6 +172,8 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
         if (!bad)
             continue;
         /* EILSEQ or EINVAL: skip one source character, write U+FFFD. */
+        if (first_bad && *first_bad == SIZE_MAX)
+            *first_bad = pos;
         if (nwarn < MAX_WARNINGS)
             rg_buf_printf(warnings, "%s: byte %zu: invalid %s sequence, replaced by U+FFFD\n",
                           name, at + pos, enc);
@@ -350,52 +358,52 @@ void rg_text_nuls(char *s, size_t n, size_t base, const char *name, rg_buf *warn
     }
 }
 
+bool rg_text_converted(const char *data, size_t len, const char *named, char enc[32], size_t *bom)
+{
+    *bom = 0;
+    if (named && *named) {
+        if (!strcasecmp(named, "UTF-8") || !strcasecmp(named, "UTF8"))
+            return false;
+        snprintf(enc, 32, "%s", named);
+        for (char *p = enc; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 'a' + 'A');
+        if (strcmp(enc, "GBK") == 0 || strcmp(enc, "GB2312") == 0)
+            snprintf(enc, 32, "GB18030"); /* GB18030 is a superset */
+        if (!strcmp(enc, "UTF-16") || !strcmp(enc, "UTF-32")) {
+            /* the byte order named, as the byte-order mark says (iconv's default:
+             * big-endian), so that the characters can be measured one by one */
+            bool wide = enc[4] == '3';
+            bool le = wide ? has_prefix(data, len, "\xFF\xFE\0\0", 4)
+                           : has_prefix(data, len, "\xFF\xFE", 2);
+            bool be = wide ? has_prefix(data, len, "\0\0\xFE\xFF", 4)
+                           : has_prefix(data, len, "\xFE\xFF", 2);
+            *bom = le || be ? (wide ? 4 : 2) : 0;
+            snprintf(enc + 6, 32 - 6, "%s", le ? "LE" : "BE");
+        }
+        return true;
+    }
+    if (has_prefix(data, len, "\xFF\xFE", 2) || has_prefix(data, len, "\xFE\xFF", 2)) {
+        *bom = 2;
+        snprintf(enc, 32, "%s", data[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE");
+        return true;
+    }
+    return false;
+}
+
 static rg_status load(const char *name, const char *data, size_t len, const char *encoding,
                       rg_text *t, rg_buf *warnings, bool in_place, rg_error *err)
 {
     memset(t, 0, sizeof *t);
     const unsigned char *s = (const unsigned char *)data;
-    if (encoding && *encoding) {
-        if (strcasecmp(encoding, "UTF-8") != 0 && strcasecmp(encoding, "UTF8") != 0) {
-            char enc[32];
-            snprintf(enc, sizeof enc, "%s", encoding);
-            for (char *p = enc; *p; p++)
-                if (*p >= 'a' && *p <= 'z')
-                    *p = (char)(*p - 'a' + 'A');
-            if (strcmp(enc, "GBK") == 0 || strcmp(enc, "GB2312") == 0)
-                snprintf(enc, sizeof enc, "GB18030"); /* GB18030 is a superset */
-            size_t bom = 0;
-            if (!strcmp(enc, "UTF-16") || !strcmp(enc, "UTF-32")) {
-                /* the byte order named, as the byte-order mark says (iconv's default:
-                 * big-endian), so that the characters can be measured one by one */
-                bool wide = enc[4] == '3';
-                bool le = wide ? has_prefix(data, len, "\xFF\xFE\0\0", 4)
-                               : has_prefix(data, len, "\xFF\xFE", 2);
-                bool be = wide ? has_prefix(data, len, "\0\0\xFE\xFF", 4)
-                               : has_prefix(data, len, "\xFE\xFF", 2);
-                bom = le || be ? (wide ? 4 : 2) : 0;
-                snprintf(enc + 6, sizeof enc - 6, "%s", le ? "LE" : "BE");
-            }
-            t->skip = bom;
-            rg_status st = convert(name, s + bom, len - bom, enc, bom, NULL, t, warnings, err);
-            if (st == RG_OK)
-                for (size_t i = 0; i < t->ncp; i++)
-                    t->cp_orig[i] += bom;
-            return st;
-        }
-    } else if (has_prefix(data, len, "\xFF\xFE", 2)) {
-        t->skip = 2;
-        rg_status st = convert(name, s + 2, len - 2, "UTF-16LE", 2, NULL, t, warnings, err);
+    char enc[32];
+    size_t bom;
+    if (rg_text_converted(data, len, encoding, enc, &bom)) {
+        t->skip = bom;
+        rg_status st = convert(name, s + bom, len - bom, enc, bom, NULL, NULL, t, warnings, err);
         if (st == RG_OK)
             for (size_t i = 0; i < t->ncp; i++)
-                t->cp_orig[i] += 2;
-        return st;
-    } else if (has_prefix(data, len, "\xFE\xFF", 2)) {
-        t->skip = 2;
-        rg_status st = convert(name, s + 2, len - 2, "UTF-16BE", 2, NULL, t, warnings, err);
-        if (st == RG_OK)
-            for (size_t i = 0; i < t->ncp; i++)
-                t->cp_orig[i] += 2;
+                t->cp_orig[i] += bom;
         return st;
     }
     if (has_prefix(data, len, "\xEF\xBB\xBF", 3))
@@ -418,8 +426,20 @@ static rg_status load(const char *name, const char *data, size_t len, const char
         /* (its opening must read as GB18030, as for a stream: a bad byte after
          * that is a warning) */
         t->skip = 0;
-        if (rg_text_gb18030_opening(data, len))
-            return convert(name, s, len, "GB18030", 0, NULL, t, warnings, err);
+        rg_buf w = {0};
+        size_t bad;
+        rg_status st = convert(name, s, len, "GB18030", 0, NULL, &bad, t, &w, err);
+        bool gb = st == RG_OK && (bad == SIZE_MAX || bad >= gb_opening(data, len));
+        if (gb && w.len)
+            rg_buf_add(warnings, w.data, w.len);
+        rg_buf_free(&w);
+        if (gb)
+            return RG_OK;
+        if (st == RG_OK)
+            rg_text_free(t);
+        memset(t, 0, sizeof *t);
+        if (st == RG_ENOMEM)
+            return st;
         return rg_fail(err, RG_EINPUT,
                        "%s: not UTF-8 (invalid byte at offset %zu) and not GB18030 either; "
                        "give --encoding",
@@ -466,7 +486,7 @@ rg_status rg_text_convert(const char *name, const char *data, size_t len, const 
                           size_t at, size_t *seen, rg_text *t, rg_buf *warnings, rg_error *err)
 {
     memset(t, 0, sizeof *t);
-    return convert(name, (const unsigned char *)data, len, enc, at, seen, t, warnings, err);
+    return convert(name, (const unsigned char *)data, len, enc, at, seen, NULL, t, warnings, err);
 }
 
 void rg_text_warn_more_converted(const char *name, const char *enc, rg_buf *warnings, size_t seen)
@@ -476,7 +496,8 @@ void rg_text_warn_more_converted(const char *name, const char *enc, rg_buf *warn
                       enc);
 }
 
-size_t rg_gb18030_whole(const char *buf, size_t n)
+/* The end of the last whole GB18030 character of buf[0..n), read from its start. */
+static size_t gb18030_whole(const char *buf, size_t n)
 {
     const unsigned char *u = (const unsigned char *)buf;
     size_t p = 0;
@@ -500,27 +521,63 @@ size_t rg_gb18030_whole(const char *buf, size_t n)
     return p;
 }
 
+bool rg_text_cuttable(const char *enc)
+{
+    return src_kind(enc) != SRC_MEASURED;
+}
+
+size_t rg_text_last_break(const char *enc, const char *buf, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    int kind = src_kind(enc);
+    if (kind == SRC_GB18030) { /* 0x0A is never part of another character */
+        for (size_t p = n; p > 0; p--)
+            if (u[p - 1] == '\n')
+                return p;
+        return 0;
+    }
+    for (size_t p = n & ~(size_t)1; p >= 2; p -= 2)
+        if (kind == SRC_UTF16LE ? (u[p - 2] == '\n' && u[p - 1] == 0)
+                                : (u[p - 2] == 0 && u[p - 1] == '\n'))
+            return p;
+    return 0;
+}
+
+size_t rg_text_whole_chars(const char *enc, const char *buf, size_t n)
+{
+    int kind = src_kind(enc);
+    if (kind == SRC_GB18030)
+        return gb18030_whole(buf, n);
+    /* UTF-16: not between the two halves of a pair */
+    const unsigned char *u = (const unsigned char *)buf;
+    size_t p = n & ~(size_t)1;
+    if (p >= 2 && (u[kind == SRC_UTF16LE ? p - 1 : p - 2] & 0xFC) == 0xD8)
+        p -= 2;
+    return p;
+}
+
+/* The opening of a text that must read as GB18030 for it to be GB18030: its
+ * first megabyte, up to its last line break (or whole character). */
+static size_t gb_opening(const char *buf, size_t n)
+{
+    if (n <= GB_OPENING)
+        return n;
+    size_t upto = rg_text_last_break("GB18030", buf, GB_OPENING);
+    return upto ? upto : gb18030_whole(buf, GB_OPENING);
+}
+
 bool rg_text_gb18030_opening(const char *buf, size_t n)
 {
-    size_t upto = n < GB_OPENING ? n : GB_OPENING;
-    if (upto < n) { /* up to its last line break (0x0A is never part of a character) */
-        const char *nl = NULL;
-        for (size_t p = upto; p > 0 && !nl; p--)
-            if (buf[p - 1] == '\n')
-                nl = buf + p - 1;
-        upto = nl ? (size_t)(nl - buf) + 1 : rg_gb18030_whole(buf, upto);
-    }
     rg_text t = {0};
     rg_buf w = {0};
     rg_error e = {0};
-    bool clean = upto && convert("", (const unsigned char *)buf, upto, "GB18030", 0, NULL, &t, &w,
-                                 &e) == RG_OK;
-    if (clean) {
-        clean = w.len == 0;
+    size_t upto = gb_opening(buf, n), bad = SIZE_MAX;
+    bool clean = upto && convert("", (const unsigned char *)buf, upto, "GB18030", 0, NULL, &bad, &t,
+                                 &w, &e) == RG_OK;
+    if (clean)
         rg_text_free(&t);
-    }
     rg_buf_free(&w);
-    return clean;
+    return clean && bad == SIZE_MAX;
 }
 
 void rg_text_free(rg_text *t)
