@@ -779,6 +779,19 @@ static void format_date(char out[11], int y, int m, int d)
 
 /* After a date, words that make it the document's own adoption date:
  * "…日第93次全体会议", "…日安全理事会第4213次会议通过", "…日通过的决议". */
+/* The end of a meeting's number at p: digits, or Chinese numerals with 十 百 千. */
+static const char *skip_meeting_number(const char *p, const char *end)
+{
+    while (p < end) {
+        uint32_t c;
+        size_t l = cp_at(p, end, &c);
+        if (digit_value(c) < 0 && c != 0x5341 && c != 0x767E && c != 0x5343) /* 十 百 千 */
+            break;
+        p += l;
+    }
+    return p;
+}
+
 static bool adoption_after(const char *p, const char *end)
 {
     const char *lim = end - p > 90 ? p + 90 : end;
@@ -803,14 +816,7 @@ static bool adoption_after(const char *p, const char *end)
         return false;
     /* 第 + number (digits or Chinese) + 次 + 全体会议 / 会议 */
     p += 3;
-    const char *q = p;
-    while (q < lim) {
-        uint32_t c;
-        size_t l = cp_at(q, lim, &c);
-        if (digit_value(c) < 0 && c != 0x5341 && c != 0x767E && c != 0x5343) /* 十 百 千 */
-            break;
-        q += l;
-    }
+    const char *q = skip_meeting_number(p, lim);
     if (q == p || (size_t)(lim - q) < 3 || memcmp(q, "次", 3))
         return false;
     q += 3;
@@ -2258,13 +2264,8 @@ static bool may_continue(const char *p, const char *end)
         return true;
     if (memcmp(p, "第", 3))
         return false;
-    for (p += 3; p < end;) {
-        size_t l = cp_at(p, end, &c);
-        if (digit_value(c) < 0 && c != 0x5341 && c != 0x767E && c != 0x5343) /* 十 百 千 */
-            return c == 0x6B21 || end - p < 3; /* 次, or a character the end may cut */
-        p += l;
-    }
-    return true;
+    p = skip_meeting_number(p + 3, end);
+    return end - p < 3 || !memcmp(p, "次", 3); /* (or the end may cut it) */
 }
 
 /* The start of the line after the newline at buf[nl], when that line ends a
