@@ -422,9 +422,9 @@ static rg_status load(const char *name, const char *data, size_t len, const char
         utf8_scan(body, n, &invalid, &nonascii, &first_bad);
     if (!encoding && invalid > 0 && invalid * 2 > nonascii) {
         /* Mostly not UTF-8: legacy Chinese text is GB18030 (GBK, GB2312), converted
-         * from its first byte (what looked like a byte-order mark is GB18030 too) */
-        /* (its opening must read as GB18030, as for a stream: a bad byte after
-         * that is a warning) */
+         * from its first byte (what looked like a byte-order mark is GB18030 too).
+         * Its opening must read as GB18030, as for a stream: a bad byte after that
+         * is a warning. */
         t->skip = 0;
         rg_buf w = {0};
         size_t bad;
@@ -441,9 +441,9 @@ static rg_status load(const char *name, const char *data, size_t len, const char
         if (st == RG_ENOMEM)
             return st;
         return rg_fail(err, RG_EINPUT,
-                       "%s: not UTF-8 (invalid byte at offset %zu) and not GB18030 either; "
-                       "give --encoding",
-                       name, first_bad + (size_t)(body - s));
+                       "%s: not UTF-8 (invalid byte at offset %zu) and not GB18030 either "
+                       "(invalid at offset %zu); give --encoding",
+                       name, first_bad + (size_t)(body - s), bad);
     }
     if (invalid > 0) {
         /* Report the first few places; the rest of the text is still read. */

@@ -446,6 +446,23 @@ for c in "big5 BIG5" "u32 UTF-32LE"; do
     out=$(rel same "$tmp/trad.jsonl" "$tmp/enc.jsonl") && ok || bad "--encoding $2: $out"
     out=$(rel surfaces "$tmp/enc.jsonl" "$tmp/trad.$1.txt" "$2") && ok || bad "--encoding $2: offsets: $out"
 done
+# neither UTF-8 nor GB18030: the message names where each fails
+$py - "$tmp/gb.txt" "$tmp/gbbad.txt" <<'PY' >"$tmp/gbbad.at"
+import sys
+d = open(sys.argv[1], "rb").read()
+d = d[:500] + b"\xff" + d[500:]
+open(sys.argv[2], "wb").write(d)
+for enc in ("utf-8", "gb18030"):
+    try:
+        d.decode(enc)
+    except UnicodeDecodeError as e:
+        print(e.start)
+PY
+run "$bin" extract "$tmp/gbbad.txt"
+code_is 3 "extract, GB18030 with a bad byte in its opening"
+echo "resgraph: $tmp/gbbad.txt: not UTF-8 (invalid byte at offset $(head -1 "$tmp/gbbad.at")) and not GB18030 either (invalid at offset $(tail -1 "$tmp/gbbad.at")); give --encoding" |
+    err_is "extract, GB18030 with a bad byte in its opening"
+
 # a decoder that holds a letter back for a mark that may follow (CP1258), and
 # UTF-32 named with its byte-order mark: offsets still count the bytes
 printf 'See A/RES/70/1 here.\n' >"$tmp/cp1258.txt"
