@@ -521,16 +521,40 @@ static size_t gb18030_whole(const char *buf, size_t n)
     return p;
 }
 
+/* Whether a text in an encoding measured by iconv (Big5, Shift_JIS, EUC-KR,
+ * CP1258 ...) may be cut after any line break and each piece converted on its
+ * own, as GB18030 is: every ASCII byte reads alone as itself, so the encoding
+ * has no shift states (ISO-2022's ESC, UTF-7's +, HZ's ~) and is not UTF-32;
+ * and no other byte takes a line break as the rest of its character. */
+static bool line_safe(const char *enc)
+{
+    iconv_t cd = iconv_open("UTF-32LE", enc);
+    if (cd == (iconv_t)-1)
+        return false;
+    bool safe = true;
+    uint32_t c;
+    for (unsigned b = 0; b < 0x80 && safe; b++) {
+        unsigned char one = (unsigned char)b;
+        safe = code_points(cd, &one, 1, &c) == 1 && c == b;
+    }
+    for (unsigned b = 0x80; b < 0x100 && safe; b++) {
+        unsigned char two[2] = {(unsigned char)b, '\n'};
+        safe = code_points(cd, two, 2, &c) != 1;
+    }
+    iconv_close(cd);
+    return safe;
+}
+
 bool rg_text_cuttable(const char *enc)
 {
-    return src_kind(enc) != SRC_MEASURED;
+    return src_kind(enc) != SRC_MEASURED || line_safe(enc);
 }
 
 size_t rg_text_last_break(const char *enc, const char *buf, size_t n)
 {
     const unsigned char *u = (const unsigned char *)buf;
     int kind = src_kind(enc);
-    if (kind == SRC_GB18030) { /* 0x0A is never part of another character */
+    if (kind == SRC_GB18030 || kind == SRC_MEASURED) { /* 0x0A is never part of another character */
         for (size_t p = n; p > 0; p--)
             if (u[p - 1] == '\n')
                 return p;
@@ -548,6 +572,16 @@ size_t rg_text_whole_chars(const char *enc, const char *buf, size_t n)
     int kind = src_kind(enc);
     if (kind == SRC_GB18030)
         return gb18030_whole(buf, n);
+    if (kind == SRC_MEASURED) {
+        /* before an ASCII byte that follows one: no lead byte is ASCII, so the
+         * first ends a character (a trail byte may be ASCII) and the second
+         * starts one (a composing mark is not ASCII) */
+        const unsigned char *m = (const unsigned char *)buf;
+        for (size_t p = n; p > 1; p--)
+            if (m[p - 1] < 0x80 && m[p - 2] < 0x80)
+                return p - 1;
+        return 0;
+    }
     /* UTF-16: not between the two halves of a pair */
     const unsigned char *u = (const unsigned char *)buf;
     size_t p = n & ~(size_t)1;

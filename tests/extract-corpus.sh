@@ -184,6 +184,56 @@ for line in open(sys.argv[2], encoding='utf-8'):
 sys.exit(0 if n > 10000 else 'only %d records' % n)
 PY
 
+# Other encodings that write ASCII as itself, named with --encoding (CP936, the
+# GBK of Windows, here), are read in segments too: cut after line breaks, or
+# where there are none, between two ASCII bytes.  Encodings with shift states
+# (ISO-2022-JP-2) are still read whole.
+python3 - "$f" "$tmp/oneline.txt" "$tmp/cp936" <<'PY'
+import sys
+def enc(t):  # what GBK lacks (U+00A0 ...) becomes a space
+    out = bytearray()
+    for ch in t:
+        try:
+            out += ch.encode("gbk")
+        except UnicodeEncodeError:
+            out += b" "
+    return bytes(out)
+open(sys.argv[3] + ".txt", "wb").write(enc(open(sys.argv[1], encoding="utf-8").read()))
+open(sys.argv[3] + ".line.txt", "wb").write(enc("标题\n" + open(sys.argv[2], encoding="utf-8").read()))
+# ISO-2022-JP-2 whose lines go on in GB2312 from the line before: a piece cut
+# after a line break would read them as ASCII
+gb = lambda t: bytes(b & 0x7F for b in t.encode("gb2312"))
+line = gb("大会回顾第") + b"\x1b(B 36/103 \x1b$A" + gb("号决议，") + b"\n"
+open(sys.argv[3] + ".iso.txt", "wb").write(b"\x1b$A" + line * ((3 << 20) // len(line)))
+PY
+for e in CP936 ISO-2022-JP-2; do
+    c=$tmp/cp936.txt
+    [ $e = ISO-2022-JP-2 ] && c=$tmp/cp936.iso.txt
+    "$bin" extract -q --doc-id T --encoding $e "$c" >"$tmp/whole" || bad "extract --encoding $e failed"
+    # shellcheck disable=SC2002
+    cat "$c" | "$bin" extract -q --doc-id T --encoding $e - | sed "s|\"file\":\"-\"|\"file\":\"$c\"|" >"$tmp/piped"
+    [ "$(wc -l <"$tmp/whole")" -gt 10000 ] && cmp -s "$tmp/whole" "$tmp/piped" && ok ||
+        bad "$e streamed: the records differ from the file's ($(wc -l <"$tmp/piped") and $(wc -l <"$tmp/whole"))"
+done
+for t in cp936 cp936.line; do
+    mb=$(peak "for i in $reps; do cat '$tmp/$t.txt'; done |
+              '$bin' extract -q --encoding CP936 - >'$tmp/$t.jsonl'")
+    [ "$mb" -lt $limit ] && ok || bad "$t: 48 MB of CP936 through a pipe took $mb MB"
+    python3 - "$tmp/$t.txt" "$tmp/$t.jsonl" <<'PY' && ok || bad "$t: records do not point at their surfaces"
+import json, sys
+data = open(sys.argv[1], 'rb').read() * 2  # the first two copies: cuts enough
+n = 0
+for line in open(sys.argv[2], encoding='utf-8'):
+    r = json.loads(line)
+    if r['offset'] + r['length'] > len(data):
+        break
+    if data[r['offset']:r['offset'] + r['length']].decode('gbk') != r['surface']:
+        sys.exit('%s: %r' % (sys.argv[2], r))
+    n += 1
+sys.exit(0 if n > 10000 else 'only %d records' % n)
+PY
+done
+
 # A slow reader of the records does not make the documents read ahead pile up
 # (each file read whole holds its records until they are written).
 mkdir "$tmp/many"
