@@ -523,9 +523,11 @@ static size_t gb18030_whole(const char *buf, size_t n)
 
 /* Whether a text in an encoding measured by iconv (Big5, Shift_JIS, EUC-KR,
  * CP1258 ...) may be cut after any line break and each piece converted on its
- * own, as GB18030 is: every ASCII byte reads alone as itself, so the encoding
- * has no shift states (ISO-2022's ESC, UTF-7's +, HZ's ~) and is not UTF-32;
- * and no other byte takes a line break as the rest of its character. */
+ * own, as GB18030 is: every byte below 0x80 reads alone as one character (so
+ * the encoding has no shift states, like ISO-2022's ESC, UTF-7's + or HZ's ~,
+ * and is not UTF-32; Shift_JIS reads 0x5C as the yen sign), the line break as
+ * itself (not EBCDIC), and no other byte takes a line break as the rest of
+ * its character. */
 static bool line_safe(const char *enc)
 {
     iconv_t cd = iconv_open("UTF-32LE", enc);
@@ -535,7 +537,7 @@ static bool line_safe(const char *enc)
     uint32_t c;
     for (unsigned b = 0; b < 0x80 && safe; b++) {
         unsigned char one = (unsigned char)b;
-        safe = code_points(cd, &one, 1, &c) == 1 && c == b;
+        safe = code_points(cd, &one, 1, &c) == 1 && (b != '\n' || c == b);
     }
     for (unsigned b = 0x80; b < 0x100 && safe; b++) {
         unsigned char two[2] = {(unsigned char)b, '\n'};
