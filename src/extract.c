@@ -2367,13 +2367,19 @@ typedef struct slot {
 /* The segments of a streamed document: the caller's thread reads them and
  * hands their records on in order; workers take them in turn for step one,
  * then wait for the one before to be placed, place theirs, and write its
- * records.  At most NSLOTS segments are in flight, so memory stays bounded. */
-#define NSLOTS 6
+ * records.  Memory stays bounded by what is in flight: one segment more than
+ * there are workers, at most NSLOTS, and no more than FLIGHT_BYTES of text
+ * (two segments at least).  A segment's records can take seven times its text
+ * (a reference every 40 bytes), and the buffers of a slot are kept from one
+ * use to the next. */
+#define NSLOTS 8
+#define FLIGHT_BYTES (6u << 20)
 
 typedef struct pipeline {
     docscan *ds;
     const rg_read_options *opt;
     slot slots[NSLOTS];
+    size_t nslots;  /* the slots in use: segment j takes slots[j % nslots] */
     size_t read;    /* segments read */
     size_t taken;   /* segments a worker has taken */
     size_t placed;  /* segments placed, in order */
@@ -2396,7 +2402,7 @@ static void *segment_worker(void *arg)
         if (pl->stop || pl->taken == pl->read)
             break;
         size_t j = pl->taken++;
-        slot *s = &pl->slots[j % NSLOTS];
+        slot *s = &pl->slots[j % pl->nslots];
         pthread_mutex_unlock(&pl->lock);
         rg_status st = prepare(&s->sc, pl->opt, &s->err);
         pthread_mutex_lock(&pl->lock);
@@ -2429,7 +2435,7 @@ static void *segment_worker(void *arg)
  * it is not done (or was never taken). */
 static bool hand_on(pipeline *pl, bool wait, rg_status *st, rg_error *err)
 {
-    slot *o = &pl->slots[pl->out % NSLOTS];
+    slot *o = &pl->slots[pl->out % pl->nslots];
     pthread_mutex_lock(&pl->lock);
     while (wait && !o->done && !(pl->stop && pl->out >= pl->taken))
         pthread_cond_wait(&pl->changed, &pl->lock);
@@ -2458,6 +2464,16 @@ static bool hand_on(pipeline *pl, bool wait, rg_status *st, rg_error *err)
         pthread_mutex_unlock(&pl->lock);
     }
     return true;
+}
+
+/* The text of the segments read and not yet handed on, before segment j (the
+ * reading thread's own count: it sets each segment's text). */
+static size_t in_flight(const pipeline *pl, size_t j)
+{
+    size_t n = 0;
+    for (size_t k = pl->out; k < j; k++)
+        n += pl->slots[k % pl->nslots].t.len;
+    return n;
 }
 
 /* Reads into buf[*have..cap - 1) until it is full or the input ends. */
@@ -2706,8 +2722,10 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     pl->ctx = ctx;
     pthread_mutex_init(&pl->lock, NULL);
     pthread_cond_init(&pl->changed, NULL);
-    pthread_t tid[NSLOTS]; /* more workers than segments in flight would only wait */
+    int nwant = threads < NSLOTS ? threads : NSLOTS - 1;
+    pthread_t tid[NSLOTS];
     int nworkers = 0;
+    pl->nslots = nwant > 0 ? (size_t)nwant + 1 : 1;
     size_t base = 0; /* UTF-8 bytes of earlier segments */
     size_t col0 = 0; /* characters before the next segment on its first line */
     char conv_enc[32];
@@ -2717,11 +2735,12 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     bool eof = false;
     for (size_t j = 0; st == RG_OK && !eof; j++) {
         /* a free slot: its last segment has been handed on */
-        while (st == RG_OK && pl->out + NSLOTS <= j)
+        while (st == RG_OK && (pl->out + pl->nslots <= j ||
+                               (pl->out + 2 <= j && in_flight(pl, j) >= FLIGHT_BYTES)))
             hand_on(pl, true, &st, err);
         if (st != RG_OK)
             break;
-        slot *s = &pl->slots[j % NSLOTS];
+        slot *s = &pl->slots[j % pl->nslots];
         if (s->t.orig) /* a converted segment's text is its own */
             rg_text_free(&s->t);
         size_t have = ncarry;
@@ -2803,7 +2822,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
             s->done = true;
             pl->placed = pl->taken = pl->read = j + 1;
             if (s->st == RG_OK && j == 0 && threads > 1 && (!eof || ncarry))
-                for (int nwant = threads < NSLOTS ? threads : NSLOTS; nworkers < nwant; nworkers++)
+                for (; nworkers < nwant; nworkers++)
                     if (pthread_create(&tid[nworkers], NULL, segment_worker, pl) != 0)
                         break;
         } else {

@@ -234,6 +234,19 @@ sys.exit(0 if n > 10000 else 'only %d records' % n)
 PY
 done
 
+# One long enumeration, a reference every 40 bytes and no clause end: cut every
+# 2 MB, each segment's records take seven times its text, and the segments in
+# flight stay few enough (took 140 MB when six were).
+python3 - "$tmp/dense.txt" <<'PY'
+import random, sys
+random.seed(3)
+t = "".join("大会回顾第 %d/%d 号决议、\n" % (random.randint(1, 78), random.randint(1, 300))
+            for _ in range(80000))
+open(sys.argv[1], "w", encoding="utf-8").write(t)
+PY
+mb=$(peak "for i in $reps; do cat '$tmp/dense.txt'; done | '$bin' extract -q - >/dev/null")
+[ "$mb" -lt $limit ] && ok || bad "48 MB of references in one enumeration through a pipe took $mb MB"
+
 # A slow reader of the records does not make the documents read ahead pile up
 # (each file read whole holds its records until they are written).
 mkdir "$tmp/many"
