@@ -2662,7 +2662,13 @@ static rg_status convert_segment(docscan *ds, int f, const char *enc, slot *s, s
     rg_status st = RG_OK;
     size_t from = first ? HEAD_BYTES : 0;
     for (;;) {
-        if (*eof && *have == skip) { /* nothing left: an empty segment */
+        if (*eof) {
+            if (*have > skip && take_converted(ds, enc, s, skip, *have, at, from, TAKE_ALL,
+                                               midline, cut, &st, err))
+                return RG_OK;
+            if (st != RG_OK)
+                return st;
+            /* nothing left that gives text: an empty segment */
             memset(&s->t, 0, sizeof s->t);
             s->t.utf8 = s->buf + skip;
             s->t.utf8[0] = '\0';
@@ -2671,11 +2677,6 @@ static rg_status convert_segment(docscan *ds, int f, const char *enc, slot *s, s
             *cut = *have;
             return RG_OK;
         }
-        if (*eof)
-            return take_converted(ds, enc, s, skip, *have, at, from, TAKE_ALL, midline, cut, &st,
-                                  err) || st != RG_OK
-                       ? st
-                       : rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
         bool full = *have >= SEGMENT_MAX; /* no more is read for it */
         size_t end = skip + rg_text_last_break(enc, s->buf + skip, *have - skip);
         if (end > skip && take_converted(ds, enc, s, skip, end, at, from,
