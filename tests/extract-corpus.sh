@@ -131,6 +131,24 @@ sys.exit(0 if n > 10000 else 'only %d records' % n)
 PY
 done
 
+# Whether the records of the first two copies of the text $1 (records: $2,
+# the text's encoding for Python: $3) point at their surfaces.
+surfaces() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+data = open(sys.argv[1], 'rb').read() * 2  # the first two copies: cuts enough
+n = 0
+for line in open(sys.argv[2], encoding='utf-8'):
+    r = json.loads(line)
+    if r['offset'] + r['length'] > len(data):
+        break
+    if data[r['offset']:r['offset'] + r['length']].decode(sys.argv[3]) != r['surface']:
+        sys.exit('%s: %r' % (sys.argv[2], r))
+    n += 1
+sys.exit(0 if n > 10000 else 'only %d records' % n)
+PY
+}
+
 # A converted stream (GB18030, UTF-16) is read in segments too: piped, each
 # gives the records of the file read whole, and 48 MB of GB18030 through a
 # pipe stay under the bound.  A bad byte further on is a warning at its place.
@@ -170,19 +188,8 @@ cat "$tmp/conv.bad.txt" | "$bin" extract - 2>&1 >/dev/null | grep -v 'link to' >
 mb=$(peak "for i in $reps; do cat '$tmp/gbline.txt'; done |
           '$bin' extract -q - >'$tmp/gbline.jsonl'")
 [ "$mb" -lt $limit ] && ok || bad "48 MB of GB18030 on one line through a pipe took $mb MB"
-python3 - "$tmp/gbline.txt" "$tmp/gbline.jsonl" <<'PY' && ok || bad "GB18030 on one line: records do not point at their surfaces"
-import json, sys
-data = open(sys.argv[1], 'rb').read() * 2  # the first two copies: cuts enough
-n = 0
-for line in open(sys.argv[2], encoding='utf-8'):
-    r = json.loads(line)
-    if r['offset'] + r['length'] > len(data):
-        break
-    if data[r['offset']:r['offset'] + r['length']].decode('gb18030') != r['surface']:
-        sys.exit('%s: %r' % (sys.argv[2], r))
-    n += 1
-sys.exit(0 if n > 10000 else 'only %d records' % n)
-PY
+surfaces "$tmp/gbline.txt" "$tmp/gbline.jsonl" gb18030 && ok ||
+    bad "GB18030 on one line: records do not point at their surfaces"
 
 # Other encodings that write ASCII as itself, named with --encoding (CP936, the
 # GBK of Windows, here), are read in segments too: cut after line breaks, or
@@ -219,19 +226,7 @@ for t in cp936 cp936.line; do
     mb=$(peak "for i in $reps; do cat '$tmp/$t.txt'; done |
               '$bin' extract -q --encoding CP936 - >'$tmp/$t.jsonl'")
     [ "$mb" -lt $limit ] && ok || bad "$t: 48 MB of CP936 through a pipe took $mb MB"
-    python3 - "$tmp/$t.txt" "$tmp/$t.jsonl" <<'PY' && ok || bad "$t: records do not point at their surfaces"
-import json, sys
-data = open(sys.argv[1], 'rb').read() * 2  # the first two copies: cuts enough
-n = 0
-for line in open(sys.argv[2], encoding='utf-8'):
-    r = json.loads(line)
-    if r['offset'] + r['length'] > len(data):
-        break
-    if data[r['offset']:r['offset'] + r['length']].decode('gbk') != r['surface']:
-        sys.exit('%s: %r' % (sys.argv[2], r))
-    n += 1
-sys.exit(0 if n > 10000 else 'only %d records' % n)
-PY
+    surfaces "$tmp/$t.txt" "$tmp/$t.jsonl" gbk && ok || bad "$t: records do not point at their surfaces"
 done
 
 # One long enumeration, a reference every 40 bytes and no clause end: cut every
