@@ -170,8 +170,8 @@ bool rg_text_converted(const char *data, size_t len, const char *named, char enc
  * break) converts without a fault. */
 bool rg_text_gb18030_opening(const char *buf, size_t n);
 /* For the encodings whose bytes show where a text may be cut (GB18030,
- * UTF-16LE, UTF-16BE, and those measured by iconv that write ASCII as itself
- * and have no shift states): the end of the last line break of buf[0..n)
+ * UTF-16LE, UTF-16BE, and those measured by iconv whose bytes below 0x80 are
+ * characters of their own: no shift states): the end of the last line break of buf[0..n)
  * (0: none), and the end of its last whole character, reading from buf (a
  * character's start; for a measured encoding, one that the byte after it
  * shows to be whole). */

@@ -575,9 +575,9 @@ size_t rg_text_whole_chars(const char *enc, const char *buf, size_t n)
     if (kind == SRC_GB18030)
         return gb18030_whole(buf, n);
     if (kind == SRC_MEASURED) {
-        /* before an ASCII byte that follows one: no lead byte is ASCII, so the
-         * first ends a character (a trail byte may be ASCII) and the second
-         * starts one (a composing mark is not ASCII) */
+        /* before a byte below 0x80 that follows one: no lead byte is below 0x80, so the
+         * first ends a character (a trail byte may be) and the second
+         * starts one (no composing mark is below 0x80) */
         const unsigned char *m = (const unsigned char *)buf;
         for (size_t p = n; p > 1; p--)
             if (m[p - 1] < 0x80 && m[p - 2] < 0x80)
