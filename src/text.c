@@ -556,7 +556,7 @@ size_t rg_text_last_break(const char *enc, const char *buf, size_t n)
 {
     const unsigned char *u = (const unsigned char *)buf;
     int kind = src_kind(enc);
-    if (kind == SRC_GB18030 || kind == SRC_MEASURED) { /* 0x0A is never part of another character */
+    if (kind == SRC_GB18030 || kind == SRC_MEASURED) { /* 0x0A is no part of another character */
         for (size_t p = n; p > 0; p--)
             if (u[p - 1] == '\n')
                 return p;
@@ -575,9 +575,9 @@ size_t rg_text_whole_chars(const char *enc, const char *buf, size_t n)
     if (kind == SRC_GB18030)
         return gb18030_whole(buf, n);
     if (kind == SRC_MEASURED) {
-        /* before a byte below 0x80 that follows one: no lead byte is below 0x80, so the
-         * first ends a character (a trail byte may be) and the second
-         * starts one (no composing mark is below 0x80) */
+        /* before a byte below 0x80 that follows one: no lead byte is below
+         * 0x80, so the first ends a character (a trail byte may be below it)
+         * and the second starts one (no composing mark is below it either) */
         const unsigned char *m = (const unsigned char *)buf;
         for (size_t p = n; p > 1; p--)
             if (m[p - 1] < 0x80 && m[p - 2] < 0x80)
