@@ -1383,6 +1383,7 @@ typedef struct tokenizer {
     bool fast;
     uint32_t options;      /* PCRE2_NOTBOL when the text starts inside a line */
     pcre2_code *const *at; /* the class patterns for this text */
+    bool valid;            /* the text is valid UTF-8: quick_token() may read it */
     rg_starts starts;
     pcre2_match_data *md;
     pcre2_match_context *mc;
@@ -1396,6 +1397,7 @@ static bool tokenizer_init(tokenizer *tz, const scan *sc)
     tz->fast = !sc->ds->reference && compiled.jit;
     tz->options = sc->col0 ? PCRE2_NOTBOL : 0;
     tz->at = sc->t->valid ? compiled.at_valid : compiled.at;
+    tz->valid = sc->t->valid;
     rg_starts_init(&tz->starts, sc->text, sc->len);
     tz->md = pcre2_match_data_create_from_pattern(compiled.re, NULL);
     tz->mc = pcre2_match_context_create(NULL);
@@ -1412,6 +1414,251 @@ static void tokenizer_free(tokenizer *tz)
     pcre2_match_context_free(tz->mc);
 }
 
+/* --- the common tokens, read without PCRE2 ---------------------------------------- */
+
+/* A call of the JIT code costs 100 to 450 cycles a token, most of what the
+ * scan spends, while most tokens have one of a few plain shapes: a link, 第
+ * 44/493 号, 1990 年 12 月 2 日, 决议.  The readers below take those shapes
+ * only where the pattern's first match is forced (no quantifier there can give
+ * back, no later alternative is reached) and give the same end; for anything
+ * else they answer "unsure" and the JIT code is asked.  They read valid UTF-8
+ * only.  They follow `alternatives` and class_kinds: keep them in step. */
+enum { QUICK_UNSURE = -1 };
+
+static bool quick_digit(const unsigned char *s, size_t p, size_t n)
+{
+    return p < n && s[p] >= '0' && s[p] <= '9';
+}
+
+static bool quick_is(const unsigned char *s, size_t p, size_t n, const char *w)
+{
+    size_t l = strlen(w);
+    return n - p >= l && !memcmp(s + p, w, l);
+}
+
+/* After p, a run of spaces and line breaks (ASCII, U+3000, U+00A0: all of SP)
+ * that SPS takes whole: the place after it, or SIZE_MAX when it is longer
+ * than RUN. */
+static size_t quick_spaces(const unsigned char *s, size_t p, size_t n)
+{
+    for (int k = 0; p < n; k++) {
+        size_t l = s[p] == ' ' || (s[p] >= '\t' && s[p] <= '\r') ? 1
+                   : n - p >= 3 && s[p] == 0xE3 && s[p + 1] == 0x80 && s[p + 2] == 0x80 ? 3
+                   : n - p >= 2 && s[p] == 0xC2 && s[p + 1] == 0xA0 ? 2
+                   : 0;
+        if (!l)
+            break;
+        if (k == 16)
+            return SIZE_MAX;
+        p += l;
+    }
+    return p;
+}
+
+/* Whether what follows a reference at q is 号, or a character that neither
+ * SPS, BRK, D, SL nor PART can take. */
+static int quick_item_end(const unsigned char *s, size_t q, size_t n, size_t *e)
+{
+    /* spaces (none, or a run SPS takes) and 号: BRK finds no digit after them,
+     * the lookahead no slash, PART no capital */
+    size_t r = quick_spaces(s, q, n);
+    if (r == SIZE_MAX || r >= n)
+        return QUICK_UNSURE;
+    if (quick_is(s, r, n, "号") || quick_is(s, r, n, "號")) {
+        *e = r + 3;
+        return T_ITEM;
+    }
+    /* or a character after them that is no other space (SPS), digit (BRK D, D),
+     * slash (SL), capital (PART) or 号: the token ends at q */
+    uint32_t c = s[r];
+    if (c < 0x80) {
+        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '/' || rg_is_space(c))
+            return QUICK_UNSURE;
+    } else {
+        size_t l = rg_utf8_seqlen(s + r, n - r);
+        if (!l)
+            return QUICK_UNSURE;
+        c = rg_utf8_decode(s + r, l);
+        if (rg_is_space(c) || (c >= 0xFF10 && c <= 0xFF19) || c == 0xFF0F ||
+            (c >= 0xFF21 && c <= 0xFF3A))
+            return QUICK_UNSURE;
+    }
+    *e = q;
+    return T_ITEM;
+}
+
+/* After p, 1 to 4 ASCII digits that NUM4 takes whole (no fifth digit; the
+ * caller sees that no digit follows the spaces after them, so BRK D fails):
+ * the place after them, or SIZE_MAX. */
+static size_t quick_num4(const unsigned char *s, size_t p, size_t n)
+{
+    size_t q = p;
+    while (quick_digit(s, q, n) && q - p < 5)
+        q++;
+    return q > p && q - p <= 4 ? q : SIZE_MAX;
+}
+
+/* T_ITEM's first two branches from p (after 第 and its spaces, if any): "44/493",
+ * "46 / 136", "S-10/2", "1325（2000）", then 号 or a character none of the rest
+ * can take.  prefix: S- and ES- may open it. */
+static int quick_item(const unsigned char *s, size_t p, size_t n, bool prefix, size_t *e)
+{
+    bool special = false;
+    if (prefix && p < n && (s[p] == 'E' || s[p] == 'S')) {
+        /* (?:(?:E SPS)?S SPS HY SPS)?: taken whole, else no first branch */
+        size_t q = p;
+        if (s[q] == 'E' && (q = quick_spaces(s, q + 1, n)) == SIZE_MAX)
+            return QUICK_UNSURE;
+        if (q >= n || s[q] != 'S' || (q = quick_spaces(s, q + 1, n)) == SIZE_MAX || q >= n ||
+            s[q] != '-' || (q = quick_spaces(s, q + 1, n)) == SIZE_MAX)
+            return QUICK_UNSURE;
+        p = q;
+        special = true;
+    }
+    size_t q = quick_num4(s, p, n);
+    if (q == SIZE_MAX || (q = quick_spaces(s, q, n)) == SIZE_MAX || q >= n)
+        return QUICK_UNSURE;
+    if (s[q] == '/' || quick_is(s, q, n, "／")) {
+        /* NUM4 SPS SL SPS NUM4 */
+        q = quick_spaces(s, q + (s[q] == '/' ? 1 : 3), n);
+        if (q == SIZE_MAX || (q = quick_num4(s, q, n)) == SIZE_MAX)
+            return QUICK_UNSURE;
+        return quick_item_end(s, q, n, e);
+    }
+    if (special || !(s[q] == '(' || quick_is(s, q, n, "（")))
+        return QUICK_UNSURE;
+    /* no slash: NUM4 SPS LP SPS YEAR SPS RP (no capital before LP) */
+    q = quick_spaces(s, q + (s[q] == '(' ? 1 : 3), n);
+    if (q == SIZE_MAX || n - q < 4 || !quick_digit(s, q, n) || !quick_digit(s, q + 1, n) ||
+        !quick_digit(s, q + 2, n) || !quick_digit(s, q + 3, n))
+        return QUICK_UNSURE;
+    q = quick_spaces(s, q + 4, n);
+    if (q == SIZE_MAX || q >= n || !(s[q] == ')' || quick_is(s, q, n, "）")))
+        return QUICK_UNSURE;
+    q += s[q] == ')' ? 1 : 3;
+    /* then (?:SPS [号號])?, unless SPS may go on past the spaces seen */
+    size_t r = quick_spaces(s, q, n);
+    if (r == SIZE_MAX || r >= n)
+        return QUICK_UNSURE;
+    if (quick_is(s, r, n, "号") || quick_is(s, r, n, "號")) {
+        *e = r + 3;
+        return T_ITEM;
+    }
+    size_t l = rg_utf8_seqlen(s + r, n - r);
+    if (!l || rg_is_space(rg_utf8_decode(s + r, l)))
+        return QUICK_UNSURE;
+    *e = q;
+    return T_ITEM;
+}
+
+/* NOTAFTER: the character before p is none of [A-Za-z0-9./-] or a full-width digit. */
+static bool quick_not_after(const unsigned char *s, size_t p)
+{
+    if (p == 0)
+        return true;
+    unsigned c = s[p - 1];
+    if (c < 0x80)
+        return !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '/' || c == '-');
+    return !(p >= 3 && s[p - 3] == 0xEF && s[p - 2] == 0xBC && c >= 0x90 && c <= 0x99);
+}
+
+/* 1990 年 12 月 2 日 at p (a digit, not '0'): T_DATE's first branch. */
+static int quick_date(const unsigned char *s, size_t p, size_t n, size_t *e)
+{
+    static const char *const units[3] = {"年", "月", "日"};
+    /* the lookbehind: no digit, ASCII or full-width, before it */
+    if ((p > 0 && s[p - 1] >= '0' && s[p - 1] <= '9') ||
+        (p >= 3 && s[p - 3] == 0xEF && s[p - 2] == 0xBC && s[p - 1] >= 0x90 && s[p - 1] <= 0x99))
+        return QUICK_UNSURE;
+    size_t q = p;
+    for (int k = 0; k < 3; k++) {
+        size_t d = q;
+        while (quick_digit(s, q, n) && q - d < 5)
+            q++;
+        /* YEAR is four digits, NUM2 one or two: anything else may give back */
+        if (k == 0 ? q - d != 4 : q - d < 1 || q - d > 2)
+            return QUICK_UNSURE;
+        /* spaces and the unit: after one digit, BRK finds no digit after them */
+        q = quick_spaces(s, q, n);
+        if (q == SIZE_MAX || !quick_is(s, q, n, units[k]))
+            return QUICK_UNSURE;
+        q += 3;
+        if (k < 2 && (q = quick_spaces(s, q, n)) == SIZE_MAX)
+            return QUICK_UNSURE;
+    }
+    *e = q;
+    return T_DATE;
+}
+
+/* The kind of the token at p (of class cls) in a valid text, its end in *e;
+ * QUICK_UNSURE when the JIT code must say. */
+static int quick_token(const tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
+{
+    const unsigned char *s = (const unsigned char *)tz->text;
+    size_t n = tz->len;
+    switch (cls) {
+    case RG_START_LINK: {
+        /* https?://(?:www\.)?undocs\.org/[!-~]+ : no part can give back */
+        size_t q = p + 4; /* "http" (the prefilter's trigger) */
+        if (q < n && s[q] == 's')
+            q++;
+        if (!quick_is(s, q, n, "://"))
+            return QUICK_UNSURE;
+        q += 3;
+        if (quick_is(s, q, n, "www."))
+            q += 4;
+        if (!quick_is(s, q, n, "undocs.org/"))
+            return QUICK_UNSURE;
+        q += 11;
+        size_t from = q;
+        while (q < n && s[q] >= '!' && s[q] <= '~')
+            q++;
+        if (q == from)
+            return QUICK_UNSURE;
+        *e = q;
+        return T_LINK;
+    }
+    case RG_START_DI: {
+        /* 第 and spaces: T_ITEM's first branches, if any */
+        size_t q = quick_spaces(s, p + 3, n);
+        if (!quick_not_after(s, p) || q == SIZE_MAX)
+            return QUICK_UNSURE;
+        return quick_item(s, q, n, true, e);
+    }
+    case RG_START_DIGIT: {
+        /* not '0', a Chinese digit (CN) for T_HEADCN and T_DATE's second branch */
+        if (!quick_digit(s, p, n) || s[p] == '0')
+            return QUICK_UNSURE;
+        /* four digits and 年: at a line start, no footer (T_FURN) has them */
+        size_t q = quick_num4(s, p, n);
+        size_t r = q != SIZE_MAX && q - p == 4 ? quick_spaces(s, q, n) : SIZE_MAX;
+        if (r != SIZE_MAX && quick_is(s, r, n, "年"))
+            return quick_date(s, p, n, e);
+        /* 46/136, 1325(2000): no date (a '/' or '(' after the digits and their
+         * spaces, no 年); a footer may start so at a line start */
+        if (p == 0 || s[p - 1] == '\n' || !quick_not_after(s, p))
+            return QUICK_UNSURE;
+        return quick_item(s, p, n, false, e);
+    }
+    case RG_START_JUE: {
+        /* 决议 (not 决议案: T_OLD), 决定, with no space between (SPS) */
+        if (quick_is(s, p + 3, n, "定")) {
+            *e = p + 6;
+            return T_CLOSER;
+        }
+        if ((quick_is(s, p + 3, n, "议") || quick_is(s, p + 3, n, "議")) &&
+            !quick_is(s, p + 6, n, "案")) {
+            *e = p + 6;
+            return T_CLOSER;
+        }
+        return QUICK_UNSURE;
+    }
+    default:
+        return QUICK_UNSURE;
+    }
+}
+
 /* The first token at or after pos (positions asked for must not decrease):
  * its kind and place, T_NONE when there is none, or a PCRE2 error code. */
 static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
@@ -1425,6 +1672,13 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
             size_t start = rg_starts_next(&tz->starts, pos, &cls);
             if (start == SIZE_MAX)
                 return T_NONE;
+            if (tz->valid) {
+                int k = quick_token(tz, cls, start, e);
+                if (k > 0) {
+                    *s = start;
+                    return k;
+                }
+            }
             rc = pcre2_jit_match(tz->at[cls], subject, tz->len, start, tz->options, tz->md,
                                  tz->mc);
             if (rc != PCRE2_ERROR_NOMATCH) {
