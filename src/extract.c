@@ -903,6 +903,7 @@ typedef struct docscan {
  * are known. */
 typedef struct prep {
     const char *id;     /* in the segment's arena */
+    size_t idlen;
     rg_type type;
     const char *body;
     char date[11];
@@ -2145,6 +2146,7 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
         memset(m, 0, sizeof *m);
         if (!(m->id = rg_arena_strndup(&sc->arena, id, idl)))
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        m->idlen = idl;
         m->type = r->form != RG_FORM_TEXT ? rg_id_type(id) : r->type;
         m->body = r->form != RG_FORM_TEXT && body == RG_BODY_NONE
                       ? (!strncmp(id, "ST/", 3) ? "Secretariat" : "other")
@@ -2240,7 +2242,10 @@ static rg_status emit_segment(scan *sc, rg_error *err)
     rg_arena *a = &d->arena; /* the strings of kept mentions */
     const char *last_para = NULL, *last_verb = NULL; /* shared by consecutive mentions */
     const rg_para *pend = sc->paras + sc->nparas;
-    char surface[512];
+    /* the lengths of a record's strings: known, or measured once for the
+     * mentions of one paragraph */
+    rg_record_lens lens = {0};
+    const rg_para *lens_pa = NULL;
     for (size_t i = 0; i < sc->nms; i++) {
         const prep *p = &sc->ms[i];
         const rg_para *pa = p->pa;
@@ -2256,18 +2261,22 @@ static rg_status emit_segment(scan *sc, rg_error *err)
         m->list = p->list ? sc->list_base + p->list : 0;
         size_t sl = p->e - p->s;
         if (ds->records) {
-            /* the record is written at once: the strings may be the segment's */
+            /* the record is written at once: the strings may be the segment's,
+             * the surface the text itself (its length is given) */
             m->id = p->id;
             m->date = p->date[0] ? p->date : NULL;
-            if (sl < sizeof surface) {
-                memcpy(surface, sc->text + p->s, sl);
-                surface[sl] = '\0';
-                m->surface = surface;
-            } else {
-                m->surface = rg_arena_strndup(&sc->arena, sc->text + p->s, sl);
-            }
+            m->surface = sc->text + p->s;
             m->para = pa && pa->label[0] ? pa->label : NULL;
             m->verb = pa && pa->verb[0] ? pa->verb : NULL;
+            if (pa != lens_pa || i == 0) {
+                lens.para = m->para ? strlen(m->para) : 0;
+                lens.verb = m->verb ? strlen(m->verb) : 0;
+                lens_pa = pa;
+            }
+            lens.id = p->idlen;
+            lens.body = strlen(m->body);
+            lens.date = m->date ? strlen(m->date) : 0;
+            lens.surface = sl;
         } else {
             m->id = p->id; /* in the document's arena since place_segment() */
             m->date = p->date[0] ? rg_arena_strdup(a, p->date) : NULL;
@@ -2297,7 +2306,7 @@ static rg_status emit_segment(scan *sc, rg_error *err)
             (ds->context && !m->context))
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         if (ds->records) {
-            rg_record_append(&sc->out, &ds->rdoc, m, sc->t->valid);
+            rg_record_append(&sc->out, &ds->rdoc, m, &lens, sc->t->valid);
             if (sc->out.failed)
                 return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         } else {

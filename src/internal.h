@@ -291,9 +291,16 @@ void rg_record_doc_free(rg_record_doc *h);
 int rg_doc_records_format(const rg_doc *doc);
 /* The memory a document read holds, about (extract.c). */
 size_t rg_doc_bytes(const rg_doc *doc);
+/* The lengths of a mention's strings (0 for NULL), when the caller knows them. */
+typedef struct rg_record_lens {
+    size_t id, body, date, surface, para, verb;
+} rg_record_lens;
 /* Appends the record of m to b (b->failed when out of memory); valid: its
- * strings are known to be valid UTF-8. */
-void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m, bool valid);
+ * strings are known to be valid UTF-8.  lens: their lengths (then they need
+ * not end with a NUL: the surface may be the text itself), or NULL to measure
+ * them. */
+void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
+                      const rg_record_lens *lens, bool valid);
 
 /* ids.c ---------------------------------------------------------------------- */
 

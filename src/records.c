@@ -73,7 +73,25 @@ static char *put_json(char *o, const char *s, size_t n, bool valid)
     const unsigned char *cls = valid ? valid_class : any_class;
     const unsigned char *p = (const unsigned char *)s;
     *o++ = '"';
+    /* eight bytes at a time while none needs a look: no control character,
+     * '"', '\\' or DEL, and no E2 (valid text) or byte of a multi-byte
+     * character (other text) */
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+#define HAS_ZERO(v) (((v) - ones) & ~(v) & highs)
     for (size_t i = 0; i < n;) {
+        if (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            uint64_t look = ((w - 0x20 * ones) & ~w & highs) | HAS_ZERO(w ^ ('"' * ones)) |
+                            HAS_ZERO(w ^ ('\\' * ones)) | HAS_ZERO(w ^ (0x7F * ones)) |
+                            (valid ? HAS_ZERO(w ^ (0xE2 * ones)) : w & highs);
+            if (!look) {
+                memcpy(o, p + i, 8);
+                o += 8;
+                i += 8;
+                continue;
+            }
+        }
         unsigned c = p[i];
         unsigned k = cls[c];
         if (k == 0) {
@@ -112,6 +130,7 @@ static char *put_json(char *o, const char *s, size_t n, bool valid)
         }
         i++;
     }
+#undef HAS_ZERO
     *o++ = '"';
     return o;
 }
@@ -190,10 +209,17 @@ void rg_record_doc_free(rg_record_doc *h)
     memset(h, 0, sizeof *h);
 }
 
-void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m, bool valid)
+void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
+                      const rg_record_lens *lens, bool valid)
 {
-    size_t idn = len_of(m->id), bodyn = len_of(m->body), daten = len_of(m->date),
-           surfn = len_of(m->surface), paran = len_of(m->para), verbn = len_of(m->verb);
+    rg_record_lens measured;
+    if (!lens) {
+        measured = (rg_record_lens){len_of(m->id),      len_of(m->body), len_of(m->date),
+                                    len_of(m->surface), len_of(m->para), len_of(m->verb)};
+        lens = &measured;
+    }
+    size_t idn = lens->id, bodyn = lens->body, daten = lens->date, surfn = lens->surface,
+           paran = lens->para, verbn = lens->verb;
     size_t need = 320 + h->doc_len + h->file_len +
                   ESCAPED_MAX(idn + bodyn + daten + surfn + paran + verbn);
     if (b->failed || !rg_grow(&b->data, &b->cap, b->len + need + 1, 1)) {
@@ -305,7 +331,7 @@ rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, r
     rg_buf b = {0};
     rg_status st = RG_OK;
     for (size_t i = 0; i < rg_doc_mention_count(doc) && st == RG_OK; i++) {
-        rg_record_append(&b, &h, rg_doc_mention(doc, i), false);
+        rg_record_append(&b, &h, rg_doc_mention(doc, i), NULL, false);
         if (b.failed)
             st = rg_fail(err, RG_ENOMEM, "out of memory writing records");
         else if (b.len > 60000) {
