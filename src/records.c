@@ -158,6 +158,17 @@ static char *put_lit(char *o, const char *s, size_t n)
 }
 #define PUT(o, lit) put_lit(o, lit, sizeof lit - 1)
 
+/* A JSON string of the library's own words, which need no escaping; NULL is null. */
+static char *put_own(char *o, const char *s, size_t n)
+{
+    if (!s)
+        return PUT(o, "null");
+    *o++ = '"';
+    o = put_lit(o, s, n);
+    *o++ = '"';
+    return o;
+}
+
 static char *put_num(char *o, size_t v)
 {
     static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
@@ -235,10 +246,12 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         o = put_json(o, m->id, idn, valid);
         o = PUT(o, ",\"type\":\"");
         o = put_lit(o, type, type_len(m->type));
+        /* the body, the date, the paragraph's label and verb are the library's
+         * own words (names, digits, labels, the verbs of paragraphs.c) */
         o = PUT(o, "\",\"body\":");
-        o = put_json(o, m->body, bodyn, valid);
+        o = put_own(o, m->body, bodyn);
         o = PUT(o, ",\"date\":");
-        o = put_json(o, m->date, daten, valid);
+        o = put_own(o, m->date, daten);
         o = PUT(o, ",\"file\":");
         o = put_lit(o, h->file, h->file_len);
         o = PUT(o, ",\"line\":");
@@ -256,9 +269,9 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         o = PUT(o, "\",\"list\":");
         o = put_num(o, m->list);
         o = PUT(o, ",\"para\":");
-        o = put_json(o, m->para, paran, valid);
+        o = put_own(o, m->para, paran);
         o = PUT(o, ",\"verb\":");
-        o = put_json(o, m->verb, verbn, valid);
+        o = put_own(o, m->verb, verbn);
         o = PUT(o, "}\n");
     } else {
         o = put_lit(o, h->doc, h->doc_len);
