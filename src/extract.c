@@ -282,6 +282,10 @@ static const char *skip_spaces(const char *p, const char *end)
             p++;
             continue;
         }
+        /* the spaces past ASCII start with C2, E1, E2, E3 or EF (U+00A0,
+         * U+1680, U+2000-U+205F, U+3000, U+FEFF): not Chinese text's E4-E9 */
+        if (b != 0xC2 && (b < 0xE1 || b > 0xE3) && b != 0xEF)
+            break;
         uint32_t c;
         size_t l = cp_at(p, end, &c);
         if (!rg_is_space(c))
