@@ -212,10 +212,50 @@ static bool trigger_at(const unsigned char *s, size_t p, size_t n, enum trig *ki
 #define LOAD16(p) _mm_loadu_si128((const __m128i *)(p))
 TRIGGER_MASK(mask16, LOAD16, _mm_set1_epi8, _mm_cmpeq_epi8, _mm_or_si128, _mm_and_si128,
              _mm_movemask_epi8)
+
+/* With AVX2 a byte is classed by its two halves, each looked up in a table of
+ * sixteen (PSHUFB), rather than compared with each of seventeen values: fewer
+ * than half the instructions a block, and no broadcast constants for the
+ * compiler to rebuild.  Each bit of the tables is one form of trigger; a byte
+ * keeps a bit when both its halves have it, and a place is flagged when its
+ * byte and the two after it keep a bit in common:
+ *
+ *   1  2F 28 2D (/ ( -), then any two     8  E5 B9 B4 (年)
+ *   2  68 74 (ht), then any               16 E5 86 B3 (决)
+ *   4  EF BC 8F|88 (／ （)                 32 E6 B1 BA (決)
+ *
+ * Each form's set of bytes at each place is a set of high halves by one of low
+ * halves, so this flags exactly what mask16 flags. */
+#define LANES(...) {__VA_ARGS__, __VA_ARGS__} /* PSHUFB looks up within each 16-byte lane */
+static const unsigned char trig_class[6][32] = {
+    /* first byte: low half 0-F, then high half */
+    LANES(0, 0, 0, 0, 0, 8 | 16, 32, 0, 1 | 2, 0, 0, 0, 0, 1, 0, 1 | 4),
+    LANES(0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 4 | 8 | 16 | 32, 0),
+    /* second byte (1 takes any) */
+    LANES(1, 1 | 32, 1, 1, 1 | 2, 1, 1 | 16, 1, 1, 1 | 8, 1, 1, 1 | 4, 1, 1, 1),
+    LANES(1, 1, 1, 1, 1, 1, 1, 1 | 2, 1 | 16, 1, 1, 1 | 4 | 8 | 32, 1, 1, 1, 1),
+    /* third byte (1 and 2 take any) */
+    LANES(3, 3, 3, 3 | 16, 3 | 8, 3, 3, 3, 3 | 4, 3, 3 | 32, 3, 3, 3, 3, 3 | 4),
+    LANES(3, 3, 3, 3, 3, 3, 3, 3, 3 | 4, 3, 3, 3 | 8 | 16 | 32, 3, 3, 3, 3),
+};
+
 #define LOAD32(p) _mm256_loadu_si256((const __m256i *)(p))
-__attribute__((target("avx2")))
-TRIGGER_MASK(mask32, LOAD32, _mm256_set1_epi8, _mm256_cmpeq_epi8, _mm256_or_si256,
-             _mm256_and_si256, _mm256_movemask_epi8)
+/* The bits of trig_class that the 32 bytes x keep at place k (0-2) of a form. */
+__attribute__((target("avx2"))) static inline __m256i byte_class(__m256i x, int k)
+{
+    __m256i half = _mm256_set1_epi8(0x0F);
+    __m256i lo = _mm256_shuffle_epi8(LOAD32(trig_class[2 * k]), _mm256_and_si256(x, half));
+    __m256i hi = _mm256_shuffle_epi8(LOAD32(trig_class[2 * k + 1]),
+                                     _mm256_and_si256(_mm256_srli_epi16(x, 4), half));
+    return _mm256_and_si256(lo, hi);
+}
+
+__attribute__((target("avx2"))) static unsigned mask32(const unsigned char *s)
+{
+    __m256i m = _mm256_and_si256(byte_class(LOAD32(s), 0), byte_class(LOAD32(s + 1), 1));
+    m = _mm256_and_si256(m, byte_class(LOAD32(s + 2), 2));
+    return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+}
 
 /* The first trigger of the blocks from *p on (SIZE_MAX when none); *p is left
  * where the blocks end. */
