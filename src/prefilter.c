@@ -54,12 +54,20 @@ static bool is_cn(uint32_t c)
 #define DI 0x7B2C   /* 第 */
 #define NIAN 0x5E74 /* 年 */
 
+/* The ASCII characters of W below 64: \t-\r, ' ', '-', 0-9 (A-Z are the rest). */
+#define W_ASCII_LOW                                                                             \
+    ((uint64_t)0x1F << '\t' | (uint64_t)1 << ' ' | (uint64_t)1 << '-' | (uint64_t)0x3FF << '0')
+
 /* W: what may stand between a token's start and its first anchor. */
 static bool in_w(uint32_t c)
 {
     if (c < 0x80)
-        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-' || rg_is_space(c);
-    return is_digit(c) || is_cn(c) || rg_is_space(c) || c == DI || (c >= 0xFF21 && c <= 0xFF3A) ||
+        return c < 64 ? W_ASCII_LOW >> c & 1 : c - 'A' < 26;
+    /* most characters that end a stretch are Chinese: of these only 第 and the
+     * Chinese digits are in W (the other characters of W lie outside) */
+    if (c >= 0x3400 && c < 0xFE00)
+        return c == DI || is_cn(c);
+    return is_digit(c) || is_cn(c) || rg_is_space(c) || (c >= 0xFF21 && c <= 0xFF3A) ||
            c == 0xFF0D || (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
 }
 
@@ -93,6 +101,13 @@ static uint32_t char_before(const unsigned char *s, size_t p, size_t *start)
     if (s[p - 1] < 0x80) {
         *start = p - 1;
         return s[p - 1];
+    }
+    /* the common case, a three-byte character: what the loop below finds for it
+     * (rg_utf8_seqlen() needs no more tests for E1-EC, EE and EF leads) */
+    if (p >= 3 && (s[p - 3] & 0xF0) == 0xE0 && s[p - 3] != 0xE0 && s[p - 3] != 0xED &&
+        (s[p - 2] & 0xC0) == 0x80 && (s[p - 1] & 0xC0) == 0x80) {
+        *start = p - 3;
+        return rg_utf8_decode(s + p - 3, 3);
     }
     size_t q = p - 1;
     while (q > 0 && p - q < 4 && (s[q] & 0xC0) == 0x80)
