@@ -315,37 +315,71 @@ static void make_label(char *out, char kind, int n)
     *out = '\0';
 }
 
-/* A paragraph starts at p (the text after an indent or a boundary). */
-static void start_at(state *s, const char *text, const char *p, const char *end)
+/* What may open a paragraph at p, read once: the line's tests that decide
+ * whether one starts there and start_at(), which labels it, ask the same. */
+typedef struct opening {
+    const char *p, *end;
+    bool subject;            /* 大会， … */
+    const char *subject_end; /* after the subject and its comma */
+    int num;                 /* an operative number (number_at), or 0 */
+    const char *num_end;     /* the text after it */
+    bool verb_read;          /* verb_at(p) is read only when asked for */
+    const char *verb;
+} opening;
+
+static void read_opening(opening *o, const char *p, const char *end)
+{
+    o->p = p;
+    o->end = end;
+    o->subject = is_subject(p, end, &o->subject_end);
+    o->num = number_at(p, end, &o->num_end);
+    o->verb_read = false;
+    o->verb = NULL;
+}
+
+static const char *opening_verb(opening *o)
+{
+    if (!o->verb_read) {
+        o->verb = verb_at(o->p, o->end);
+        o->verb_read = true;
+    }
+    return o->verb;
+}
+
+/* A paragraph starts at o->p (the text after an indent or a boundary). */
+static void start_at(state *s, const char *text, opening *o)
 {
     rg_para_state *ps = s->ps;
     char label[16];
-    const char *after;
-    const char *q = p;
-    if (is_subject(p, end, &after)) {
+    const char *p = o->p, *end = o->end;
+    if (o->subject) {
         ps->in_body = true;
         ps->operative = false;
         ps->preamble = 0;
         ps->last_op = 0;
         push_body(s, (size_t)(p - text), NULL, NULL);
         /* "大会, 回顾其…" on one line: the first recital starts after it */
-        after = skip_space(after, end);
-        if (after < end && verb_at(after, end))
-            start_at(s, text, after, end);
+        const char *after = skip_space(o->subject_end, end);
+        if (after < end) {
+            opening next;
+            read_opening(&next, after, end);
+            if (opening_verb(&next))
+                start_at(s, text, &next);
+        }
         return;
     }
-    int num = number_at(q, end, &after);
+    int num = o->num;
     if (num && ps->in_body && (num == ps->last_op + 1 || num == 1)) {
         ps->operative = true;
         ps->last_op = num;
         make_label(label, 'O', num);
-        push_body(s, (size_t)(p - text), label, verb_at(after, end));
+        push_body(s, (size_t)(p - text), label, verb_at(o->num_end, end));
         return;
     }
     if (!ps->in_body || ps->operative)
         return; /* header lines; sub-paragraphs of an operative paragraph */
     make_label(label, 'P', ++ps->preamble);
-    push_body(s, (size_t)(p - text), label, verb_at(p, end));
+    push_body(s, (size_t)(p - text), label, opening_verb(o));
 }
 
 void rg_para_init(rg_para_state *ps)
@@ -395,15 +429,14 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             ps->in_notes = false;
             push(&s, (size_t)(p - text), ps->body_label, ps->body_verb);
         }
-        const char *dummy, *after_subject;
-        bool subj = is_subject(p, end, &after_subject);
-        int num = number_at(p, end, &dummy);
-        if (subj && skip_space(after_subject, end) == end)
+        opening o;
+        read_opening(&o, p, end);
+        if (o.subject && skip_space(o.subject_end, end) == end)
             subject_line = true; /* "大会，" alone: the next line opens the first recital */
-        if (ends_paragraph(last) && (indented || num || subj || verb_at(p, end)))
-            start_at(&s, text, p, end);
-        else if (subj || (ps->in_body && num && num == ps->last_op + 1))
-            start_at(&s, text, p, end);
+        if (ends_paragraph(last) && (indented || o.num || o.subject || opening_verb(&o)))
+            start_at(&s, text, &o);
+        else if (o.subject || (ps->in_body && o.num && o.num == ps->last_op + 1))
+            start_at(&s, text, &o);
         /* boundaries inside a long line (a web page's text on one line): "，" or ","
          * and a space, then a verb or a number; a space, then a subject ("… 大会,
          * 回顾其…") */
@@ -415,14 +448,15 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             const char *r = skip_space(q, end);
             if (r >= end || (r == q && !is_space(c)))
                 continue;
-            const char *subj_end;
-            if (is_subject(r, end, &subj_end)) {
-                start_at(&s, text, r, end); /* opens P1 too when a verb follows */
-                q = subj_end;
+            opening at;
+            read_opening(&at, r, end);
+            if (at.subject) {
+                start_at(&s, text, &at); /* opens P1 too when a verb follows */
+                q = at.subject_end;
                 continue;
             }
-            if (ends_paragraph(c) && (verb_at(r, end) || number_at(r, end, &dummy)))
-                start_at(&s, text, r, end);
+            if (ends_paragraph(c) && (opening_verb(&at) || at.num))
+                start_at(&s, text, &at);
             q = r;
         }
     next:
