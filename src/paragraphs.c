@@ -65,21 +65,24 @@ static bool is_space(uint32_t c)
            c == 0xFEFF;
 }
 
+/* The characters of is_space(), tested as bytes: U+00A0, U+3000 and U+FEFF
+ * have one encoding each (C2 A0, E3 80 80, EF BB BF), so that a Chinese
+ * character needs no decoding to be told from them. */
 static const char *skip_space(const char *p, const char *end)
 {
     while (p < end) {
-        unsigned char b = (unsigned char)*p;
-        if (b == ' ' || b == '\t' || b == '\r' || b == '\f') {
+        const unsigned char *u = (const unsigned char *)p;
+        size_t n = (size_t)(end - p);
+        if (u[0] == ' ' || u[0] == '\t' || u[0] == '\r' || u[0] == '\f')
             p++;
-            continue;
-        }
-        if (b < 0x80)
+        else if (u[0] == 0xC2 && n >= 2 && u[1] == 0xA0)
+            p += 2;
+        else if (u[0] == 0xE3 && n >= 3 && u[1] == 0x80 && u[2] == 0x80)
+            p += 3;
+        else if (u[0] == 0xEF && n >= 3 && u[1] == 0xBB && u[2] == 0xBF)
+            p += 3;
+        else
             break;
-        uint32_t c;
-        size_t l = cp(p, end, &c);
-        if (!is_space(c))
-            break;
-        p += l;
     }
     return p;
 }
@@ -465,7 +468,16 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             const char *e = end;
             while (e > p && (e[-1] == ' ' || e[-1] == '\r' || e[-1] == '\t'))
                 e--;
-            if (e > p) {
+            const unsigned char *u = (const unsigned char *)e;
+            if (e > p && u[-1] < 0x80) {
+                last = u[-1];
+            } else if (e - p >= 3 && u[-3] >= 0xE1 && u[-3] <= 0xEF && u[-3] != 0xED &&
+                       (u[-2] & 0xC0) == 0x80 && (u[-1] & 0xC0) == 0x80) {
+                /* a three-byte character, always valid from these lead bytes: the
+                 * lines end in "，" (EF BC 8C), "。" … */
+                last = (uint32_t)(u[-3] & 0x0F) << 12 | (uint32_t)(u[-2] & 0x3F) << 6 |
+                       (u[-1] & 0x3F);
+            } else if (e > p) {
                 const char *q = e - 1;
                 while (q > p && ((unsigned char)*q & 0xC0) == 0x80)
                     q--;
