@@ -229,14 +229,9 @@ static bool is_subject(const char *p, const char *end, const char **after)
     return false;
 }
 
-/* Lines that belong to the page, not the text: links, symbols, footers, rules. */
-bool rg_is_furniture_line(const char *p, const char *end)
+/* rg_is_furniture_line() of a line whose spaces before p are skipped, p < end. */
+static bool furniture_from(const char *p, const char *end)
 {
-    p = skip_space(p, end);
-    while (end > p && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t'))
-        end--;
-    if (p == end)
-        return true;
     if (starts_with(p, end, "http://") || starts_with(p, end, "https://") ||
         starts_with(p, end, "___"))
         return true;
@@ -244,15 +239,28 @@ bool rg_is_furniture_line(const char *p, const char *end)
     bool slash_or_dash = false;
     for (const char *q = p; q < end; q++) {
         unsigned char c = (unsigned char)*q;
-        if (c >= 0x80)
-            return false;
-        if (c == '/' || c == '-')
+        if (c == '/' || c == '-') {
             slash_or_dash = true;
-        else if (!(c == '.' || c == ' ' || c == '(' || c == ')' || (c >= '0' && c <= '9') ||
-                   (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
-            return false;
+        } else if (c == '\r' || c == '\t') {
+            /* allowed only among the spaces that end the line, which are cut
+             * rather than scanned first: most lines fail long before their end */
+            for (; q < end; q++)
+                if (*q != ' ' && *q != '\r' && *q != '\t')
+                    return false;
+            break;
+        } else if (!(c == '.' || c == ' ' || c == '(' || c == ')' || (c >= '0' && c <= '9') ||
+                     (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+            return false; /* also any byte of a non-ASCII character */
+        }
     }
     return slash_or_dash;
+}
+
+/* Lines that belong to the page, not the text: links, symbols, footers, rules. */
+bool rg_is_furniture_line(const char *p, const char *end)
+{
+    p = skip_space(p, end);
+    return p == end || furniture_from(p, end);
 }
 
 #define LONG_LINE 400 /* bytes: a line this long holds many paragraphs */
@@ -402,12 +410,16 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
     uint32_t last = ps->last; /* the last character of the previous text line */
     for (size_t pos = 0; pos < len;) {
         const char *line = text + pos;
+        if (*line == '\n') { /* an empty line, as half of them are: furniture */
+            pos++;
+            continue;
+        }
         const char *nl = memchr(line, '\n', len - pos);
         const char *end = nl ? nl : text + len;
         pos = (size_t)(end - text) + (nl ? 1 : 0);
         const char *p = skip_space(line, end);
         /* furniture: blank, or (ASCII first) a link, a rule, a symbol or a footer */
-        if (p == end || ((unsigned char)*p < 0x80 && rg_is_furniture_line(p, end))) {
+        if (p == end || ((unsigned char)*p < 0x80 && furniture_from(p, end))) {
             if (starts_with(p, end, "___")) {
                 ps->in_notes = true;
                 ps->notes = 0;
