@@ -280,26 +280,26 @@ typedef struct state {
     rg_para_state *ps; /* what goes on from segment to segment */
 } state;
 
-static void copy_word(char *dst, size_t cap, const char *src)
-{
-    size_t n = src ? strlen(src) : 0;
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(dst, src ? src : "", n);
-    dst[n] = '\0';
-}
+/* Labels are copied whole: every one is a buffer of this size (rg_para's,
+ * rg_para_state's or make_label()'s), so no strlen() is needed. */
+#define LABEL_SIZE sizeof ((rg_para *)0)->label
+_Static_assert(sizeof ((rg_para_state *)0)->label == LABEL_SIZE &&
+                   sizeof ((rg_para_state *)0)->body_label == LABEL_SIZE,
+               "labels: one size");
+static const char no_label[LABEL_SIZE];
 
+/* label: a LABEL_SIZE buffer, or NULL for none */
 static void push(state *s, size_t start, const char *label, const char *verb)
 {
     if (s->failed)
         return;
-    if (!rg_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v)) {
+    if (s->n + 1 > s->cap && !rg_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v)) {
         s->failed = true;
         return;
     }
     rg_para *p = &s->v[s->n++];
     p->start = s->base + start;
-    copy_word(p->label, sizeof p->label, label);
+    memcpy(p->label, label ? label : no_label, LABEL_SIZE);
     p->verb = verb ? verb : "";
 }
 
@@ -307,7 +307,7 @@ static void push(state *s, size_t start, const char *label, const char *verb)
 static void push_body(state *s, size_t start, const char *label, const char *verb)
 {
     push(s, start, label, verb);
-    copy_word(s->ps->body_label, sizeof s->ps->body_label, label);
+    memcpy(s->ps->body_label, label ? label : no_label, LABEL_SIZE);
     s->ps->body_verb = verb ? verb : "";
 }
 
@@ -361,7 +361,7 @@ static const char *opening_verb(opening *o)
 static void start_at(state *s, const char *text, opening *o)
 {
     rg_para_state *ps = s->ps;
-    char label[16];
+    char label[LABEL_SIZE] = "";
     const char *p = o->p, *end = o->end;
     if (o->subject) {
         ps->in_body = true;
@@ -434,7 +434,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             int fn = footnote_at(p, end, &after);
             if (fn && fn > ps->notes) {
                 ps->notes = fn;
-                char label[16];
+                char label[LABEL_SIZE] = "";
                 make_label(label, 'F', fn);
                 push(&s, (size_t)(p - text), label, verb_at(after, end));
                 goto next;
@@ -505,7 +505,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
     if (s.failed)
         return false;
     /* the paragraph in force at the end goes on into the next segment */
-    copy_word(ps->label, sizeof ps->label, s.v[s.n - 1].label);
+    memcpy(ps->label, s.v[s.n - 1].label, LABEL_SIZE);
     ps->verb = s.v[s.n - 1].verb;
     *count = s.n;
     return true;
