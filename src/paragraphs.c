@@ -67,15 +67,25 @@ static bool is_space(uint32_t c)
 
 /* The characters of is_space(), tested as bytes: U+00A0, U+3000 and U+FEFF
  * have one encoding each (C2 A0, E3 80 80, EF BB BF), so that a Chinese
- * character needs no decoding to be told from them. */
+ * character needs no decoding to be told from them.  By lead byte: 1 an ASCII
+ * space, 2 maybe the lead of one of those, 0 no space. */
+static const unsigned char space_lead[256] = {
+    [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\f'] = 1, [0xC2] = 2, [0xE3] = 2, [0xEF] = 2,
+};
+
 static const char *skip_space(const char *p, const char *end)
 {
     while (p < end) {
         const unsigned char *u = (const unsigned char *)p;
-        size_t n = (size_t)(end - p);
-        if (u[0] == ' ' || u[0] == '\t' || u[0] == '\r' || u[0] == '\f')
+        unsigned k = space_lead[u[0]];
+        if (k == 0)
+            break;
+        if (k == 1) {
             p++;
-        else if (u[0] == 0xC2 && n >= 2 && u[1] == 0xA0)
+            continue;
+        }
+        size_t n = (size_t)(end - p);
+        if (u[0] == 0xC2 && n >= 2 && u[1] == 0xA0)
             p += 2;
         else if (u[0] == 0xE3 && n >= 3 && u[1] == 0x80 && u[2] == 0x80)
             p += 3;
@@ -104,6 +114,10 @@ typedef struct words {
     uint16_t head[KEYS]; /* first word + 1 of each key, 0: none */
     uint16_t next[128];  /* next word + 1 with the same key */
     uint8_t len[128];
+    /* the first (up to) 8 bytes of each word, and a mask of them, as memcpy()
+     * loads them: most words are two characters, so that one comparison of
+     * 8 bytes loaded from the text settles them */
+    uint64_t lead[128], mask[128];
 } words;
 
 static words verb_words, prefix_words;
@@ -121,6 +135,11 @@ static void index_words(words *w, const char *const *list, size_t n)
     for (size_t i = n; i-- > 0;) { /* backwards, so that chains keep the list's order */
         unsigned k = key_of(list[i]);
         w->len[i] = (uint8_t)strlen(list[i]);
+        size_t m = w->len[i] < 8 ? w->len[i] : 8;
+        unsigned char ones[8] = {0};
+        memset(ones, 0xFF, m);
+        memcpy(&w->lead[i], list[i], m); /* the rest of the bytes zeroed by memset(w) */
+        memcpy(&w->mask[i], ones, 8);
         w->next[i] = w->head[k];
         w->head[k] = (uint16_t)(i + 1);
     }
@@ -134,6 +153,21 @@ static void index_all(void)
     index_words(&prefix_words, prefixes, NPREFIXES);
 }
 
+/* Whether word i of w (its bytes: word) is at p, avail bytes before the end;
+ * head: the 8 bytes at p when avail >= 8. */
+static bool word_at(const words *w, unsigned i, const char *word, const char *p, size_t avail,
+                    uint64_t head)
+{
+    size_t n = w->len[i];
+    if (n > avail)
+        return false;
+    if (avail < 8)
+        return !memcmp(p, word, n);
+    if ((head & w->mask[i]) != w->lead[i])
+        return false;
+    return n <= 8 || !memcmp(p + 8, word + 8, n - 8);
+}
+
 /* The verb opening the clause at p (after 又, 还 …), or NULL: the longest of
  * the verbs there, the first listed among equals. */
 static const char *verb_at(const char *p, const char *end)
@@ -141,11 +175,13 @@ static const char *verb_at(const char *p, const char *end)
     if (end - p < 3 || (unsigned char)*p < 0xE0)
         return NULL; /* every verb and prefix starts with a three-byte character */
     size_t avail = (size_t)(end - p);
+    uint64_t head = 0;
+    if (avail >= 8)
+        memcpy(&head, p, 8);
     unsigned k = key_of(p);
     for (unsigned i = prefix_words.head[k]; i; i = prefix_words.next[i - 1]) {
-        size_t n = prefix_words.len[i - 1];
-        if (n <= avail && !memcmp(p, prefixes[i - 1], n)) {
-            const char *v = verb_at(p + n, end);
+        if (word_at(&prefix_words, i - 1, prefixes[i - 1], p, avail, head)) {
+            const char *v = verb_at(p + prefix_words.len[i - 1], end);
             if (v)
                 return v;
         }
@@ -154,7 +190,7 @@ static const char *verb_at(const char *p, const char *end)
     size_t best_len = 0;
     for (unsigned i = verb_words.head[k]; i; i = verb_words.next[i - 1]) {
         size_t n = verb_words.len[i - 1];
-        if (n > best_len && n <= avail && !memcmp(p, verbs[i - 1], n)) {
+        if (n > best_len && word_at(&verb_words, i - 1, verbs[i - 1], p, avail, head)) {
             best = verbs[i - 1];
             best_len = n;
         }
@@ -229,6 +265,20 @@ static bool is_subject(const char *p, const char *end, const char **after)
     return false;
 }
 
+/* The bytes of a symbol or footer line: 1 ASCII letters, digits, . ( ) and the
+ * space, 2 / and -, 3 \r and \t (only among the spaces that end the line), 0
+ * anything else, any byte of a non-ASCII character among them. */
+#define R2(c) [c] = 1, [c + 1] = 1
+#define R10(c) R2(c), R2(c + 2), R2(c + 4), R2(c + 6), R2(c + 8)
+#define R26(c) R10(c), R10(c + 10), R2(c + 20), R2(c + 22), R2(c + 24)
+static const unsigned char footer_byte[256] = {
+    R10('0'), R26('A'), R26('a'), ['.'] = 1, ['('] = 1, [')'] = 1, [' '] = 1,
+    ['/'] = 2, ['-'] = 2, ['\r'] = 3, ['\t'] = 3,
+};
+#undef R2
+#undef R10
+#undef R26
+
 /* rg_is_furniture_line() of a line whose spaces before p are skipped, p < end. */
 static bool furniture_from(const char *p, const char *end)
 {
@@ -238,19 +288,21 @@ static bool furniture_from(const char *p, const char *end)
     /* only ASCII letters, digits and / . - ( ) and spaces: a symbol or a footer */
     bool slash_or_dash = false;
     for (const char *q = p; q < end; q++) {
-        unsigned char c = (unsigned char)*q;
-        if (c == '/' || c == '-') {
+        switch (footer_byte[(unsigned char)*q]) {
+        case 1:
+            break;
+        case 2:
             slash_or_dash = true;
-        } else if (c == '\r' || c == '\t') {
-            /* allowed only among the spaces that end the line, which are cut
-             * rather than scanned first: most lines fail long before their end */
+            break;
+        case 3:
+            /* the spaces that end the line are cut rather than scanned first:
+             * most lines fail long before their end */
             for (; q < end; q++)
                 if (*q != ' ' && *q != '\r' && *q != '\t')
                     return false;
-            break;
-        } else if (!(c == '.' || c == ' ' || c == '(' || c == ')' || (c >= '0' && c <= '9') ||
-                     (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
-            return false; /* also any byte of a non-ASCII character */
+            return slash_or_dash;
+        default:
+            return false;
         }
     }
     return slash_or_dash;
@@ -314,13 +366,20 @@ static void push_body(state *s, size_t start, const char *label, const char *ver
 /* "P12", "O3", "F1" */
 static void make_label(char *out, char kind, int n)
 {
+    *out++ = kind;
+    if (n >= 0 && n < 100) { /* the numbers of paragraphs and notes, all but a few */
+        if (n >= 10)
+            *out++ = (char)('0' + n / 10);
+        *out++ = (char)('0' + n % 10);
+        *out = '\0';
+        return;
+    }
     char tmp[12];
     int k = 0;
     unsigned v = n > 0 ? (unsigned)n : 0;
     do
         tmp[k++] = (char)('0' + v % 10);
     while ((v /= 10) && k < 11);
-    *out++ = kind;
     while (k > 0)
         *out++ = tmp[--k];
     *out = '\0';
@@ -343,7 +402,8 @@ static void read_opening(opening *o, const char *p, const char *end)
     o->p = p;
     o->end = end;
     o->subject = is_subject(p, end, &o->subject_end);
-    o->num = number_at(p, end, &o->num_end);
+    /* most lines open with a Chinese character, which no number does */
+    o->num = (unsigned char)*p >= '0' && (unsigned char)*p <= '9' ? number_at(p, end, &o->num_end) : 0;
     o->verb_read = false;
     o->verb = NULL;
 }
