@@ -73,7 +73,7 @@ static const unsigned char space_lead[256] = {
     [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\f'] = 1, [0xC2] = 2, [0xE3] = 2, [0xEF] = 2,
 };
 
-static const char *skip_space(const char *p, const char *end)
+static inline const char *skip_space(const char *p, const char *end)
 {
     while (p < end) {
         const unsigned char *u = (const unsigned char *)p;
@@ -397,7 +397,7 @@ typedef struct opening {
     const char *verb;
 } opening;
 
-static void read_opening(opening *o, const char *p, const char *end)
+static inline void read_opening(opening *o, const char *p, const char *end)
 {
     o->p = p;
     o->end = end;
