@@ -63,6 +63,41 @@ static const unsigned char valid_class[256] = {
     ASCII_CLASSES, ROW(0), ROW(0), ROW(0), ROW(0), ROW(0), ROW(0),
     0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ROW(0)};
 
+/* Whether any of the eight bytes at p is one that put_json() must look at: a
+ * control character, '"', '\\' or DEL, and E2 (valid text) or any byte of a
+ * multi-byte character (other text).  With SSE2 the tests are one instruction
+ * each, where the word-wide tests take four and a 64-bit constant. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static bool needs_look(const unsigned char *p, bool valid)
+{
+    __m128i v = _mm_loadl_epi64((const __m128i *)p);
+    /* control characters: below 0x20 unsigned (valid text), signed (other
+     * text, where bytes from 0x80 are negative and wanted too) */
+    __m128i look = valid ? _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1F)), _mm_setzero_si128())
+                         : _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+    look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+    if (valid)
+        look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
+    return (_mm_movemask_epi8(look) & 0xFF) != 0; /* the upper eight lanes hold zeros */
+}
+#else
+static bool needs_look(const unsigned char *p, bool valid)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t w;
+    memcpy(&w, p, 8);
+#define HAS_ZERO(v) (((v) - ones) & ~(v) & highs)
+    return (((w - 0x20 * ones) & ~w & highs) | HAS_ZERO(w ^ ('"' * ones)) |
+            HAS_ZERO(w ^ ('\\' * ones)) | HAS_ZERO(w ^ (0x7F * ones)) |
+            (valid ? HAS_ZERO(w ^ (0xE2 * ones)) : w & highs)) != 0;
+#undef HAS_ZERO
+}
+#endif
+
 static char *put_json(char *o, const char *s, size_t n, bool valid)
 {
     if (!s) {
@@ -73,64 +108,76 @@ static char *put_json(char *o, const char *s, size_t n, bool valid)
     const unsigned char *cls = valid ? valid_class : any_class;
     const unsigned char *p = (const unsigned char *)s;
     *o++ = '"';
-    /* eight bytes at a time while none needs a look: no control character,
-     * '"', '\\' or DEL, and no E2 (valid text) or byte of a multi-byte
-     * character (other text) */
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-#define HAS_ZERO(v) (((v) - ones) & ~(v) & highs)
+    /* Eight bytes at a time while none needs a look.  A word that has one is
+     * taken byte by byte (not just up to that byte: the next word would start
+     * unaligned with it and be looked at again and again).  The last bytes,
+     * fewer than eight, are tested as the string's last word when the word
+     * before was copied as it is: the bytes both share are then written again,
+     * unchanged.  Ids and surfaces are mostly 8 to 16 bytes, all clean. */
+    bool copied = false; /* the last eight bytes written are the input's */
     for (size_t i = 0; i < n;) {
+        size_t end;
         if (n - i >= 8) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            uint64_t look = ((w - 0x20 * ones) & ~w & highs) | HAS_ZERO(w ^ ('"' * ones)) |
-                            HAS_ZERO(w ^ ('\\' * ones)) | HAS_ZERO(w ^ (0x7F * ones)) |
-                            (valid ? HAS_ZERO(w ^ (0xE2 * ones)) : w & highs);
-            if (!look) {
+            if (!needs_look(p + i, valid)) {
                 memcpy(o, p + i, 8);
                 o += 8;
                 i += 8;
+                copied = true;
                 continue;
             }
-        }
-        unsigned c = p[i];
-        unsigned k = cls[c];
-        if (k == 0) {
-            *o++ = (char)c;
-            i++;
-            continue;
-        }
-        if (k >= 2) {
-            size_t l = k == 3 ? (n - i >= 3 ? 3 : 1) : rg_utf8_seqlen(p + i, n - i);
-            if (l == 0) {
-                memcpy(o, "\\ufffd", 6);
-                o += 6;
-                i++;
-            } else if (l == 3 && c == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] & 0xFE) == 0xA8) {
-                memcpy(o, p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-                o += 6;
-                i += 3;
-            } else {
-                for (size_t e = i + l; i < e; i++)
-                    *o++ = (char)p[i];
+            end = i + 8;
+        } else {
+            if (copied) {
+                if (!needs_look(p + n - 8, valid)) {
+                    size_t rest = n - i;
+                    memcpy(o + rest - 8, p + n - 8, 8);
+                    o += rest;
+                    break;
+                }
             }
-            continue;
+            end = n;
         }
-        *o++ = '\\';
-        switch (c) {
-        case '"': *o++ = '"'; break;
-        case '\\': *o++ = '\\'; break;
-        case '\n': *o++ = 'n'; break;
-        case '\r': *o++ = 'r'; break;
-        case '\t': *o++ = 't'; break;
-        default:
-            memcpy(o, "u00", 3);
-            o[3] = hex[c >> 4];
-            o[4] = hex[c & 15];
-            o += 5;
+        copied = false;
+        while (i < end) {
+            unsigned c = p[i];
+            unsigned k = cls[c];
+            if (k == 0) {
+                *o++ = (char)c;
+                i++;
+                continue;
+            }
+            if (k >= 2) {
+                size_t l = k == 3 ? (n - i >= 3 ? 3 : 1) : rg_utf8_seqlen(p + i, n - i);
+                if (l == 0) {
+                    memcpy(o, "\\ufffd", 6);
+                    o += 6;
+                    i++;
+                } else if (l == 3 && c == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] & 0xFE) == 0xA8) {
+                    memcpy(o, p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+                    o += 6;
+                    i += 3;
+                } else {
+                    for (size_t e = i + l; i < e; i++)
+                        *o++ = (char)p[i];
+                }
+                continue;
+            }
+            *o++ = '\\';
+            switch (c) {
+            case '"': *o++ = '"'; break;
+            case '\\': *o++ = '\\'; break;
+            case '\n': *o++ = 'n'; break;
+            case '\r': *o++ = 'r'; break;
+            case '\t': *o++ = 't'; break;
+            default:
+                memcpy(o, "u00", 3);
+                o[3] = hex[c >> 4];
+                o[4] = hex[c & 15];
+                o += 5;
+            }
+            i++;
         }
-        i++;
     }
-#undef HAS_ZERO
     *o++ = '"';
     return o;
 }
