@@ -166,28 +166,45 @@ static size_t fold_ascii(const char *s, size_t n, char *out, size_t outn)
     return o;
 }
 
+/* What compact() makes of each byte: most are copied with nothing to do but
+ * note a digit or a '/', in one table look-up. */
+enum { SYM_SKIP = 1, SYM_STOP = 2, SYM_ELL = 4, SYM_DIGIT = 8, SYM_SLASH = 16 };
+#define SYM_ROW(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+static const unsigned char sym_class[256] = {
+    ['\t'] = SYM_SKIP, ['\n'] = SYM_SKIP, ['\v'] = SYM_SKIP, ['\f'] = SYM_SKIP, ['\r'] = SYM_SKIP,
+    [' '] = SYM_SKIP, ['/'] = SYM_SLASH, ['l'] = SYM_ELL,
+    ['0'] = SYM_DIGIT, ['1'] = SYM_DIGIT, ['2'] = SYM_DIGIT, ['3'] = SYM_DIGIT, ['4'] = SYM_DIGIT,
+    ['5'] = SYM_DIGIT, ['6'] = SYM_DIGIT, ['7'] = SYM_DIGIT, ['8'] = SYM_DIGIT, ['9'] = SYM_DIGIT,
+    [0x80] = SYM_ROW(SYM_STOP), SYM_ROW(SYM_STOP), SYM_ROW(SYM_STOP), SYM_ROW(SYM_STOP),
+    SYM_ROW(SYM_STOP), SYM_ROW(SYM_STOP), SYM_ROW(SYM_STOP), SYM_ROW(SYM_STOP)};
+#undef SYM_ROW
+
 /* The symbol's characters without spaces into out; -1 when a character is not
  * ASCII (or out is too short).  Says whether a digit, a '/' and ".l" occur. */
 static long compact(const char *src, size_t len, char *out, size_t outn, bool *digit, bool *slash,
                     bool *dot_l)
 {
-    /* the flags in locals: stores through out could otherwise change them */
-    bool dg = false, sl = false, dl = false;
+    unsigned seen = 0; /* the classes met, in a local: stores through out could change *digit */
+    bool dl = false;
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)src[i];
-        if (c == ' ' || (c >= '\t' && c <= '\r'))
-            continue;
-        if (c >= 0x80 || o + 1 >= outn)
+        unsigned k = sym_class[c];
+        if (k & (SYM_SKIP | SYM_STOP | SYM_ELL)) {
+            if (k & SYM_SKIP)
+                continue;
+            if (k & SYM_STOP)
+                return -1;
+            dl |= o > 0 && out[o - 1] == '.';
+        }
+        if (o + 1 >= outn)
             return -1;
-        dg |= c >= '0' && c <= '9';
-        sl |= c == '/';
-        dl |= c == 'l' && o > 0 && out[o - 1] == '.';
+        seen |= k;
         out[o++] = (char)c;
     }
     out[o] = '\0';
-    *digit = dg;
-    *slash = sl;
+    *digit = seen & SYM_DIGIT;
+    *slash = seen & SYM_SLASH;
     *dot_l = dl;
     return (long)o;
 }
