@@ -69,74 +69,104 @@ int rg_roman_value(const char *s, size_t n)
     return 0;
 }
 
-/* Appends to a bounded string: the id builders below run once per mention. */
-typedef struct sb {
-    char *p;
-    size_t n, len;
-} sb;
+/* The id builder below runs once per mention: it writes without bounds, into
+ * out itself when out is long enough for any id (callers give 256 bytes), and
+ * an id is at most 7 + 4 + 3 + 1 + 20 + 1 + 20 + 3 bytes (E/CN.4/, RES/, a
+ * prefix and '-', two numbers of a long, a part). */
+#define REF_ID_MAX 64
 
-static void sb_str(sb *b, const char *s)
+#define PUT_LIT(o, lit) (memcpy(o, lit, sizeof lit - 1), (o) + sizeof lit - 1)
+
+/* A string of at most max bytes (romans, prefixes: a few), up to its NUL. */
+static char *put_short(char *o, const char *s, size_t max)
 {
-    while (*s && b->len + 1 < b->n)
-        b->p[b->len++] = *s++;
-    b->p[b->len] = '\0';
+    for (size_t i = 0; i < max && s[i]; i++)
+        *o++ = s[i];
+    return o;
 }
 
-static void sb_num(sb *b, long v)
+/* The digits of u, by comparisons: the numbers of references are short. */
+static size_t dec_len(unsigned long u)
 {
-    char tmp[24];
-    int k = 0;
-    if (v < 0) {
-        sb_str(b, "-");
-        v = -v;
+    size_t n = 1;
+    for (;;) {
+        if (u < 10)
+            return n;
+        if (u < 100)
+            return n + 1;
+        if (u < 1000)
+            return n + 2;
+        if (u < 10000)
+            return n + 3;
+        u /= 10000;
+        n += 4;
     }
-    do
-        tmp[k++] = (char)('0' + v % 10);
-    while ((v /= 10) && k < 23);
-    while (k > 0 && b->len + 1 < b->n)
-        b->p[b->len++] = tmp[--k];
-    b->p[b->len] = '\0';
+}
+
+/* v in decimal, written in place from its last digit. */
+static char *put_dec(char *o, long v)
+{
+    unsigned long u = (unsigned long)v;
+    if (v < 0) {
+        *o++ = '-';
+        u = 0 - u;
+    }
+    char *e = o + dec_len(u), *b = e;
+    do {
+        *--b = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    return e;
 }
 
 void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
 {
-    sb b = {out, n, 0};
     if (n == 0)
         return;
-    out[0] = '\0';
+    char buf[REF_ID_MAX];
+    char *start = n >= sizeof buf ? out : buf, *o = start;
     if (r->shape == RG_SHAPE_YEAR) {
-        sb_str(&b, "S/RES/");
-        sb_num(&b, r->a);
-        sb_str(&b, "(");
-        sb_num(&b, r->b);
-        sb_str(&b, ")");
-        return;
-    }
-    switch (body) {
-    case RG_BODY_ECOSOC: sb_str(&b, "E/"); break;
-    case RG_BODY_HRC: sb_str(&b, "A/HRC/"); break;
-    case RG_BODY_CHR: sb_str(&b, "E/CN.4/"); break;
-    default: sb_str(&b, "A/"); break;
-    }
-    sb_str(&b, type == RG_DECISION ? "DEC/" : "RES/");
-    if (r->shape == RG_SHAPE_ROMAN) {
-        sb_num(&b, r->a);
-        sb_str(&b, "(");
-        sb_str(&b, r->b > 0 && r->b <= MAX_ROMAN ? romans[r->b] : "?");
-        sb_str(&b, ")");
+        o = PUT_LIT(o, "S/RES/");
+        o = put_dec(o, r->a);
+        *o++ = '(';
+        o = put_dec(o, r->b);
+        *o++ = ')';
     } else {
-        if (r->prefix[0]) {
-            sb_str(&b, r->prefix);
-            sb_str(&b, "-");
+        switch (body) {
+        case RG_BODY_ECOSOC: o = PUT_LIT(o, "E/"); break;
+        case RG_BODY_HRC: o = PUT_LIT(o, "A/HRC/"); break;
+        case RG_BODY_CHR: o = PUT_LIT(o, "E/CN.4/"); break;
+        default: o = PUT_LIT(o, "A/"); break;
         }
-        sb_num(&b, r->a);
-        sb_str(&b, "/");
-        sb_num(&b, r->b);
+        o = type == RG_DECISION ? PUT_LIT(o, "DEC/") : PUT_LIT(o, "RES/");
+        if (r->shape == RG_SHAPE_ROMAN) {
+            o = put_dec(o, r->a);
+            *o++ = '(';
+            o = put_short(o, r->b > 0 && r->b <= MAX_ROMAN ? romans[r->b] : "?", 8);
+            *o++ = ')';
+        } else {
+            if (r->prefix[0]) {
+                o = put_short(o, r->prefix, sizeof r->prefix);
+                *o++ = '-';
+            }
+            o = put_dec(o, r->a);
+            *o++ = '/';
+            o = put_dec(o, r->b);
+        }
+        if (r->part) {
+            o[0] = '[';
+            o[1] = r->part;
+            o[2] = ']';
+            o += 3;
+        }
     }
-    if (r->part) {
-        char part[4] = {'[', r->part, ']', '\0'};
-        sb_str(&b, part);
+    size_t len = (size_t)(o - start);
+    if (start == buf) { /* cut to n: what a bounded writer would have kept */
+        if (len > n - 1)
+            len = n - 1;
+        memcpy(out, buf, len);
     }
+    out[len] = '\0';
 }
 
 /* Full-width forms (U+FF01..U+FF5E) to ASCII, ideographic and no-break spaces
