@@ -375,44 +375,94 @@ bool rg_utf8_valid(const char *s, size_t n)
 #endif
 
 #if defined(__SSE2__)
-/* The bytes of [i, i + 16k) for which `pick` sets a lane, summed 16 bytes at a
- * time in byte counters that are folded into the total every 255 blocks. */
-#define COUNT16(p, n, i, total, pick)                                                        \
-    for (; (i) + 16 <= (n);) {                                                               \
-        __m128i acc = _mm_setzero_si128();                                                   \
-        for (int k_ = 0; k_ < 255 && (i) + 16 <= (n); k_++, (i) += 16) {                     \
-            __m128i v = _mm_loadu_si128((const __m128i *)((p) + (i)));                       \
-            acc = _mm_sub_epi8(acc, (pick)); /* a set lane is -1 */                         \
-        }                                                                                    \
-        __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());                               \
-        (total) += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);     \
+/* The lanes that count: '\n' (what 0) or a byte that starts a character (what
+ * 1: continuation bytes, 80..BF, are the bytes below -64 as signed ones). */
+static inline __m128i count_pick(__m128i v, int what)
+{
+    return what ? _mm_cmpgt_epi8(v, _mm_set1_epi8(-65)) : _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+}
+
+static size_t count_fold(__m128i acc)
+{
+    __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());
+    return (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_extract_epi16(sums, 4);
+}
+
+/* The bytes of p[0..n), n >= 16, that count_pick() sets, in byte counters
+ * (a set lane is -1) folded into the total before they can overflow.  64
+ * bytes a round, so that the loop's own work is shared by four blocks; the
+ * last bytes, fewer than 16, are counted in the last 16 with the lanes
+ * already counted masked off.  The spans of advance() (extract.c) between
+ * two mentions are a few hundred bytes: the ends matter. */
+static inline size_t count16(const unsigned char *p, size_t n, int what)
+{
+    static const unsigned char tail_mask[32] = {
+        0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+#define LOAD(at) _mm_loadu_si128((const __m128i *)(p + (at)))
+    size_t total = 0, i = 0;
+    __m128i acc = _mm_setzero_si128();
+    for (int rounds = 0; n - i >= 64; i += 64, rounds++) {
+        if (rounds == 60) { /* at most 4 a round in a lane, and 4 after the rounds */
+            total += count_fold(acc);
+            acc = _mm_setzero_si128();
+            rounds = 0;
+        }
+        __m128i a = _mm_add_epi8(count_pick(LOAD(i), what), count_pick(LOAD(i + 16), what));
+        __m128i b = _mm_add_epi8(count_pick(LOAD(i + 32), what), count_pick(LOAD(i + 48), what));
+        acc = _mm_sub_epi8(acc, _mm_add_epi8(a, b));
     }
+    for (; n - i >= 16; i += 16)
+        acc = _mm_sub_epi8(acc, count_pick(LOAD(i), what));
+    if (i < n) {
+        __m128i keep = _mm_loadu_si128((const __m128i *)(tail_mask + (n - i)));
+        acc = _mm_sub_epi8(acc, _mm_and_si128(count_pick(LOAD(n - 16), what), keep));
+    }
+#undef LOAD
+    return total + count_fold(acc);
+}
 #endif
 
 size_t rg_utf8_count(const char *s, size_t n)
 {
     /* every byte that is not a continuation byte starts a character (a stray
      * continuation byte of invalid text is not counted) */
-    size_t count = 0, i = 0;
     const unsigned char *p = (const unsigned char *)s;
 #if defined(__SSE2__)
-    /* continuation bytes, 80..BF, are the bytes below -64 as signed ones */
-    COUNT16(p, n, i, count, _mm_cmpgt_epi8(v, _mm_set1_epi8(-65)));
+    if (n >= 16)
+        return count16(p, n, 1);
 #endif
-    for (; i < n; i++)
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
         count += (p[i] & 0xC0) != 0x80;
     return count;
 }
 
 size_t rg_count_lines(const char *s, size_t n, size_t *after_last)
 {
-    size_t lines = 0, i = 0;
+    size_t lines = 0;
+    const unsigned char *p = (const unsigned char *)s;
 #if defined(__SSE2__)
-    COUNT16(s, n, i, lines, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+    if (n >= 16) {
+        lines = count16(p, n, 0);
+    } else
 #endif
-    for (; i < n; i++)
-        lines += s[i] == '\n';
+    {
+        for (size_t i = 0; i < n; i++)
+            lines += p[i] == '\n';
+    }
     size_t at = lines ? n : 0; /* after the last line break, found from the end */
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    /* sixteen bytes at a time back to the block that holds it */
+    for (; at >= 16; at -= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + at - 16));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+        if (m) {
+            at = at - 16 + (size_t)(32 - __builtin_clz(m)); /* after the highest lane set */
+            break;
+        }
+    }
+#endif
     while (at > 0 && s[at - 1] != '\n')
         at--;
     *after_last = at;
