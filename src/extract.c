@@ -302,11 +302,45 @@ static const char *read_digits(const char *p, const char *end, long *val, int *n
     long v = 0;
     int n = 0;
     while (p < end) {
-        if (*p >= '0' && *p <= '9' && n < 9) { /* the common case */
-            v = v * 10 + (*p++ - '0');
+        unsigned char b = (unsigned char)*p;
+        if (b >= '0' && b <= '9' && n < 9) { /* the common case */
+            v = v * 10 + (b - '0');
+            p++;
             n++;
             continue;
         }
+        /* any other ASCII but a space ends the number (a tenth digit too) */
+        if (b < 0x80 && b != ' ' && !(b >= '\t' && b <= '\r'))
+            break;
+        if (b < 0x80) {
+            if (n == 0)
+                break;
+            /* ASCII spaces: the number goes on only past a newline and to a
+             * digit; most spaces have no newline (2006 年), so the character
+             * after them is decoded only when they have one */
+            const char *q = p;
+            bool newline = false;
+            for (; q < end && (*q == ' ' || (*q >= '\t' && *q <= '\r')); q++)
+                newline |= *q == '\n';
+            unsigned char nb = q < end ? (unsigned char)*q : 0;
+            if (nb == 0xC2 || (nb >= 0xE1 && nb <= 0xE3) || nb == 0xEF) {
+                /* other spaces may follow (see skip_spaces()) */
+                q = skip_spaces(q, end);
+                newline = memchr(p, '\n', (size_t)(q - p)) != NULL;
+            }
+            uint32_t c2;
+            if (!newline || q >= end || (cp_at(q, end, &c2), digit_value(c2) < 0))
+                break;
+            p = q;
+            continue;
+        }
+        /* past ASCII, only these lead bytes start a digit or a space: EF
+         * (full-width digits, U+FEFF), E2 E3 E4 E9 (○ 〇 一二三五七九 零, spaces)
+         * and E5 85 / E5 9B (六八 四), C2 and E1 (spaces).  Most characters after
+         * a number are none of them (年 号 月 日) and need no decoding. */
+        if (!(b == 0xEF || (b >= 0xE1 && b <= 0xE4) || b == 0xE9 || b == 0xC2 ||
+              (b == 0xE5 && end - p >= 2 && (p[1] == (char)0x85 || p[1] == (char)0x9B))))
+            break;
         uint32_t c;
         size_t l = cp_at(p, end, &c);
         int d = digit_value(c);
@@ -745,18 +779,14 @@ static bool parse_date(const char *p, const char *end, int *y, int *m, int *d)
         const char *q = read_digits(p, end, &v[i], &nd);
         if (i > 0 && q == p) {
             q = read_positional(p, end, &v[i]);
-        } else if (i > 0 && nd == 1 && q < end) {
+        } else if (i > 0 && nd == 1 && end - q >= 3 && !memcmp(q, "十", 3)) {
             /* 十二 after a first digit is positional: re-read */
-            uint32_t c;
-            cp_at(q, end, &c);
-            if (c == 0x5341)
-                q = read_positional(p, end, &v[i]);
+            q = read_positional(p, end, &v[i]);
         }
         if (q == p)
             return false;
         p = skip_spaces(q, end);
-        uint32_t c;
-        p += cp_at(p, end, &c); /* 年 月 日 */
+        p += p < end ? char_len(p, end) : 1; /* 年 月 日 */
     }
     if (v[0] < 1900 || v[0] > 2100 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
         return false;
@@ -769,16 +799,17 @@ static bool parse_date(const char *p, const char *end, int *y, int *m, int *d)
 /* YYYY-MM-DD of a date parse_date() accepted (1900..2100, 1..12, 1..31). */
 static void format_date(char out[11], int y, int m, int d)
 {
-    int v[3] = {y, m, d}, w[3] = {4, 2, 2};
-    char *o = out;
-    for (int k = 0; k < 3; k++) {
-        for (int i = w[k] - 1, x = v[k]; i >= 0; i--, x /= 10)
-            o[i] = (char)('0' + x % 10);
-        o += w[k];
-        if (k < 2)
-            *o++ = '-';
-    }
-    *o = '\0';
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + d / 10);
+    out[9] = (char)('0' + d % 10);
+    out[10] = '\0';
 }
 
 /* After a date, words that make it the document's own adoption date:
