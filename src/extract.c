@@ -638,10 +638,76 @@ static bool same_clause_near(const char *text, size_t a, size_t b, int max_chars
 
 #define MAX_PARTS 26
 
+static bool ascii_space(char b)
+{
+    return b == ' ' || (b >= '\t' && b <= '\r');
+}
+
+/* ASCII digits at *p (at most 5: more is no number of a reference), their
+ * count in *nd; *p moves past them. */
+static long ascii_digits(const char **p, const char *end, int *nd)
+{
+    long v = 0;
+    int n = 0;
+    const char *q = *p;
+    for (; q < end && *q >= '0' && *q <= '9' && n <= 5; q++, n++)
+        v = v * 10 + (*q - '0');
+    *p = q;
+    *nd = n;
+    return v;
+}
+
+/* parse_ref() of the most common shape, all ASCII but 第 and 号: 第 44/493 号,
+ * 44/493.  SIZE_MAX when the token is of another shape, or may be read
+ * otherwise by parse_ref() (other spaces, a line break inside a number,
+ * parts, S- and ES-): then parse_ref() must read it. */
+static size_t parse_slash(const char *p, const char *end, rg_ref *refs)
+{
+    while (p < end && ascii_space(*p))
+        p++;
+    if (end - p >= 3 && !memcmp(p, "第", 3))
+        p += 3;
+    while (p < end && ascii_space(*p))
+        p++;
+    int na, nb;
+    long a = ascii_digits(&p, end, &na);
+    if (na == 0 || na > 5)
+        return SIZE_MAX;
+    /* spaces before the slash: no newline, which may join two numbers */
+    for (; p < end && ascii_space(*p); p++)
+        if (*p == '\n')
+            return SIZE_MAX;
+    if (p >= end || *p != '/')
+        return SIZE_MAX;
+    p++;
+    while (p < end && ascii_space(*p))
+        p++;
+    long b = ascii_digits(&p, end, &nb);
+    if (nb == 0 || nb > 5)
+        return SIZE_MAX;
+    /* then only spaces and 号: no digit a newline may join, no part */
+    while (p < end && ascii_space(*p))
+        p++;
+    if (end - p == 3 && (!memcmp(p, "号", 3) || !memcmp(p, "號", 3)))
+        p += 3;
+    if (p != end)
+        return SIZE_MAX;
+    if (b < 1 || a < 1 || (a > 99 && a < 1946) || a > 2100)
+        return 0;
+    memset(&refs[0], 0, sizeof refs[0]);
+    refs[0].shape = RG_SHAPE_SLASH;
+    refs[0].a = a;
+    refs[0].b = b;
+    return 1;
+}
+
 /* Parses the text of a T_ITEM, T_OLD or T_HEADCN token into refs (one per
  * part).  Returns the number of refs, 0 when it is not a valid reference. */
 static size_t parse_ref(const char *p, const char *end, rg_ref *refs)
 {
+    size_t quick = parse_slash(p, end, refs);
+    if (quick != SIZE_MAX)
+        return quick;
     rg_ref r;
     memset(&r, 0, sizeof r);
     uint32_t c;
