@@ -626,8 +626,16 @@ static bool same_clause_near(const char *text, size_t a, size_t b, int max_chars
                 continue;
             }
         }
-        uint32_t c;
-        p += cp_at(text + p, text + b, &c);
+        /* the clause ends past ASCII start with EF or E3: no other character
+         * needs decoding */
+        unsigned char lead = (unsigned char)text[p];
+        uint32_t c = lead;
+        if (lead < 0x80)
+            p++;
+        else if (lead == 0xEF || lead == 0xE3)
+            p += cp_at(text + p, text + b, &c);
+        else
+            p += char_len(text + p, text + b);
         if (is_clause_end(c) || ++n > max_chars)
             return false;
     }
@@ -1274,6 +1282,15 @@ static bool transparent(const scan *sc, size_t s, size_t e)
     /* only spaces between the start of the line and s, and between e and its end */
     const char *t = sc->text;
     for (size_t p = s; p > 0;) {
+        unsigned char last = (unsigned char)t[p - 1];
+        if (last < 0x80) { /* the common case: a newline, or ASCII */
+            if (last == '\n')
+                break;
+            if (!rg_is_space(last))
+                return false;
+            p--;
+            continue;
+        }
         size_t q = p - 1;
         while (q > 0 && p - q < 4 && ((unsigned char)t[q] & 0xC0) == 0x80)
             q--;
@@ -1287,6 +1304,15 @@ static bool transparent(const scan *sc, size_t s, size_t e)
         p = q;
     }
     for (size_t p = e; p < sc->len;) {
+        unsigned char b = (unsigned char)t[p];
+        if (b < 0x80) {
+            if (b == '\n')
+                break;
+            if (!rg_is_space(b))
+                return false;
+            p++;
+            continue;
+        }
         uint32_t c;
         size_t l = cp_at(t + p, t + sc->len, &c);
         if (c == '\n')
@@ -2347,6 +2373,7 @@ static rg_status emit_segment(scan *sc, rg_error *err)
      * mentions of one paragraph */
     rg_record_lens lens = {0};
     const rg_para *lens_pa = NULL;
+    const char *lens_body = NULL; /* the body lens.body measured */
     for (size_t i = 0; i < sc->nms; i++) {
         const prep *p = &sc->ms[i];
         const rg_para *pa = p->pa;
@@ -2375,8 +2402,12 @@ static rg_status emit_segment(scan *sc, rg_error *err)
                 lens_pa = pa;
             }
             lens.id = p->idlen;
-            lens.body = strlen(m->body);
-            lens.date = m->date ? strlen(m->date) : 0;
+            if (m->body != lens_body) { /* a few constant names */
+                lens.body = strlen(m->body);
+                lens_body = m->body;
+            }
+            /* every date is format_date()'s YYYY-MM-DD */
+            lens.date = m->date ? sizeof p->date - 1 : 0;
             lens.surface = sl;
         } else {
             m->id = p->id; /* in the document's arena since place_segment() */
