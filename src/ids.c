@@ -209,6 +209,31 @@ static const unsigned char sym_class[256] = {
     SYM_ROW(SYM_STOP), SYM_ROW(SYM_STOP), SYM_ROW(SYM_STOP), SYM_ROW(SYM_STOP)};
 #undef SYM_ROW
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* The bytes of a block of 16 that compact() must look at one by one: spaces
+ * and controls, bytes of non-ASCII characters (negative as signed bytes) and
+ * 'l'.  The other bytes are copied as they are. */
+static unsigned sym_look(__m128i v)
+{
+    __m128i look = _mm_cmplt_epi8(v, _mm_set1_epi8(0x21));
+    look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('l')));
+    return (unsigned)_mm_movemask_epi8(look);
+}
+
+/* Per byte of v: 0x80 for a digit, 0x40 for '/' (for _mm_movemask_epi8 and a
+ * shift, after the blocks are ORed together). */
+static __m128i sym_marks(__m128i v)
+{
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i slash = _mm_cmpeq_epi8(v, _mm_set1_epi8('/'));
+    return _mm_or_si128(_mm_and_si128(digit, _mm_set1_epi8((char)0x80)),
+                        _mm_and_si128(slash, _mm_set1_epi8(0x40)));
+}
+#endif
+
 /* The symbol's characters without spaces into out; -1 when a character is not
  * ASCII (or out is too short).  Says whether a digit, a '/' and ".l" occur. */
 static long compact(const char *src, size_t len, char *out, size_t outn, bool *digit, bool *slash,
@@ -216,8 +241,58 @@ static long compact(const char *src, size_t len, char *out, size_t outn, bool *d
 {
     unsigned seen = 0; /* the classes met, in a local: stores through out could change *digit */
     bool dl = false;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t o = 0, i = 0;
+#if defined(__SSE2__)
+    /* Symbols of hyperlinks are mostly plain ASCII of 11 to 18 bytes
+     * (A/DEC/44/493): blocks of 16 with nothing to look at are copied whole,
+     * noting digits and '/' by vector tests, and so are the last bytes, fewer
+     * than 16, as the string's last 16 when the block before was copied (the
+     * bytes both share are written again, the same).  A string of 8 to 15
+     * bytes is tested as its first and last eight.  out has room when
+     * len < outn (the copy is never longer than src).  What has something to
+     * look at goes byte by byte below. */
+    if (len < outn && len >= 8) {
+        __m128i v, marks = _mm_setzero_si128(); /* digits and '/' among the bytes copied whole */
+        bool copied = false;                  /* the block before was */
+        for (; len - i >= 16; i += 16) {
+            v = _mm_loadu_si128((const __m128i *)(src + i));
+            if (sym_look(v)) {
+                copied = false;
+                break; /* the rest byte by byte */
+            }
+            _mm_storeu_si128((__m128i *)(out + o), v);
+            o += 16;
+            marks = _mm_or_si128(marks, sym_marks(v));
+            copied = true;
+        }
+        if (i < len && (copied || len < 16)) {
+            size_t rest = len - i;
+            if (len >= 16) {
+                v = _mm_loadu_si128((const __m128i *)(src + len - 16));
+                if (!sym_look(v)) {
+                    _mm_storeu_si128((__m128i *)(out + o + rest - 16), v);
+                    o += rest;
+                    i = len;
+                    marks = _mm_or_si128(marks, sym_marks(v));
+                }
+            } else {
+                v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)src),
+                                       _mm_loadl_epi64((const __m128i *)(src + len - 8)));
+                if (!sym_look(v)) {
+                    _mm_storel_epi64((__m128i *)out, v);
+                    _mm_storel_epi64((__m128i *)(out + len - 8), _mm_unpackhi_epi64(v, v));
+                    o = i = len;
+                    marks = sym_marks(v);
+                }
+            }
+        }
+        if (_mm_movemask_epi8(marks))
+            seen |= SYM_DIGIT;
+        if (_mm_movemask_epi8(_mm_slli_epi16(marks, 1)))
+            seen |= SYM_SLASH;
+    }
+#endif
+    for (; i < len; i++) {
         unsigned char c = (unsigned char)src[i];
         unsigned k = sym_class[c];
         if (k & (SYM_SKIP | SYM_STOP | SYM_ELL)) {
