@@ -278,7 +278,9 @@ rg_status rg_citations_read(FILE *in, const char *name, rg_citation_fn fn, void 
 
 /* records.c: writing records ---------------------------------------------------------- */
 
-/* What every record of one document shares: its id and file, escaped once. */
+/* What every record of one document shares: its id and file, escaped once,
+ * with what stands around them (doc: the record up to the mention's id; file:
+ * from after the date up to the line number). */
 typedef struct rg_record_doc {
     rg_record_format fmt;
     char *doc, *file;

@@ -39,6 +39,31 @@ static size_t form_len(rg_form f)
 
 /* --- writing records -------------------------------------------------------------- */
 
+/* The keys and values of type and form in JSON with the keys after them, each
+ * in 32 bytes (zeros after it): a record copies all 32 and moves on by the
+ * length, in two moves and no test.  Index: what type_index(), form_index()
+ * give. */
+#define PART_ROOM 32
+static const struct {
+    char s[PART_ROOM];
+    size_t n;
+} json_types[] = {{",\"type\":\"resolution\",\"body\":", 28},
+                  {",\"type\":\"decision\",\"body\":", 26},
+                  {",\"type\":\"document\",\"body\":", 26}},
+  json_forms[] = {{",\"form\":\"text\",\"list\":", 22},
+                  {",\"form\":\"symbol\",\"list\":", 24},
+                  {",\"form\":\"link\",\"list\":", 22}};
+
+static size_t type_index(rg_type t)
+{
+    return t == RG_DECISION ? 1 : t == RG_DOCUMENT ? 2 : 0; /* as type_name() */
+}
+
+static size_t form_index(rg_form f)
+{
+    return f == RG_FORM_SYMBOL ? 1 : f == RG_FORM_LINK ? 2 : 0; /* as form_name() */
+}
+
 /* The writers below write into room reserved beforehand: a string of n bytes
  * takes at most 6n + 4 bytes once escaped (\u001f, \ufffd for a byte of invalid
  * UTF-8, null). */
@@ -88,16 +113,28 @@ static bool needs_look(const unsigned char *p, bool valid)
 /* Whether a string of 8 to 16 bytes at p, in valid text, has a byte that
  * put_json() must look at: its first and last eight bytes (which overlap when
  * n < 16) tested at once. */
-static bool needs_look_short(const unsigned char *p, size_t n)
+static unsigned look_mask(__m128i v)
 {
-    __m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)p),
-                                   _mm_loadl_epi64((const __m128i *)(p + n - 8)));
     __m128i look = _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1F)), _mm_setzero_si128());
     look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
     look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
     look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
     look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
-    return _mm_movemask_epi8(look) != 0;
+    return (unsigned)_mm_movemask_epi8(look);
+}
+
+static bool needs_look_short(const unsigned char *p, size_t n)
+{
+    return look_mask(_mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)p),
+                                        _mm_loadl_epi64((const __m128i *)(p + n - 8)))) != 0;
+}
+
+/* The same for 16 to 32 bytes (surfaces of hyperlinks, longer ids), as its
+ * first and last sixteen. */
+static bool needs_look_mid(const unsigned char *p, size_t n)
+{
+    return (look_mask(_mm_loadu_si128((const __m128i *)p)) |
+            look_mask(_mm_loadu_si128((const __m128i *)(p + n - 16)))) != 0;
 }
 #else
 static bool needs_look(const unsigned char *p, bool valid)
@@ -115,6 +152,12 @@ static bool needs_look(const unsigned char *p, bool valid)
 static bool needs_look_short(const unsigned char *p, size_t n)
 {
     return needs_look(p, true) || needs_look(p + n - 8, true);
+}
+
+static bool needs_look_mid(const unsigned char *p, size_t n)
+{
+    return needs_look(p, true) || needs_look(p + 8, true) || needs_look(p + n - 16, true) ||
+           needs_look(p + n - 8, true);
 }
 #endif
 
@@ -202,9 +245,10 @@ static char *put_json_any(char *o, const char *s, size_t n, bool valid)
     return o;
 }
 
-/* Ids and surfaces of valid text are mostly 8 to 16 bytes with nothing to
- * escape ("A/RES/36/103", "第 44/493 号"): those take one test and two
- * overlapping moves here, without the call and the loop of put_json_any(). */
+/* Ids and surfaces of valid text are mostly 8 to 32 bytes with nothing to
+ * escape ("A/RES/36/103", "第 44/493 号", "https://undocs.org/ch/A/70/1"):
+ * those take one test and two overlapping moves here, without the call and
+ * the loop of put_json_any(). */
 static inline char *put_json(char *o, const char *s, size_t n, bool valid)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -212,6 +256,13 @@ static inline char *put_json(char *o, const char *s, size_t n, bool valid)
         o[0] = '"';
         memcpy(o + 1, p, 8);
         memcpy(o + 1 + n - 8, p + n - 8, 8);
+        o[n + 1] = '"';
+        return o + n + 2;
+    }
+    if (valid && s && n > 16 && n <= 32 && !needs_look_mid(p, n)) {
+        o[0] = '"';
+        memcpy(o + 1, p, 16);
+        memcpy(o + 1 + n - 16, p + n - 16, 16);
         o[n + 1] = '"';
         return o + n + 2;
     }
@@ -257,8 +308,22 @@ static inline char *put_lit(char *o, const char *s, size_t n)
 }
 #define PUT(o, lit) put_lit(o, lit, sizeof lit - 1)
 
+/* The parts of a record made by rg_record_doc_init(), mostly 16 to 64 bytes
+ * ({"doc":"A/71/49","id":): up to 64 they are moved as 64, in four moves and
+ * no test of the length (rg_record_doc_init() leaves room to read them so). */
+#define DOC_PART_ROOM 64
+static inline char *put_part(char *o, const char *s, size_t n)
+{
+    if (n <= DOC_PART_ROOM) {
+        memcpy(o, s, DOC_PART_ROOM);
+        return o + n;
+    }
+    memcpy(o, s, n);
+    return o + n;
+}
+
 /* A JSON string of the library's own words, which need no escaping; NULL is null. */
-static char *put_own(char *o, const char *s, size_t n)
+static inline char *put_own(char *o, const char *s, size_t n)
 {
     if (!s)
         return PUT(o, "null");
@@ -287,7 +352,7 @@ static size_t digits(size_t v)
     }
 }
 
-static char *put_num(char *o, size_t v)
+static inline char *put_num(char *o, size_t v)
 {
     static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
                                 "34353637383940414243444546474849505152535455565758596061626364656667"
@@ -295,6 +360,10 @@ static char *put_num(char *o, size_t v)
     if (v < 10) {
         *o = (char)('0' + v);
         return o + 1;
+    }
+    if (v < 100) { /* lengths, list numbers, many columns */
+        memcpy(o, pairs + 2 * v, 2);
+        return o + 2;
     }
     char *e = o + digits(v), *b = e; /* written in place from the last digit */
     while (v >= 100) {
@@ -316,19 +385,38 @@ static size_t len_of(const char *s)
     return s ? strlen(s) : 0;
 }
 
+/* The parts of a record that are the same for all of a document's records
+ * are made once: in JSON, {"doc":<id>,"id": and ,"file":<file>,"line":, the
+ * keys about them included; in TSV, the id and a tab, and a tab, the file and
+ * a tab. */
 bool rg_record_doc_init(rg_record_doc *h, rg_record_format fmt, const char *doc, const char *file)
 {
     memset(h, 0, sizeof *h);
     h->fmt = fmt;
     size_t dn = len_of(doc), fn = len_of(file);
-    h->doc = malloc(ESCAPED_MAX(dn) + ESCAPED_MAX(fn));
+    /* zeros after the parts, so that put_part() reads DOC_PART_ROOM bytes */
+    h->doc = calloc(1, ESCAPED_MAX(dn) + ESCAPED_MAX(fn) + 32 + DOC_PART_ROOM);
     if (!h->doc)
         return false;
-    bool json = fmt == RG_RECORDS_JSONL;
-    char *e = json ? put_json(h->doc, doc, dn, false) : put_tsv(h->doc, doc, dn);
-    h->doc_len = (size_t)(e - h->doc);
-    h->file = e;
-    e = json ? put_json(h->file, file, fn, false) : put_tsv(h->file, file, fn);
+    char *e = h->doc;
+    if (fmt == RG_RECORDS_JSONL) {
+        e = PUT(e, "{\"doc\":");
+        e = put_json_any(e, doc, dn, false);
+        e = PUT(e, ",\"id\":");
+        h->doc_len = (size_t)(e - h->doc);
+        h->file = e;
+        e = PUT(e, ",\"file\":");
+        e = put_json_any(e, file, fn, false);
+        e = PUT(e, ",\"line\":");
+    } else {
+        e = put_tsv(e, doc, dn);
+        *e++ = '\t';
+        h->doc_len = (size_t)(e - h->doc);
+        h->file = e;
+        *e++ = '\t';
+        e = put_tsv(e, file, fn);
+        *e++ = '\t';
+    }
     h->file_len = (size_t)(e - h->file);
     return true;
 }
@@ -350,30 +438,28 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
     }
     size_t idn = lens->id, bodyn = lens->body, daten = lens->date, surfn = lens->surface,
            paran = lens->para, verbn = lens->verb;
-    size_t need = 320 + h->doc_len + h->file_len +
+    /* room for the keys and numbers, and for what put_part() and the moves of
+     * type and form write past their ends */
+    size_t need = 320 + DOC_PART_ROOM + h->doc_len + h->file_len +
                   ESCAPED_MAX(idn + bodyn + daten + surfn + paran + verbn);
-    if (b->failed || !rg_grow(&b->data, &b->cap, b->len + need + 1, 1)) {
+    /* the buffer of a segment's records mostly has the room: no call */
+    if (b->failed || (b->len + need + 1 > b->cap && !rg_grow(&b->data, &b->cap, b->len + need + 1, 1))) {
         b->failed = true;
         return;
     }
     char *o = b->data + b->len;
-    const char *type = type_name(m->type), *form = form_name(m->form);
     if (h->fmt == RG_RECORDS_JSONL) {
-        o = PUT(o, "{\"doc\":");
-        o = put_lit(o, h->doc, h->doc_len);
-        o = PUT(o, ",\"id\":");
+        o = put_part(o, h->doc, h->doc_len); /* {"doc":...,"id": */
         o = put_json(o, m->id, idn, valid);
-        o = PUT(o, ",\"type\":\"");
-        o = put_lit(o, type, type_len(m->type));
+        size_t ti = type_index(m->type), fi = form_index(m->form);
+        memcpy(o, json_types[ti].s, PART_ROOM); /* ,"type":"...","body": */
+        o += json_types[ti].n;
         /* the body, the date, the paragraph's label and verb are the library's
          * own words (names, digits, labels, the verbs of paragraphs.c) */
-        o = PUT(o, "\",\"body\":");
         o = put_own(o, m->body, bodyn);
         o = PUT(o, ",\"date\":");
         o = put_own(o, m->date, daten);
-        o = PUT(o, ",\"file\":");
-        o = put_lit(o, h->file, h->file_len);
-        o = PUT(o, ",\"line\":");
+        o = put_part(o, h->file, h->file_len); /* ,"file":...,"line": */
         o = put_num(o, m->line);
         o = PUT(o, ",\"col\":");
         o = put_num(o, m->col);
@@ -383,9 +469,8 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         o = put_num(o, m->length);
         o = PUT(o, ",\"surface\":");
         o = put_json(o, m->surface, surfn, valid);
-        o = PUT(o, ",\"form\":\"");
-        o = put_lit(o, form, form_len(m->form));
-        o = PUT(o, "\",\"list\":");
+        memcpy(o, json_forms[fi].s, PART_ROOM); /* ,"form":"...","list": */
+        o += json_forms[fi].n;
         o = put_num(o, m->list);
         o = PUT(o, ",\"para\":");
         o = put_own(o, m->para, paran);
@@ -393,18 +478,15 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         o = put_own(o, m->verb, verbn);
         o = PUT(o, "}\n");
     } else {
-        o = put_lit(o, h->doc, h->doc_len);
-        *o++ = '\t';
+        o = put_part(o, h->doc, h->doc_len); /* with its tab */
         o = put_tsv(o, m->id, idn);
         *o++ = '\t';
-        o = put_lit(o, type, type_len(m->type));
+        o = put_lit(o, type_name(m->type), type_len(m->type));
         *o++ = '\t';
         o = put_tsv(o, m->body, bodyn);
         *o++ = '\t';
         o = put_tsv(o, m->date, daten);
-        *o++ = '\t';
-        o = put_lit(o, h->file, h->file_len);
-        *o++ = '\t';
+        o = put_part(o, h->file, h->file_len); /* with its tabs */
         o = put_num(o, m->line);
         *o++ = '\t';
         o = put_num(o, m->col);
@@ -415,7 +497,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         *o++ = '\t';
         o = put_tsv(o, m->surface, surfn);
         *o++ = '\t';
-        o = put_lit(o, form, form_len(m->form));
+        o = put_lit(o, form_name(m->form), form_len(m->form));
         *o++ = '\t';
         o = put_num(o, m->list);
         *o++ = '\t';
