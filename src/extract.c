@@ -130,14 +130,20 @@ static const enum tok class_kinds[RG_START_CLASSES][5] = {
     [RG_START_SPACE] = {T_FURN, T_HEADCN, T_ITEM},
 };
 
+/* Each set is compiled when first needed: the JIT compilation of one costs
+ * about 3M instructions a pattern set, more than the scan of a few megabytes,
+ * and most runs need only at_valid (valid UTF-8, not --reference). */
 static struct {
-    pthread_once_t once;
+    pthread_once_t once;                 /* index_words() and at_valid */
+    pthread_once_t once_at;              /* at */
+    pthread_once_t once_re;              /* re */
     pcre2_code *re;                      /* the whole pattern, searched */
     pcre2_code *at[RG_START_CLASSES];    /* a class's alternatives, anchored */
     pcre2_code *at_valid[RG_START_CLASSES]; /* the same for valid UTF-8 (faster) */
-    bool jit;                            /* all of them compiled by the JIT */
-    char error[256];
-} compiled = {PTHREAD_ONCE_INIT, NULL, {NULL}, {NULL}, false, ""};
+    bool jit_at, jit_valid;              /* all of the set compiled by the JIT */
+    char error[256];                     /* why re was rejected */
+} compiled = {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, NULL, {NULL}, {NULL},
+              false, false, ""};
 
 /* "(A)|(B)|..." of the given kinds, in their order, so that group g is kinds[g - 1]
  * (T_NONE ends the list; NULL: every kind, group g being kind g). */
@@ -156,8 +162,11 @@ static bool build_pattern(rg_buf *b, const enum tok *kinds)
 }
 
 /* flags: PCRE2_ANCHORED; PCRE2_MATCH_INVALID_UTF, for text that may hold invalid
- * UTF-8 (without it, JIT code reads faster but must only see valid UTF-8) */
-static pcre2_code *compile_one(const char *src, uint32_t flags)
+ * UTF-8 (without it, JIT code reads faster but must only see valid UTF-8).
+ * *jit becomes false when the JIT cannot take it; error (if not NULL) says
+ * why PCRE2 rejected it. */
+static pcre2_code *compile_one(const char *src, uint32_t flags, bool *jit, char *error,
+                               size_t error_size)
 {
     int errcode;
     PCRE2_SIZE erroff;
@@ -169,42 +178,57 @@ static pcre2_code *compile_one(const char *src, uint32_t flags)
                                    &errcode, &erroff, cc);
     pcre2_compile_context_free(cc);
     if (!re) {
-        PCRE2_UCHAR msg[200];
-        pcre2_get_error_message(errcode, msg, sizeof msg);
-        snprintf(compiled.error, sizeof compiled.error,
-                 "PCRE2 rejected the citation pattern at offset %zu: %s", (size_t)erroff,
-                 (const char *)msg);
+        if (error) {
+            PCRE2_UCHAR msg[200];
+            pcre2_get_error_message(errcode, msg, sizeof msg);
+            snprintf(error, error_size, "PCRE2 rejected the citation pattern at offset %zu: %s",
+                     (size_t)erroff, (const char *)msg);
+        }
+        *jit = false;
         return NULL;
     }
     if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
-        compiled.jit = false;
+        *jit = false;
     return re;
 }
 
 static void index_words(void);
 
+/* The anchored class patterns, for valid text (flags 0) or any (into at[]):
+ * *jit stays true only when every one was compiled by the JIT. */
+static void compile_classes(pcre2_code **set, uint32_t flags, bool *jit)
+{
+    rg_buf b = {0};
+    *jit = true;
+    for (int c = 0; c < RG_START_CLASSES && *jit; c++) {
+        b.len = 0;
+        if (!build_pattern(&b, class_kinds[c]) ||
+            !(set[c] = compile_one(b.data, PCRE2_ANCHORED | flags, jit, NULL, 0)))
+            *jit = false; /* without them, every byte is searched */
+    }
+    rg_buf_free(&b);
+}
+
 static void compile_patterns(void)
 {
     index_words(); /* for the scan, as the patterns */
+    compile_classes(compiled.at_valid, 0, &compiled.jit_valid);
+}
+
+static void compile_at(void)
+{
+    compile_classes(compiled.at, PCRE2_MATCH_INVALID_UTF, &compiled.jit_at);
+}
+
+static void compile_re(void)
+{
     rg_buf b = {0};
-    compiled.jit = true;
-    if (!build_pattern(&b, NULL) ||
-        !(compiled.re = compile_one(b.data, PCRE2_MATCH_INVALID_UTF))) {
-        if (b.failed)
-            snprintf(compiled.error, sizeof compiled.error, "out of memory");
-        rg_buf_free(&b);
-        return;
-    }
-    for (int c = 0; c < RG_START_CLASSES; c++) {
-        b.len = 0;
-        if (!build_pattern(&b, class_kinds[c]) ||
-            !(compiled.at[c] = compile_one(b.data, PCRE2_ANCHORED | PCRE2_MATCH_INVALID_UTF)) ||
-            !(compiled.at_valid[c] = compile_one(b.data, PCRE2_ANCHORED))) {
-            /* without them, every byte is searched */
-            compiled.jit = false;
-            break;
-        }
-    }
+    bool jit = true;
+    if (!build_pattern(&b, NULL))
+        snprintf(compiled.error, sizeof compiled.error, "out of memory");
+    else
+        compiled.re = compile_one(b.data, PCRE2_MATCH_INVALID_UTF, &jit, compiled.error,
+                                  sizeof compiled.error);
     rg_buf_free(&b);
 }
 
@@ -1517,17 +1541,18 @@ typedef struct tokenizer {
     pcre2_match_context *mc;
 } tokenizer;
 
-static bool tokenizer_init(tokenizer *tz, const scan *sc)
+static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
 {
     memset(tz, 0, sizeof *tz);
     tz->text = sc->text;
     tz->len = sc->len;
-    tz->fast = !sc->ds->reference && compiled.jit;
+    tz->fast = fast; /* the class patterns, as run_scan() compiled them */
     tz->options = sc->col0 ? PCRE2_NOTBOL : 0;
     tz->at = sc->t->valid ? compiled.at_valid : compiled.at;
     tz->valid = sc->t->valid;
     rg_starts_init(&tz->starts, sc->text, sc->len);
-    tz->md = pcre2_match_data_create_from_pattern(compiled.re, NULL);
+    /* room for group 0 and the one group of each kind (re has no other group) */
+    tz->md = pcre2_match_data_create(T_COUNT, NULL);
     tz->mc = pcre2_match_context_create(NULL);
     if (!tz->md || !tz->mc)
         return false;
@@ -1834,10 +1859,19 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
 static rg_status run_scan(scan *sc, rg_error *err)
 {
     pthread_once(&compiled.once, compile_patterns);
-    if (!compiled.re)
-        return rg_fail(err, RG_ELIB, "%s", compiled.error);
+    bool fast = false;
+    if (!sc->ds->reference) {
+        if (!sc->t->valid)
+            pthread_once(&compiled.once_at, compile_at);
+        fast = sc->t->valid ? compiled.jit_valid : compiled.jit_at;
+    }
+    if (!fast) { /* the search of every byte */
+        pthread_once(&compiled.once_re, compile_re);
+        if (!compiled.re)
+            return rg_fail(err, RG_ELIB, "%s", compiled.error);
+    }
     tokenizer tz;
-    if (!tokenizer_init(&tz, sc)) {
+    if (!tokenizer_init(&tz, sc, fast)) {
         tokenizer_free(&tz);
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
