@@ -517,9 +517,14 @@ static size_t match_body(const char *p, const char *end, rg_body *body)
 static bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *range)
 {
     *range = false;
+    /* the common gaps, read directly: none (a run of items), and 、 alone or
+     * before one space; neither holds a body word or says "to" */
+    size_t n = (size_t)(end - s);
+    if (n == 0 || ((n == 3 || (n == 4 && s[3] == ' ')) && !memcmp(s, "、", 3)))
+        return true;
     for (const char *p = skip_spaces(s, end); p < end; p = skip_spaces(p, end)) {
         rg_body b;
-        size_t n = match_body(p, end, &b);
+        n = match_body(p, end, &b);
         if (n) {
             *body = b;
             p += n;
@@ -567,6 +572,17 @@ static bool is_clause_end(uint32_t c)
 static bool furniture_before(const char *text, size_t lo, size_t at, size_t *start)
 {
     size_t s = at - 1;
+    /* eight bytes a round while none is a newline (lines run for dozens of
+     * bytes): x has a zero byte where the word has '\n', and the test below
+     * finds a zero byte exactly when there is one */
+    while (s - lo >= 8) {
+        uint64_t w;
+        memcpy(&w, text + s - 8, 8);
+        uint64_t x = w ^ 0x0A0A0A0A0A0A0A0AULL;
+        if ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL)
+            break;
+        s -= 8;
+    }
     while (s > lo && text[s - 1] != '\n')
         s--;
     *start = s;
