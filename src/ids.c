@@ -85,24 +85,6 @@ static char *put_short(char *o, const char *s, size_t max)
     return o;
 }
 
-/* The digits of u, by comparisons: the numbers of references are short. */
-static size_t dec_len(unsigned long u)
-{
-    size_t n = 1;
-    for (;;) {
-        if (u < 10)
-            return n;
-        if (u < 100)
-            return n + 1;
-        if (u < 1000)
-            return n + 2;
-        if (u < 10000)
-            return n + 3;
-        u /= 10000;
-        n += 4;
-    }
-}
-
 /* v in decimal, written in place from its last digit, two digits a step
  * (a step costs about what one digit did by % 10 and / 10). */
 static char *put_dec(char *o, long v)
@@ -115,7 +97,7 @@ static char *put_dec(char *o, long v)
         *o++ = '-';
         u = 0 - u;
     }
-    char *e = o + dec_len(u), *b = e;
+    char *e = o + rg_dec_digits(u), *b = e;
     while (u >= 100) {
         b -= 2;
         memcpy(b, pairs + 2 * (u % 100), 2);

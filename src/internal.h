@@ -119,6 +119,26 @@ static inline bool rg_is_space(uint32_t c)
            c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
 
+/* The decimal digits of v, by comparisons: the numbers written (positions,
+ * lines, lengths, the numbers of references) are mostly short, and the
+ * comparisons cost less than a division a digit. */
+static inline size_t rg_dec_digits(size_t v)
+{
+    size_t n = 1;
+    for (;;) {
+        if (v < 10)
+            return n;
+        if (v < 100)
+            return n + 1;
+        if (v < 1000)
+            return n + 2;
+        if (v < 10000)
+            return n + 3;
+        v /= 10000;
+        n += 4;
+    }
+}
+
 /* Number of characters in s[0..n); an invalid byte counts as one. */
 size_t rg_utf8_count(const char *s, size_t n);
 /* Number of line breaks in s[0..n); *after_last: the place after the last (0: none). */

@@ -333,25 +333,6 @@ static inline char *put_own(char *o, const char *s, size_t n)
     return o;
 }
 
-/* The digits of v: positions, line and column numbers, lengths are mostly
- * short, and comparisons cost less than the divisions of a counting loop. */
-static size_t digits(size_t v)
-{
-    size_t n = 1;
-    for (;;) {
-        if (v < 10)
-            return n;
-        if (v < 100)
-            return n + 1;
-        if (v < 1000)
-            return n + 2;
-        if (v < 10000)
-            return n + 3;
-        v /= 10000;
-        n += 4;
-    }
-}
-
 static inline char *put_num(char *o, size_t v)
 {
     static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
@@ -382,7 +363,7 @@ static inline char *put_num(char *o, size_t v)
             b[-1] = (char)('0' + u);
         return o + n;
     }
-    char *e = o + digits(v), *b = e; /* written in place from the last digit */
+    char *e = o + rg_dec_digits(v), *b = e; /* written in place from the last digit */
     while (v >= 100) {
         b -= 2;
         memcpy(b, pairs + 2 * (v % 100), 2);
