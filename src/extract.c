@@ -571,20 +571,7 @@ static bool is_clause_end(uint32_t c)
  * text run across. */
 static bool furniture_before(const char *text, size_t lo, size_t at, size_t *start)
 {
-    size_t s = at - 1;
-    /* eight bytes a round while none is a newline (lines run for dozens of
-     * bytes): x has a zero byte where the word has '\n', and the test below
-     * finds a zero byte exactly when there is one */
-    while (s - lo >= 8) {
-        uint64_t w;
-        memcpy(&w, text + s - 8, 8);
-        uint64_t x = w ^ 0x0A0A0A0A0A0A0A0AULL;
-        if ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL)
-            break;
-        s -= 8;
-    }
-    while (s > lo && text[s - 1] != '\n')
-        s--;
+    size_t s = rg_line_start(text, lo, at - 1);
     *start = s;
     return s < at - 1 && rg_is_furniture_line(text + s, text + at - 1);
 }
@@ -2729,9 +2716,7 @@ static size_t after_clause_end(const char *buf, size_t from, size_t nl, size_t l
     uint32_t c;
     if (cp_at(buf + q, buf + e, &c) != e - q || !is_clause_end(c))
         return 0;
-    size_t ls = q;
-    while (ls > 0 && buf[ls - 1] != '\n')
-        ls--;
+    size_t ls = rg_line_start(buf, 0, q);
     /* the line as the scanner sees it: NULs are spaces there, and a link after
      * any spaces is furniture */
     if (memchr(buf + ls, '\0', nl - ls))
@@ -2951,9 +2936,7 @@ static bool plain_opening(const char *buf, size_t have, const rg_read_options *o
                                                  (u[0] == 0xFE && u[1] == 0xFF))))
         return false;
     /* the chunk up to its last line break: the end may cut a character */
-    size_t upto = have;
-    while (upto > 0 && buf[upto - 1] != '\n')
-        upto--;
+    size_t upto = rg_line_start(buf, 0, have);
     if (!rg_utf8_valid(buf, upto ? upto : have) && rg_text_mostly_invalid(u, have))
         return false; /* GB18030, most likely */
     size_t first_nul;
@@ -3252,9 +3235,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         src += cut;
         /* the column where the next segment starts, when the cut is inside a line */
         if (midline) {
-            size_t from = s->t.len;
-            while (from > 0 && s->t.utf8[from - 1] != '\n')
-                from--;
+            size_t from = rg_line_start(s->t.utf8, 0, s->t.len);
             col0 = (from ? 0 : col0) + rg_utf8_count(s->t.utf8 + from, s->t.len - from);
         } else {
             col0 = 0;

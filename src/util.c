@@ -469,22 +469,26 @@ size_t rg_count_lines(const char *s, size_t n, size_t *after_last)
         for (size_t i = 0; i < n; i++)
             lines += p[i] == '\n';
     }
-    size_t at = lines ? n : 0; /* after the last line break, found from the end */
+    *after_last = lines ? rg_line_start(s, 0, n) : 0;
+    return lines;
+}
+
+size_t rg_line_start(const char *s, size_t lo, size_t at)
+{
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
-    /* sixteen bytes at a time back to the block that holds it */
-    for (; at >= 16; at -= 16) {
+    /* sixteen bytes at a time back to the block that holds it (lines run for
+     * dozens of bytes) */
+    const unsigned char *p = (const unsigned char *)s;
+    for (; at >= lo + 16; at -= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + at - 16));
         unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-        if (m) {
-            at = at - 16 + (size_t)(32 - __builtin_clz(m)); /* after the highest lane set */
-            break;
-        }
+        if (m)
+            return at - 16 + (size_t)(32 - __builtin_clz(m)); /* after the highest lane set */
     }
 #endif
-    while (at > 0 && s[at - 1] != '\n')
+    while (at > lo && s[at - 1] != '\n')
         at--;
-    *after_last = at;
-    return lines;
+    return at;
 }
 
 /* The last n bytes (n < 8) of a string as a little-endian word, as memcpy()
