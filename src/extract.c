@@ -1542,6 +1542,7 @@ typedef struct tokenizer {
     rg_starts starts;
     pcre2_match_data *md;
     pcre2_match_context *mc;
+    int date[3]; /* year, month, day of the last token when quick_date() read it, else 0s */
 } tokenizer;
 
 static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
@@ -1597,12 +1598,13 @@ static bool quick_is(const unsigned char *s, size_t p, size_t n, const char *w)
  * than RUN. */
 static size_t quick_spaces(const unsigned char *s, size_t p, size_t n)
 {
+    /* the length of the space a byte may start: most bytes start none */
+    static const unsigned char lead[256] = {['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1,
+                                            ['\r'] = 1, [' '] = 1,   [0xC2] = 2, [0xE3] = 3};
     for (int k = 0; p < n; k++) {
-        size_t l = s[p] == ' ' || (s[p] >= '\t' && s[p] <= '\r') ? 1
-                   : n - p >= 3 && s[p] == 0xE3 && s[p + 1] == 0x80 && s[p + 2] == 0x80 ? 3
-                   : n - p >= 2 && s[p] == 0xC2 && s[p + 1] == 0xA0 ? 2
-                   : 0;
-        if (!l)
+        size_t l = lead[s[p]];
+        if (!l || (l == 3 && !(n - p >= 3 && s[p + 1] == 0x80 && s[p + 2] == 0x80)) ||
+            (l == 2 && !(n - p >= 2 && s[p + 1] == 0xA0)))
             break;
         if (k == 16)
             return SIZE_MAX;
@@ -1719,8 +1721,9 @@ static bool quick_not_after(const unsigned char *s, size_t p)
     return !(p >= 3 && s[p - 3] == 0xEF && s[p - 2] == 0xBC && c >= 0x90 && c <= 0x99);
 }
 
-/* 1990 年 12 月 2 日 at p (a digit, not '0'): T_DATE's first branch. */
-static int quick_date(const unsigned char *s, size_t p, size_t n, size_t *e)
+/* 1990 年 12 月 2 日 at p (a digit, not '0'): T_DATE's first branch; its year,
+ * month and day in ymd (all in ASCII digits, as parse_date() reads them). */
+static int quick_date(const unsigned char *s, size_t p, size_t n, size_t *e, int ymd[3])
 {
     static const char *const units[3] = {"年", "月", "日"};
     /* the lookbehind: no digit, ASCII or full-width, before it */
@@ -1728,13 +1731,16 @@ static int quick_date(const unsigned char *s, size_t p, size_t n, size_t *e)
         (p >= 3 && s[p - 3] == 0xEF && s[p - 2] == 0xBC && s[p - 1] >= 0x90 && s[p - 1] <= 0x99))
         return QUICK_UNSURE;
     size_t q = p;
+    int got[3];
     for (int k = 0; k < 3; k++) {
         size_t d = q;
+        int v = 0;
         while (quick_digit(s, q, n) && q - d < 5)
-            q++;
+            v = v * 10 + (s[q++] - '0');
         /* YEAR is four digits, NUM2 one or two: anything else may give back */
         if (k == 0 ? q - d != 4 : q - d < 1 || q - d > 2)
             return QUICK_UNSURE;
+        got[k] = v;
         /* spaces and the unit: after one digit, BRK finds no digit after them */
         q = quick_spaces(s, q, n);
         if (q == SIZE_MAX || !quick_is(s, q, n, units[k]))
@@ -1743,13 +1749,14 @@ static int quick_date(const unsigned char *s, size_t p, size_t n, size_t *e)
         if (k < 2 && (q = quick_spaces(s, q, n)) == SIZE_MAX)
             return QUICK_UNSURE;
     }
+    memcpy(ymd, got, sizeof got);
     *e = q;
     return T_DATE;
 }
 
 /* The kind of the token at p (of class cls) in a valid text, its end in *e;
  * QUICK_UNSURE when the JIT code must say. */
-static int quick_token(const tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
+static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
 {
     const unsigned char *s = (const unsigned char *)tz->text;
     size_t n = tz->len;
@@ -1768,8 +1775,7 @@ static int quick_token(const tokenizer *tz, rg_start_class cls, size_t p, size_t
             return QUICK_UNSURE;
         q += 11;
         size_t from = q;
-        while (q < n && s[q] >= '!' && s[q] <= '~')
-            q++;
+        q += rg_graphic_span((const char *)s + q, n - q);
         if (q == from)
             return QUICK_UNSURE;
         *e = q;
@@ -1790,7 +1796,7 @@ static int quick_token(const tokenizer *tz, rg_start_class cls, size_t p, size_t
         size_t q = quick_num4(s, p, n);
         size_t r = q != SIZE_MAX && q - p == 4 ? quick_spaces(s, q, n) : SIZE_MAX;
         if (r != SIZE_MAX && quick_is(s, r, n, "年"))
-            return quick_date(s, p, n, e);
+            return quick_date(s, p, n, e, tz->date);
         /* 46/136, 1325(2000): no date (a '/' or '(' after the digits and their
          * spaces, no 年); a footer may start so at a line start */
         if (p == 0 || s[p - 1] == '\n' || !quick_not_after(s, p))
@@ -1822,6 +1828,7 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
     PCRE2_SPTR subject = (PCRE2_SPTR)tz->text;
     int rc;
     const enum tok *kinds = NULL; /* group g is kinds[g - 1]; NULL: group g is kind g */
+    tz->date[0] = 0;
     if (tz->fast) {
         for (;;) {
             rg_start_class cls;
@@ -1906,8 +1913,10 @@ static rg_status run_scan(scan *sc, rg_error *err)
             on_item(sc, s, e, true);
             break;
         case T_DATE: {
-            int y, m, d;
-            if (parse_date(sc->text + s, sc->text + e, &y, &m, &d)) {
+            int y = tz.date[0], m = tz.date[1], d = tz.date[2];
+            /* quick_date() read it already: parse_date() would read the same */
+            bool known = y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+            if (y ? known : parse_date(sc->text + s, sc->text + e, &y, &m, &d)) {
                 sc->have_date = true;
                 sc->date_s = s;
                 sc->date_e = e;

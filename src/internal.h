@@ -143,6 +143,8 @@ static inline size_t rg_dec_digits(size_t v)
 size_t rg_utf8_count(const char *s, size_t n);
 /* Number of line breaks in s[0..n); *after_last: the place after the last (0: none). */
 size_t rg_count_lines(const char *s, size_t n, size_t *after_last);
+/* The length of the run of printable ASCII ('!' to '~') at the start of s[0..n). */
+size_t rg_graphic_span(const char *s, size_t n);
 /* The start of the line that holds s[at - 1]: the place after the last line
  * break of s[lo..at), or lo when there is none. */
 size_t rg_line_start(const char *s, size_t lo, size_t at);

@@ -473,6 +473,25 @@ size_t rg_count_lines(const char *s, size_t n, size_t *after_last)
     return lines;
 }
 
+size_t rg_graphic_span(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* b - 0xA1 is (b - '!') with its top bit flipped: as a signed byte it is
+     * below '~' - '!' + 1 - 128 exactly for '!' to '~' */
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(p + i)), _mm_set1_epi8((char)0xA1));
+        unsigned out = ~(unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-34))) & 0xFFFF;
+        if (out)
+            return i + (size_t)__builtin_ctz(out);
+    }
+#endif
+    while (i < n && p[i] >= '!' && p[i] <= '~')
+        i++;
+    return i;
+}
+
 size_t rg_line_start(const char *s, size_t lo, size_t at)
 {
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
