@@ -44,7 +44,8 @@ int exit_code(rg_status st);
 /* FILE arguments expanded: directories read recursively in name order. */
 typedef struct inputs {
     char **paths;
-    long long *sizes; /* of regular files; -1 for standard input and the others */
+    long long *sizes; /* of regular files; -1 for standard input and the others, -2
+                         for a regular file found in a directory (not measured) */
     size_t n, cap;
 } inputs;
 

@@ -19,15 +19,23 @@ static const char usage_extract[] =
 typedef struct extract_job {
     FILE *f;
     rg_record_format fmt;
-    int rc;       /* exit code for unreadable inputs */
-    rg_error err; /* a write error */
+    const rg_read_options *ro;
+    const char *const *paths; /* of the run of files read in parallel */
+    int rc;                   /* exit code for unreadable inputs */
+    rg_error err;             /* a write error */
 } extract_job;
 
-/* One document's records; an unreadable input is reported and the rest go on. */
+static rg_status stream_doc(extract_job *j, const char *path);
+
+/* One document's records; an unreadable input is reported and the rest go on.
+ * A large file found in a directory (its size was not asked for) is streamed
+ * here, in its place. */
 static rg_status write_doc(void *ctx, size_t i, const rg_doc *doc, const rg_error *rerr)
 {
     extract_job *j = ctx;
     if (!doc) {
+        if (rerr->status == RG_ELARGE)
+            return stream_doc(j, j->paths[i]);
         if (rerr->status == RG_ESKIPPED)
             warn(rerr->msg);
         else
@@ -51,6 +59,23 @@ static rg_status write_records(void *ctx, const rg_doc *doc, const char *records
 {
     extract_job *j = ctx;
     return rg_records_put(j->f, records, len, err);
+}
+
+/* A document streamed; a failure to write or to find memory stops the run. */
+static rg_status stream_doc(extract_job *j, const char *path)
+{
+    rg_doc *doc = NULL;
+    rg_error rerr = {0};
+    rg_status st = rg_doc_stream(path, j->ro, rg_threads(), write_records, j, &doc, &rerr);
+    rg_status wst = RG_OK;
+    if (st == RG_EOUTPUT || st == RG_ENOMEM) {
+        j->err = rerr;
+        wst = st;
+    } else {
+        wst = write_doc(j, 0, doc, &rerr);
+    }
+    rg_doc_free(doc);
+    return wst;
 }
 
 int cmd_extract(int argc, char **argv)
@@ -95,30 +120,21 @@ int cmd_extract(int argc, char **argv)
     }
     rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding, .reference = o.reference,
                           .records = 1, .records_format = fmt, .no_links = quiet};
-    extract_job j = {.f = rg_output_file(out), .fmt = fmt};
+    rg_read_options small = ro;
+    small.small_only = 1;
+    extract_job j = {.f = rg_output_file(out), .fmt = fmt, .ro = &ro};
     rg_status wst = rg_records_begin(j.f, fmt, &j.err);
     /* in input order: runs of ordinary files read in parallel, big ones streamed */
     for (size_t i = 0; i < in.n && wst == RG_OK;) {
         size_t k = i;
         while (k < in.n && !streamed(&in, k))
             k++;
-        if (k > i)
-            wst = rg_docs_each((const char *const *)in.paths + i, k - i, &ro, rg_threads(),
-                               write_doc, &j);
-        if (wst == RG_OK && k < in.n) {
-            rg_doc *doc = NULL;
-            rg_error rerr = {0};
-            rg_status st = rg_doc_stream(in.paths[k], &ro, rg_threads(), write_records, &j, &doc,
-                                         &rerr);
-            if (st == RG_EOUTPUT || st == RG_ENOMEM) {
-                j.err = rerr;
-                wst = st;
-            } else {
-                write_doc(&j, k, doc, &rerr);
-            }
-            rg_doc_free(doc);
-            k++;
+        if (k > i) {
+            j.paths = (const char *const *)in.paths + i;
+            wst = rg_docs_each(j.paths, k - i, &small, rg_threads(), write_doc, &j);
         }
+        if (wst == RG_OK && k < in.n)
+            wst = stream_doc(&j, in.paths[k++]);
         i = k;
     }
     free_inputs(&in);

@@ -3054,8 +3054,12 @@ static rg_status read_file_whole(docscan *ds, int f, size_t size, const rg_read_
     size_t cap = size + 2, have = 0; /* its size exactly: most files are small */
     bool eof = false;
     char *buf = malloc(cap);
-    rg_status st = buf ? fill(f, ds->name, buf, cap, &have, &eof, err)
+    /* read to its size: a read more to see the end would cost as much as a
+     * small file's text (what the file gains after fstat() is not read) */
+    rg_status st = buf ? fill(f, ds->name, buf, size + 1, &have, &eof, err)
                        : rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
+    if (st == RG_OK && have == size)
+        eof = true;
     if (st == RG_OK)
         st = read_rest_whole(ds, f, &buf, &cap, have, eof, opt, fn, ctx, err);
     if (st == RG_OK)
@@ -3396,7 +3400,12 @@ rg_status rg_doc_stream(const char *path, const rg_read_options *opt, int thread
     int fd;
     size_t size;
     rg_status st = open_input(path, &fd, &size, err);
-    if (st == RG_OK) {
+    if (st == RG_OK && !fn && opt && opt->small_only && size > RG_WHOLE_BYTES) {
+        st = rg_fail(err, RG_ELARGE, "%s: larger than %u MB: to be streamed", path,
+                     RG_WHOLE_BYTES >> 20);
+        if (fd != 0)
+            close(fd);
+    } else if (st == RG_OK) {
         st = read_stream(fd, size, path, opt, d, fn ? threads : 1, fn, ctx, err);
         if (fd != 0)
             close(fd);

@@ -6,6 +6,7 @@
  * graph, messages and exit codes.  The subcommands live in cmd_*.c.  Nothing
  * here knows how a citation is found or how a graph is drawn.
  */
+#define _DEFAULT_SOURCE /* readdir()'s d_type, beyond POSIX */
 #include "cli.h"
 
 #include <dirent.h>
@@ -69,7 +70,7 @@ static bool add_path(inputs *in, const char *p, long long size)
 
 static int cmp_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(*(char *const *)a + 1, *(char *const *)b + 1); /* after the type */
 }
 
 /* A directory's regular files, recursively, in name order; hidden ones skipped. */
@@ -94,29 +95,49 @@ static int add_dir(inputs *in, const char *dir)
             }
             names = nn;
         }
-        if (!(names[n++] = strdup(de->d_name)))
+        /* the entry's type goes before its name: a stat() per file would cost
+         * more than reading a small one, and in this thread, before any is read */
+        size_t nl = strlen(de->d_name);
+        char *e = malloc(nl + 2);
+        if (!e) {
             rc = error(RG_ENOMEM, "out of memory");
+            break;
+        }
+#ifdef _DIRENT_HAVE_D_TYPE
+        e[0] = de->d_type == DT_REG ? 'f' : de->d_type == DT_DIR ? 'd' : '?';
+#else
+        e[0] = '?';
+#endif
+        memcpy(e + 1, de->d_name, nl + 1);
+        names[n++] = e;
     }
     closedir(d);
     if (n)
         qsort(names, n, sizeof *names, cmp_name);
     for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(dir) + (names[i] ? strlen(names[i]) : 0) + 2;
-        char *p = names[i] ? malloc(len) : NULL;
+        const char *name = names[i] + 1;
+        char *p = malloc(strlen(dir) + strlen(name) + 2);
         if (p) {
-            size_t dl = strlen(dir), nl = strlen(names[i]);
+            size_t dl = strlen(dir), nl = strlen(name);
             bool slash = dl && dir[dl - 1] == '/';
             memcpy(p, dir, dl);
             if (!slash)
                 p[dl++] = '/';
-            memcpy(p + dl, names[i], nl + 1); /* path joined without snprintf: one per file */
+            memcpy(p + dl, name, nl + 1); /* path joined without snprintf: one per file */
+            /* a regular file's size is left to the reader (-2); a link, or an
+             * entry of a file system that gives no type, is asked (stat follows
+             * links) */
             struct stat sb;
-            bool known = stat(p, &sb) == 0;
-            if (known && S_ISDIR(sb.st_mode)) {
+            char type = names[i][0];
+            bool known = type != '?' || stat(p, &sb) == 0;
+            bool is_dir = type == 'd' || (type == '?' && known && S_ISDIR(sb.st_mode));
+            bool is_reg = type == 'f' || (type == '?' && known && S_ISREG(sb.st_mode));
+            if (known && is_dir) {
                 int r2 = add_dir(in, p);
                 if (r2)
                     rc = r2;
-            } else if (known && S_ISREG(sb.st_mode) && !add_path(in, p, (long long)sb.st_size)) {
+            } else if (known && is_reg &&
+                       !add_path(in, p, type == 'f' ? -2 : (long long)sb.st_size)) {
                 rc = error(RG_ENOMEM, "out of memory");
             }
         }

@@ -46,7 +46,8 @@ typedef enum rg_status {
     RG_EOUTPUT = 4,   /* an output cannot be written */
     RG_ELIB = 5,      /* igraph, Graphviz or PCRE2 reported an error */
     RG_ENOMEM = 6,    /* out of memory */
-    RG_ESKIPPED = 7   /* an input is not text (binary): skipped */
+    RG_ESKIPPED = 7,  /* an input is not text (binary): skipped */
+    RG_ELARGE = 8     /* rg_read_options.small_only: a file to stream, not read */
 } rg_status;
 
 typedef struct rg_error {
@@ -112,6 +113,9 @@ typedef struct rg_read_options {
     rg_record_format records_format;
     int no_links;         /* leave out the hyperlink lines (rg_doc_link_count() is 0),
                              and the work of matching them to references */
+    int small_only;       /* rg_doc_read() leaves a regular file larger than
+                             RG_WHOLE_BYTES unread and fails with RG_ELARGE, for the
+                             caller to stream it (rg_doc_stream()) */
 } rg_read_options;
 
 /* A document read and scanned: its identity, mentions, links and warnings. */

@@ -131,6 +131,23 @@ sys.exit(0 if n > 10000 else 'only %d records' % n)
 PY
 done
 
+# A large file found in a directory is streamed in its place, like one named
+# on the command line (the directory's files are not measured before they are
+# read): memory stays bounded, and the records are those of the files named.
+mkdir "$tmp/dir"
+cp "$tmp/q0.txt" "$tmp/dir/a.txt"
+for i in $reps; do cat "$f"; done >"$tmp/dir/b.txt"
+cp "$tmp/q1.txt" "$tmp/dir/c.txt"
+# (streamed, it takes about 20 MB; held whole with its records, about 75 MB)
+dirlimit=50
+[ -n "${ASAN_OPTIONS:-}" ] && dirlimit=100000
+mb=$(peak "cd '$tmp' && '$bin' extract -q dir >'$tmp/dir.jsonl'")
+[ "$mb" -lt $dirlimit ] && ok || bad "a directory with a 48 MB file took $mb MB"
+(cd "$tmp" && "$bin" extract -q dir/a.txt dir/b.txt dir/c.txt) >"$tmp/named.jsonl"
+[ "$(wc -l <"$tmp/named.jsonl")" -gt 100000 ] && cmp -s "$tmp/dir.jsonl" "$tmp/named.jsonl" && ok ||
+    bad "a directory's records differ from its files' ($(wc -l <"$tmp/dir.jsonl") and $(wc -l <"$tmp/named.jsonl"))"
+rm -r "$tmp/dir"
+
 # Whether the records of the first two copies of the text $1 (records: $2,
 # the text's encoding for Python: $3) point at their surfaces.
 surfaces() {
