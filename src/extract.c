@@ -2850,18 +2850,21 @@ typedef struct slot {
     scan sc;
     rg_status st;
     rg_error err;
-    bool done;    /* all three steps ran (st says how) */
-    bool skipped; /* not handed on: an earlier segment failed */
+    bool prepared; /* step one ran (st says how) */
+    bool done;     /* all three steps ran (st says how) */
+    bool skipped;  /* not handed on: an earlier segment failed */
 } slot;
 
 /* The segments of a streamed document: the caller's thread reads them and
- * hands their records on in order; workers take them in turn for step one,
- * then wait for the one before to be placed, place theirs, and write its
- * records.  Memory stays bounded by what is in flight: one segment more than
- * there are workers, at most NSLOTS, and no more than FLIGHT_BYTES of text
- * (two segments at least).  A segment's records can take seven times its text
- * (a reference every 40 bytes), and the buffers of a slot are kept from one
- * use to the next. */
+ * hands their records on in order.  Workers take them in turn for step one;
+ * the next segment in order whose step one is done is placed by whichever
+ * worker finds it so, which then writes its records.  A worker never waits
+ * for the segment before its own: it takes another, or places one.  Memory
+ * stays bounded by what is in flight: one segment more than there are
+ * workers, at most NSLOTS, and no more than FLIGHT_BYTES of text (two
+ * segments at least).  A segment's records can take seven times its text (a
+ * reference every 40 bytes), and the buffers of a slot are kept from one use
+ * to the next. */
 #define NSLOTS 8
 #define FLIGHT_BYTES (6u << 20)
 
@@ -2873,6 +2876,7 @@ typedef struct pipeline {
     size_t read;    /* segments read */
     size_t taken;   /* segments a worker has taken */
     size_t placed;  /* segments placed, in order */
+    bool placing;   /* a worker is placing segment `placed` */
     size_t out;     /* segments handed on */
     bool last;      /* every segment has been read */
     bool stop;      /* a step failed: no more work */
@@ -2887,35 +2891,50 @@ static void *segment_worker(void *arg)
     pipeline *pl = arg;
     pthread_mutex_lock(&pl->lock);
     for (;;) {
-        while (!pl->stop && pl->taken == pl->read && !pl->last)
-            pthread_cond_wait(&pl->changed, &pl->lock);
-        if (pl->stop || pl->taken == pl->read)
+        slot *next = &pl->slots[pl->placed % pl->nslots];
+        if (!pl->placing && pl->placed < pl->taken && next->prepared) {
+            /* the next segment in order: placed (steps two and three) here */
+            size_t j = pl->placed;
+            pl->placing = true;
+            rg_status st = next->st;
+            next->skipped = pl->stop;
+            if (st == RG_OK && !next->skipped) {
+                pthread_mutex_unlock(&pl->lock);
+                st = place_segment(&next->sc, &next->err);
+                pthread_mutex_lock(&pl->lock);
+            }
+            pl->placed = j + 1;
+            pl->placing = false;
+            pthread_cond_broadcast(&pl->changed);
+            if (st == RG_OK && !next->skipped) {
+                pthread_mutex_unlock(&pl->lock);
+                st = emit_segment(&next->sc, &next->err);
+                pthread_mutex_lock(&pl->lock);
+            }
+            next->st = st;
+            next->done = true;
+            if (st != RG_OK)
+                pl->stop = true;
+            pthread_cond_broadcast(&pl->changed);
+            continue;
+        }
+        if (!pl->stop && pl->taken < pl->read) {
+            /* step one of the next segment read */
+            size_t j = pl->taken++;
+            slot *s = &pl->slots[j % pl->nslots];
+            pthread_mutex_unlock(&pl->lock);
+            rg_status st = prepare(&s->sc, pl->opt, &s->err);
+            pthread_mutex_lock(&pl->lock);
+            s->st = st;
+            s->prepared = true;
+            pthread_cond_broadcast(&pl->changed);
+            continue;
+        }
+        /* nothing to take, and nothing to place now: done when no segment
+         * will be read (what is left to place, its worker places) */
+        if (pl->stop || pl->last)
             break;
-        size_t j = pl->taken++;
-        slot *s = &pl->slots[j % pl->nslots];
-        pthread_mutex_unlock(&pl->lock);
-        rg_status st = prepare(&s->sc, pl->opt, &s->err);
-        pthread_mutex_lock(&pl->lock);
-        while (!pl->stop && pl->placed != j)
-            pthread_cond_wait(&pl->changed, &pl->lock);
-        s->skipped = pl->stop;
-        if (st == RG_OK && !s->skipped) {
-            pthread_mutex_unlock(&pl->lock);
-            st = place_segment(&s->sc, &s->err);
-            pthread_mutex_lock(&pl->lock);
-        }
-        pl->placed = j + 1;
-        pthread_cond_broadcast(&pl->changed);
-        if (st == RG_OK && !s->skipped) {
-            pthread_mutex_unlock(&pl->lock);
-            st = emit_segment(&s->sc, &s->err);
-            pthread_mutex_lock(&pl->lock);
-        }
-        s->st = st;
-        s->done = true;
-        if (st != RG_OK)
-            pl->stop = true;
-        pthread_cond_broadcast(&pl->changed);
+        pthread_cond_wait(&pl->changed, &pl->lock);
     }
     pthread_mutex_unlock(&pl->lock);
     return NULL;
@@ -3304,7 +3323,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         } else {
             col0 = 0;
         }
-        s->done = s->skipped = false;
+        s->prepared = s->done = s->skipped = false;
         base += s->t.len;
         if (j == 0 || nworkers == 0) {
             /* in this thread; the first segment settles the document's identity
