@@ -2024,6 +2024,9 @@ static int session_heading(const char *text, size_t len)
     size_t lim = len < 4096 ? len : 4096;
     const char *end = text + lim;
     for (const char *p = text; p + 3 <= end; p++) {
+        /* to the next 第 (E7 AC AC) by its first byte */
+        if (!(p = memchr(p, 0xE7, (size_t)(end - 2 - p))))
+            break;
         if (memcmp(p, "第", 3))
             continue;
         long v;
