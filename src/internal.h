@@ -271,7 +271,7 @@ typedef struct rg_para_state {
     bool operative;    /* an operative paragraph has been seen */
     bool in_notes;     /* below a footnote rule */
     int preamble, last_op, notes;
-    uint32_t last;     /* the last character of the last text line */
+    bool ended;        /* the last text line ended a clause (ends_paragraph()) */
     char label[16], body_label[16];     /* the paragraph in force; the body's, resumed
                                            after footnotes */
     const char *verb, *body_verb;       /* their verbs (static strings, "" for none) */

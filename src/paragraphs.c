@@ -323,6 +323,11 @@ static bool ends_paragraph(uint32_t c)
            c == ':' || c == '.';
 }
 
+/* The bytes of the spaces cut from a line's end before its last character is
+ * read, and the ASCII characters of ends_paragraph(). */
+static const unsigned char trailing_space[256] = {[' '] = 1, ['\r'] = 1, ['\t'] = 1};
+static const bool clause_end_ascii[128] = {[','] = 1, [';'] = 1, [':'] = 1, ['.'] = 1};
+
 /* One call's paragraphs and the scanner state it carries on. */
 typedef struct state {
     rg_para *v;
@@ -457,7 +462,7 @@ void rg_para_init(rg_para_state *ps)
 {
     memset(ps, 0, sizeof *ps);
     ps->verb = ps->body_verb = "";
-    ps->last = 0x3002; /* as if a sentence had just ended */
+    ps->ended = true; /* as if a sentence had just ended */
 }
 
 bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
@@ -467,7 +472,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
     state s = {.v = *v, .cap = *cap, .base = base, .ps = ps};
     /* the paragraph in force where the segment starts */
     push(&s, 0, ps->label, ps->verb);
-    uint32_t last = ps->last; /* the last character of the previous text line */
+    bool ended = ps->ended; /* the previous text line ended a clause */
     for (size_t pos = 0; pos < len;) {
         const char *line = text + pos;
         if (*line == '\n') { /* an empty line, as half of them are: furniture */
@@ -508,7 +513,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
         read_opening(&o, p, end);
         if (o.subject && skip_space(o.subject_end, end) == end)
             subject_line = true; /* "大会，" alone: the next line opens the first recital */
-        if (ends_paragraph(last) && (indented || o.num || o.subject || opening_verb(&o)))
+        if (ended && (indented || o.num || o.subject || opening_verb(&o)))
             start_at(&s, text, &o);
         else if (o.subject || (ps->in_body && o.num && o.num == ps->last_op + 1))
             start_at(&s, text, &o);
@@ -535,31 +540,36 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             q = r;
         }
     next:
-        /* the line's last character decides whether the next line may open a paragraph */
+        /* the line's last character decides whether the next line may open a
+         * paragraph: whether it ends a clause (ends_paragraph()) is read from
+         * its bytes, as only "，" "；" "。" "：" of the non-ASCII characters do */
         {
             const char *e = end;
-            while (e > p && (e[-1] == ' ' || e[-1] == '\r' || e[-1] == '\t'))
+            while (e > p && trailing_space[(unsigned char)e[-1]])
                 e--;
             const unsigned char *u = (const unsigned char *)e;
+            uint32_t t = 0;
             if (e > p && u[-1] < 0x80) {
-                last = u[-1];
-            } else if (e - p >= 3 && u[-3] >= 0xE1 && u[-3] <= 0xEF && u[-3] != 0xED &&
-                       (u[-2] & 0xC0) == 0x80 && (u[-1] & 0xC0) == 0x80) {
-                /* a three-byte character, always valid from these lead bytes: the
-                 * lines end in "，" (EF BC 8C), "。" … */
-                last = (uint32_t)(u[-3] & 0x0F) << 12 | (uint32_t)(u[-2] & 0x3F) << 6 |
-                       (u[-1] & 0x3F);
+                ended = clause_end_ascii[u[-1]];
+            } else if (e - p >= 3 &&
+                       ((t = (uint32_t)u[-3] << 16 | (uint32_t)u[-2] << 8 | u[-1]) == 0xEFBC8C ||
+                        t == 0xEFBC9B || t == 0xE38082 || t == 0xEFBC9A)) {
+                ended = true; /* "，" (EF BC 8C), "；" (EF BC 9B), "。" (E3 80 82), "：" (EF BC 9A) */
+            } else if (e - p >= 3 && (t & 0xF0C0C0) == 0xE08080 && u[-3] != 0xE0 && u[-3] != 0xED) {
+                ended = false; /* another three-byte character, always valid from these lead bytes */
             } else if (e > p) {
                 const char *q = e - 1;
                 while (q > p && ((unsigned char)*q & 0xC0) == 0x80)
                     q--;
-                cp(q, e, &last);
+                uint32_t c;
+                cp(q, e, &c);
+                ended = ends_paragraph(c);
             }
             if (subject_line)
-                last = 0xFF0C;
+                ended = true; /* as after "，" */
         }
     }
-    ps->last = last;
+    ps->ended = ended;
     *v = s.v;
     *cap = s.cap;
     if (s.failed)
