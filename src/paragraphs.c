@@ -105,7 +105,9 @@ static bool starts_with(const char *p, const char *end, const char *w)
 
 /* The word lists as (bytes, length), chained by a key of their first
  * character, so that a position is compared with the few words that start
- * like it.  Words keep the order of their list within a chain. */
+ * like it.  Within a chain the longer words come first and words of one
+ * length keep the order of their list, so that the first word found at a
+ * position is the longest there, the first listed among equals. */
 #define NVERBS (sizeof verbs / sizeof *verbs)
 #define NPREFIXES (sizeof prefixes / sizeof *prefixes)
 #define KEYS 4096
@@ -114,10 +116,10 @@ typedef struct words {
     uint16_t head[KEYS]; /* first word + 1 of each key, 0: none */
     uint16_t next[128];  /* next word + 1 with the same key */
     uint8_t len[128];
-    /* the first (up to) 8 bytes of each word, and a mask of them, as memcpy()
-     * loads them: most words are two characters, so that one comparison of
-     * 8 bytes loaded from the text settles them */
-    uint64_t lead[128], mask[128];
+    /* bytes 0-7 and 8-15 of each word (as far as it goes), and masks of them,
+     * as memcpy() loads them: most words are two or three characters, so that
+     * one or two comparisons of 8 bytes loaded from the text settle them */
+    uint64_t lead[128], mask[128], lead2[128], mask2[128];
 } words;
 
 static words verb_words, prefix_words;
@@ -129,19 +131,31 @@ static unsigned key_of(const char *p)
     return ((unsigned)(u[0] & 0x0F) << 8 | (unsigned)(u[1] & 0x3F) << 2 | (u[2] & 0x03)) % KEYS;
 }
 
+/* Bytes [from, from + 8) of a word of n bytes, those past its end zero, and
+ * the mask of those within it. */
+static void word_part(const char *word, size_t n, size_t from, uint64_t *lead, uint64_t *mask)
+{
+    unsigned char bytes[8] = {0}, ones[8] = {0};
+    size_t m = n > from ? (n - from < 8 ? n - from : 8) : 0;
+    memcpy(bytes, word + from, m);
+    memset(ones, 0xFF, m);
+    memcpy(lead, bytes, 8);
+    memcpy(mask, ones, 8);
+}
+
 static void index_words(words *w, const char *const *list, size_t n)
 {
     memset(w, 0, sizeof *w);
-    for (size_t i = n; i-- > 0;) { /* backwards, so that chains keep the list's order */
-        unsigned k = key_of(list[i]);
+    for (size_t i = 0; i < n; i++) {
         w->len[i] = (uint8_t)strlen(list[i]);
-        size_t m = w->len[i] < 8 ? w->len[i] : 8;
-        unsigned char ones[8] = {0};
-        memset(ones, 0xFF, m);
-        memcpy(&w->lead[i], list[i], m); /* the rest of the bytes zeroed by memset(w) */
-        memcpy(&w->mask[i], ones, 8);
-        w->next[i] = w->head[k];
-        w->head[k] = (uint16_t)(i + 1);
+        word_part(list[i], w->len[i], 0, &w->lead[i], &w->mask[i]);
+        word_part(list[i], w->len[i], 8, &w->lead2[i], &w->mask2[i]);
+        /* after the words of its chain as long or longer */
+        uint16_t *link = &w->head[key_of(list[i])];
+        while (*link && w->len[*link - 1] >= w->len[i])
+            link = &w->next[*link - 1];
+        w->next[i] = *link;
+        *link = (uint16_t)(i + 1);
     }
 }
 
@@ -165,11 +179,19 @@ static bool word_at(const words *w, unsigned i, const char *word, const char *p,
         return !memcmp(p, word, n);
     if ((head & w->mask[i]) != w->lead[i])
         return false;
-    return n <= 8 || !memcmp(p + 8, word + 8, n - 8);
+    if (n <= 8)
+        return true;
+    if (avail < 16)
+        return !memcmp(p + 8, word + 8, n - 8);
+    uint64_t head2;
+    memcpy(&head2, p + 8, 8);
+    if ((head2 & w->mask2[i]) != w->lead2[i])
+        return false;
+    return n <= 16 || !memcmp(p + 16, word + 16, n - 16);
 }
 
 /* The verb opening the clause at p (after 又, 还 …), or NULL: the longest of
- * the verbs there, the first listed among equals. */
+ * the verbs there, the first listed among equals (the first of its chain). */
 static const char *verb_at(const char *p, const char *end)
 {
     if (end - p < 3 || (unsigned char)*p < 0xE0)
@@ -186,16 +208,10 @@ static const char *verb_at(const char *p, const char *end)
                 return v;
         }
     }
-    const char *best = NULL;
-    size_t best_len = 0;
-    for (unsigned i = verb_words.head[k]; i; i = verb_words.next[i - 1]) {
-        size_t n = verb_words.len[i - 1];
-        if (n > best_len && word_at(&verb_words, i - 1, verbs[i - 1], p, avail, head)) {
-            best = verbs[i - 1];
-            best_len = n;
-        }
-    }
-    return best;
+    for (unsigned i = verb_words.head[k]; i; i = verb_words.next[i - 1])
+        if (word_at(&verb_words, i - 1, verbs[i - 1], p, avail, head))
+            return verbs[i - 1];
+    return NULL;
 }
 
 /* "1." "1．" "12、" at p: the operative number, and where the text after it starts. */
