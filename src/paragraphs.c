@@ -288,47 +288,49 @@ static bool is_subject(const char *p, const char *end, const char **after)
     return false;
 }
 
-/* The bytes of a symbol or footer line: 1 ASCII letters, digits, . ( ) and the
- * space, 2 / and -, 3 \r and \t (only among the spaces that end the line), 0
- * anything else, any byte of a non-ASCII character among them. */
+/* The bytes of a symbol or footer line, as bits: 1 those that may stand
+ * anywhere in it (ASCII letters, digits, . ( ) / - and the space), 2 / and -,
+ * 4 \r and \t (only among the spaces that end the line); 0 anything else,
+ * any byte of a non-ASCII character among them. */
 #define R2(c) [c] = 1, [c + 1] = 1
 #define R10(c) R2(c), R2(c + 2), R2(c + 4), R2(c + 6), R2(c + 8)
 #define R26(c) R10(c), R10(c + 10), R2(c + 20), R2(c + 22), R2(c + 24)
 static const unsigned char footer_byte[256] = {
     R10('0'), R26('A'), R26('a'), ['.'] = 1, ['('] = 1, [')'] = 1, [' '] = 1,
-    ['/'] = 2, ['-'] = 2, ['\r'] = 3, ['\t'] = 3,
+    ['/'] = 1 | 2, ['-'] = 1 | 2, ['\r'] = 4, ['\t'] = 4,
 };
 #undef R2
 #undef R10
 #undef R26
 
 /* rg_is_furniture_line() of a line whose spaces before p are skipped, p < end. */
-static bool furniture_from(const char *p, const char *end)
+static inline bool furniture_from(const char *p, const char *end)
 {
-    if (starts_with(p, end, "http://") || starts_with(p, end, "https://") ||
-        starts_with(p, end, "___"))
+    size_t n = (size_t)(end - p);
+    /* a link or a rule, told by the first byte before any comparison */
+    if (*p == 'h' &&
+        ((n >= 7 && !memcmp(p, "http://", 7)) || (n >= 8 && !memcmp(p, "https://", 8))))
         return true;
-    /* only ASCII letters, digits and / . - ( ) and spaces: a symbol or a footer */
-    bool slash_or_dash = false;
-    for (const char *q = p; q < end; q++) {
-        switch (footer_byte[(unsigned char)*q]) {
-        case 1:
-            break;
-        case 2:
-            slash_or_dash = true;
-            break;
-        case 3:
-            /* the spaces that end the line are cut rather than scanned first:
-             * most lines fail long before their end */
-            for (; q < end; q++)
-                if (*q != ' ' && *q != '\r' && *q != '\t')
-                    return false;
-            return slash_or_dash;
-        default:
-            return false;
-        }
+    if (*p == '_' && n >= 3 && p[1] == '_' && p[2] == '_')
+        return true;
+    /* only ASCII letters, digits and / . - ( ) and spaces: a symbol or a footer;
+     * one test of a byte's bits in the loop, whose bits are gathered */
+    unsigned seen = 0, b = 0;
+    const char *q = p;
+    while (q < end && ((b = footer_byte[(unsigned char)*q]) & 1)) {
+        seen |= b;
+        q++;
     }
-    return slash_or_dash;
+    if (q < end) {
+        if (b == 0)
+            return false;
+        /* \r or \t: the spaces that end the line are cut rather than scanned
+         * first, as most lines fail long before their end */
+        for (; q < end; q++)
+            if (*q != ' ' && *q != '\r' && *q != '\t')
+                return false;
+    }
+    return seen & 2; /* a slash or a dash */
 }
 
 /* Lines that belong to the page, not the text: links, symbols, footers, rules. */
@@ -518,7 +520,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
         const char *p = skip_space(line, end);
         /* furniture: blank, or (ASCII first) a link, a rule, a symbol or a footer */
         if (p == end || ((unsigned char)*p < 0x80 && furniture_from(p, end))) {
-            if (starts_with(p, end, "___")) {
+            if (end - p >= 3 && *p == '_' && starts_with(p, end, "___")) {
                 ps->in_notes = true;
                 ps->notes = 0;
             }
