@@ -190,12 +190,37 @@ static bool word_at(const words *w, unsigned i, const char *word, const char *p,
     return n <= 16 || !memcmp(p + 16, word + 16, n - 16);
 }
 
-/* The verb opening the clause at p (after 又, 还 …), or NULL: the longest of
- * the verbs there, the first listed among equals (the first of its chain). */
-static const char *verb_at(const char *p, const char *end)
+/* The longest verb at p, the first listed among equals (the first of its
+ * chain), or NULL; avail and head as for word_at(), k: key_of(p). */
+static inline const char *verb_here(const char *p, size_t avail, uint64_t head, unsigned k)
+{
+    for (unsigned i = verb_words.head[k]; i; i = verb_words.next[i - 1])
+        if (word_at(&verb_words, i - 1, verbs[i - 1], p, avail, head))
+            return verbs[i - 1];
+    return NULL;
+}
+
+/* verb_at() where a prefix may stand at p: the verb after it, if any, else
+ * the verb at p. */
+static const char *verb_after_prefix(const char *p, const char *end);
+
+/* The verb opening the clause at p (after 又, 还 …), or NULL. */
+static inline const char *verb_at(const char *p, const char *end)
 {
     if (end - p < 3 || (unsigned char)*p < 0xE0)
         return NULL; /* every verb and prefix starts with a three-byte character */
+    size_t avail = (size_t)(end - p);
+    uint64_t head = 0;
+    if (avail >= 8)
+        memcpy(&head, p, 8);
+    unsigned k = key_of(p);
+    if (prefix_words.head[k]) /* 又, 还 … or a character with the same key */
+        return verb_after_prefix(p, end);
+    return verb_here(p, avail, head, k);
+}
+
+static const char *verb_after_prefix(const char *p, const char *end)
+{
     size_t avail = (size_t)(end - p);
     uint64_t head = 0;
     if (avail >= 8)
@@ -208,10 +233,7 @@ static const char *verb_at(const char *p, const char *end)
                 return v;
         }
     }
-    for (unsigned i = verb_words.head[k]; i; i = verb_words.next[i - 1])
-        if (word_at(&verb_words, i - 1, verbs[i - 1], p, avail, head))
-            return verbs[i - 1];
-    return NULL;
+    return verb_here(p, avail, head, k);
 }
 
 /* "1." "1．" "12、" at p: the operative number, and where the text after it starts. */
