@@ -236,16 +236,22 @@ static const char *verb_after_prefix(const char *p, const char *end)
     return verb_here(p, avail, head, k);
 }
 
-/* "1." "1．" "12、" at p: the operative number, and where the text after it starts. */
+/* "1." "1．" "12、" at p (p < end, at a digit): the operative number, and where
+ * the text after it starts. */
 static int number_at(const char *p, const char *end, const char **after)
 {
-    int n = 0, digits = 0;
-    while (p < end && *p >= '0' && *p <= '9' && digits < 3) {
-        n = n * 10 + (*p - '0');
+    /* up to three digits, tested one by one rather than counted in a loop */
+    int n = *p++ - '0';
+    unsigned d;
+    if (p < end && (d = (unsigned)((unsigned char)*p - '0')) < 10) {
+        n = n * 10 + (int)d;
         p++;
-        digits++;
+        if (p < end && (d = (unsigned)((unsigned char)*p - '0')) < 10) {
+            n = n * 10 + (int)d;
+            p++;
+        }
     }
-    if (!digits || n == 0)
+    if (n == 0)
         return 0;
     if (p < end && *p == '.' && !(p + 1 < end && p[1] >= '0' && p[1] <= '9'))
         p++;
