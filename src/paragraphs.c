@@ -401,9 +401,8 @@ static const char no_label[LABEL_SIZE];
 /* label: a LABEL_SIZE buffer, or NULL for none */
 static void push(state *s, size_t start, const char *label, const char *verb)
 {
-    if (s->failed)
-        return;
-    if (s->n + 1 > s->cap && !rg_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v)) {
+    /* one test while there is room: after a failure there is none (n == cap) */
+    if (s->n == s->cap && (s->failed || !rg_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v))) {
         s->failed = true;
         return;
     }
