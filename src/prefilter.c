@@ -80,7 +80,7 @@ static bool blocks_start(uint32_t c)
 }
 
 /* The character at p (p < n), its length in *len; NONE when invalid. */
-static uint32_t char_at(const unsigned char *s, size_t p, size_t n, size_t *len)
+static inline uint32_t char_at(const unsigned char *s, size_t p, size_t n, size_t *len)
 {
     if (s[p] < 0x80) {
         *len = 1;
@@ -165,7 +165,7 @@ static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
 enum trig { TR_ANCHOR, TR_JUE, TR_LINK, TR_LINE };
 
 /* Whether the bytes at p (p < n) are a trigger, and which. */
-static bool trigger_at(const unsigned char *s, size_t p, size_t n, enum trig *kind)
+static inline bool trigger_at(const unsigned char *s, size_t p, size_t n, enum trig *kind)
 {
     unsigned c = s[p];
     size_t left = n - p;
@@ -272,41 +272,60 @@ __attribute__((target("avx2"))) static unsigned mask32(const unsigned char *s)
     return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
 }
 
-/* The first trigger of the blocks from *p on (SIZE_MAX when none); *p is left
- * where the blocks end. */
-__attribute__((target("avx2"))) static size_t scan32(const unsigned char *s, size_t *p, size_t n,
-                                                    enum trig *kind)
+/* The flags of the first block from *p on with a place flagged, *p left at its
+ * start; 0 when the blocks end, *p left where they end. */
+__attribute__((target("avx2"))) static unsigned scan32(const unsigned char *s, size_t *p, size_t n)
 {
-    for (; *p + 34 <= n; *p += 32)
-        for (unsigned mask = mask32(s + *p); mask; mask &= mask - 1) {
-            size_t q = *p + (size_t)__builtin_ctz(mask);
-            if (trigger_at(s, q, n, kind))
-                return q;
-        }
-    return SIZE_MAX;
+    for (; *p + 34 <= n; *p += 32) {
+        unsigned mask = mask32(s + *p);
+        if (mask)
+            return mask;
+    }
+    return 0;
 }
 
-static size_t scan16(const unsigned char *s, size_t *p, size_t n, enum trig *kind)
+static unsigned scan16(const unsigned char *s, size_t *p, size_t n)
 {
-    for (; *p + 18 <= n; *p += 16)
-        for (unsigned mask = mask16(s + *p); mask; mask &= mask - 1) {
-            size_t q = *p + (size_t)__builtin_ctz(mask);
-            if (trigger_at(s, q, n, kind))
-                return q;
-        }
-    return SIZE_MAX;
+    for (; *p + 18 <= n; *p += 16) {
+        unsigned mask = mask16(s + *p);
+        if (mask)
+            return mask;
+    }
+    return 0;
 }
 #endif
 
-/* The first trigger at or after p, and its kind; n when there is none. */
-static size_t next_trigger(const unsigned char *s, size_t p, size_t n, enum trig *kind)
+/* The first trigger at or after p, and its kind; n when there is none.  The
+ * flags of the last block searched are kept in st: the next search, from just
+ * after the trigger found, goes on with them instead of searching the block's
+ * bytes again. */
+static size_t next_trigger(rg_starts *st, const unsigned char *s, size_t p, size_t n,
+                           enum trig *kind)
 {
 #ifdef HAVE_VECTORS
-    size_t q = __builtin_cpu_supports("avx2") ? scan32(s, &p, n, kind) : SIZE_MAX;
-    if (q == SIZE_MAX)
-        q = scan16(s, &p, n, kind);
-    if (q != SIZE_MAX)
-        return q;
+    size_t width = st->vectors32 ? 32 : 16;
+    for (;;) {
+        if (p < st->block_end) {
+            /* the places of the block at or after p (p lies in the block: the
+             * search never goes back, and only goes on from a trigger of it) */
+            size_t base = st->block_end - width;
+            for (unsigned mask = st->block_mask & ~0u << (p - base); mask; mask &= mask - 1) {
+                size_t q = base + (size_t)__builtin_ctz(mask);
+                if (trigger_at(s, q, n, kind)) {
+                    st->block_mask = mask & (mask - 1);
+                    return q;
+                }
+            }
+            p = st->block_end;
+        }
+        unsigned mask = st->vectors32 ? scan32(s, &p, n) : scan16(s, &p, n);
+        if (!mask)
+            break;
+        st->block_end = p + width;
+        st->block_mask = mask;
+    }
+#else
+    (void)st;
 #endif
     for (; p < n; p++)
         if (trigger_at(s, p, n, kind))
@@ -380,6 +399,9 @@ void rg_starts_init(rg_starts *st, const char *text, size_t len)
     memset(st, 0, sizeof *st);
     st->text = text;
     st->len = len;
+#ifdef HAVE_VECTORS
+    st->vectors32 = __builtin_cpu_supports("avx2");
+#endif
     /* the text's first line start is a trigger too */
     if (len && footer_start((const unsigned char *)text, 0, len)) {
         size_t l;
@@ -410,7 +432,7 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
         st->run = st->run_end = 0;
         /* the next trigger */
         enum trig kind = TR_ANCHOR;
-        size_t p = next_trigger(s, st->cursor > pos ? st->cursor : pos, n, &kind);
+        size_t p = next_trigger(st, s, st->cursor > pos ? st->cursor : pos, n, &kind);
         if (p >= n) {
             st->cursor = n;
             return SIZE_MAX;
