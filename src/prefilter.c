@@ -58,11 +58,14 @@ static bool is_cn(uint32_t c)
 #define W_ASCII_LOW                                                                             \
     ((uint64_t)0x1F << '\t' | (uint64_t)1 << ' ' | (uint64_t)1 << '-' | (uint64_t)0x3FF << '0')
 
+/* The same for the ASCII characters from 64 on: A-Z. */
+#define W_ASCII_HIGH ((uint64_t)0x3FFFFFF << ('A' - 64))
+
 /* W: what may stand between a token's start and its first anchor. */
 static bool in_w(uint32_t c)
 {
     if (c < 0x80)
-        return c < 64 ? W_ASCII_LOW >> c & 1 : c - 'A' < 26;
+        return (c < 64 ? W_ASCII_LOW : W_ASCII_HIGH) >> (c & 63) & 1;
     /* most characters that end a stretch are Chinese: of these only 第 and the
      * Chinese digits are in W (the other characters of W lie outside) */
     if (c >= 0x3400 && c < 0xFE00)
@@ -91,8 +94,20 @@ static inline uint32_t char_at(const unsigned char *s, size_t p, size_t n, size_
     return l ? rg_utf8_decode(s + p, l) : NONE;
 }
 
+/* char_before() for what its quick tests leave: two- and four-byte characters,
+ * three-byte ones with an E0 or ED lead, invalid bytes. */
+static uint32_t char_before_rare(const unsigned char *s, size_t p, size_t *start)
+{
+    size_t q = p - 1;
+    while (q > 0 && p - q < 4 && (s[q] & 0xC0) == 0x80)
+        q--;
+    *start = q;
+    size_t l = rg_utf8_seqlen(s + q, p - q);
+    return l == p - q ? rg_utf8_decode(s + q, l) : NONE;
+}
+
 /* The character ending at p, its start in *start; NONE at 0 or when invalid. */
-static uint32_t char_before(const unsigned char *s, size_t p, size_t *start)
+static inline uint32_t char_before(const unsigned char *s, size_t p, size_t *start)
 {
     if (p == 0) {
         *start = 0;
@@ -102,19 +117,14 @@ static uint32_t char_before(const unsigned char *s, size_t p, size_t *start)
         *start = p - 1;
         return s[p - 1];
     }
-    /* the common case, a three-byte character: what the loop below finds for it
-     * (rg_utf8_seqlen() needs no more tests for E1-EC, EE and EF leads) */
+    /* the common case, a three-byte character: what char_before_rare() finds
+     * for it (rg_utf8_seqlen() needs no more tests for E1-EC, EE and EF leads) */
     if (p >= 3 && (s[p - 3] & 0xF0) == 0xE0 && s[p - 3] != 0xE0 && s[p - 3] != 0xED &&
         (s[p - 2] & 0xC0) == 0x80 && (s[p - 1] & 0xC0) == 0x80) {
         *start = p - 3;
         return rg_utf8_decode(s + p - 3, 3);
     }
-    size_t q = p - 1;
-    while (q > 0 && p - q < 4 && (s[q] & 0xC0) == 0x80)
-        q--;
-    *start = q;
-    size_t l = rg_utf8_seqlen(s + q, p - q);
-    return l == p - q ? rg_utf8_decode(s + q, l) : NONE;
+    return char_before_rare(s, p, start);
 }
 
 /* CN{4}年 at p: a date written in Chinese digits. */
@@ -383,6 +393,15 @@ static bool footer_of_dash(const unsigned char *s, size_t q, size_t n, size_t *l
 static size_t stretch_before(const unsigned char *s, size_t p, size_t lo)
 {
     while (p > lo) {
+        /* most of a stretch is ASCII (digits, spaces, line breaks), read a byte
+         * at a time without a decoding */
+        unsigned b = s[p - 1];
+        if (b < 0x80) {
+            if (!((b < 64 ? W_ASCII_LOW : W_ASCII_HIGH) >> (b & 63) & 1))
+                break;
+            p--;
+            continue;
+        }
         size_t q;
         uint32_t c = char_before(s, p, &q);
         if (q < lo || c == NONE || !in_w(c))
