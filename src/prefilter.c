@@ -74,14 +74,6 @@ static bool in_w(uint32_t c)
            c == 0xFF0D || (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
 }
 
-/* The pattern's NOTAFTER: [A-Za-z0-9./-] and full-width digits. */
-static bool blocks_start(uint32_t c)
-{
-    return (c < 0x80 && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                         (c >= '0' && c <= '9') || c == '.' || c == '/' || c == '-')) ||
-           (c >= 0xFF10 && c <= 0xFF19);
-}
-
 /* The character at p (p < n), its length in *len; NONE when invalid. */
 static inline uint32_t char_at(const unsigned char *s, size_t p, size_t n, size_t *len)
 {
@@ -140,32 +132,82 @@ static bool cn_date_at(const unsigned char *s, size_t p, size_t n)
     return p < n && char_at(s, p, n, &l) == NIAN;
 }
 
+/* The tests of the character before p that may_start() makes, on its bytes:
+ * each gives what decoding it with char_before() and testing it gives (a
+ * full-width digit, EF BC 90-99, and 第, E7 AC AC, are read whole by the quick
+ * case of char_before()), without the decoding. */
+static bool fw_digit_before(const unsigned char *s, size_t p)
+{
+    return p >= 3 && s[p - 1] >= 0x90 && s[p - 1] <= 0x99 && s[p - 2] == 0xBC && s[p - 3] == 0xEF;
+}
+
+static bool di_before(const unsigned char *s, size_t p)
+{
+    return p >= 3 && s[p - 1] == 0xAC && s[p - 2] == 0xAC && s[p - 3] == 0xE7;
+}
+
+static bool digit_before(const unsigned char *s, size_t p)
+{
+    return p > 0 && ((s[p - 1] >= '0' && s[p - 1] <= '9') || fw_digit_before(s, p));
+}
+
+/* The pattern's NOTAFTER: [A-Za-z0-9./-] (below 64 the run '-' to '9') and
+ * full-width digits. */
+#define NOTAFTER_ASCII_LOW ((uint64_t)0x1FFF << '-')
+#define NOTAFTER_ASCII_HIGH ((uint64_t)0x3FFFFFF << ('A' - 64) | (uint64_t)0x3FFFFFF << ('a' - 64))
+
+static bool blocks_start(const unsigned char *s, size_t p)
+{
+    if (p == 0)
+        return false;
+    unsigned b = s[p - 1];
+    if (b >= 0x80)
+        return fw_digit_before(s, p);
+    return (b < 64 ? NOTAFTER_ASCII_LOW : NOTAFTER_ASCII_HIGH) >> (b & 63) & 1;
+}
+
+/* After 第, or 第 and one space: 第 三九六(五). */
+static bool after_di(const unsigned char *s, size_t p)
+{
+    if (di_before(s, p))
+        return true;
+    size_t q;
+    if (p > 0 && s[p - 1] < 0x80) {
+        if (!rg_is_space(s[p - 1]))
+            return false;
+        q = p - 1;
+    } else {
+        uint32_t prev = char_before(s, p, &q);
+        if (prev == NONE || !rg_is_space(prev))
+            return false;
+    }
+    return di_before(s, q);
+}
+
 /* The class of the alternatives that can start at p (character c), or -1 when
  * none can (the pattern's lookbehinds and line anchors, read off the text). */
 static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
 {
-    size_t q;
-    uint32_t prev = char_before(s, p, &q);
     bool line_start = p == 0 || s[p - 1] == '\n';
-    if (c < 0x80 && c >= 'A' && c <= 'Z')
-        return blocks_start(prev) ? -1 : RG_START_UPPER;
-    if (c == DI)
-        return blocks_start(prev) ? -1 : RG_START_DI;
-    if (is_digit(c)) {
-        /* a date may not follow a digit, a reference may not follow [A-Za-z0-9./-] */
-        if (line_start || !is_digit(prev) || (c == '0' && cn_date_at(s, p, n)))
-            return RG_START_DIGIT;
-        return -1;
+    /* a date may not follow a digit, a reference may not follow [A-Za-z0-9./-] */
+    bool digit = c < 0x80 ? c >= '0' && c <= '9' : c >= 0xFF10 && c <= 0xFF19;
+    if (digit)
+        return line_start || !digit_before(s, p) || (c == '0' && cn_date_at(s, p, n))
+                   ? RG_START_DIGIT
+                   : -1;
+    if (c < 0x80) {
+        if (c >= 'A' && c <= 'Z')
+            return blocks_start(s, p) ? -1 : RG_START_UPPER;
+        if (rg_is_space(c))
+            return (line_start && (c == ' ' || c == '\t')) || after_di(s, p) ? RG_START_SPACE : -1;
+        return -1; /* hyphens: only ever inside a token */
     }
-    /* after 第 (or 第 and one space): 第 三九六(五) */
-    size_t q2;
-    bool after_di =
-        prev == DI || (prev != NONE && rg_is_space(prev) && char_before(s, q, &q2) == DI);
+    if (c == DI)
+        return blocks_start(s, p) ? -1 : RG_START_DI;
     if (is_cn(c))
-        return line_start || after_di || cn_date_at(s, p, n) ? RG_START_CN : -1;
+        return line_start || after_di(s, p) || cn_date_at(s, p, n) ? RG_START_CN : -1;
     if (rg_is_space(c))
-        return (line_start && (c == ' ' || c == '\t' || c == 0x3000)) || after_di ? RG_START_SPACE
-                                                                               : -1;
+        return (line_start && c == 0x3000) || after_di(s, p) ? RG_START_SPACE : -1;
     return -1; /* full-width letters, hyphens: only ever inside a token */
 }
 
