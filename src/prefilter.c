@@ -51,6 +51,19 @@ static bool is_cn(uint32_t c)
     }
 }
 
+/* 一二三四五六七八九十〇零: the pattern's CNP, digits of a number written with
+ * 十 (二十一) */
+static bool is_cnp(uint32_t c)
+{
+    switch (c) {
+    case 0x4E00: case 0x4E8C: case 0x4E09: case 0x56DB: case 0x4E94: case 0x516D: case 0x4E03:
+    case 0x516B: case 0x4E5D: case 0x5341: case 0x3007: case 0x96F6:
+        return true;
+    default:
+        return false;
+    }
+}
+
 #define DI 0x7B2C   /* 第 */
 #define NIAN 0x5E74 /* 年 */
 
@@ -213,8 +226,8 @@ static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
 
 /* --- triggers ------------------------------------------------------------------ */
 
-/* '/' '(' 年; 决 決; "http"; the '-' of a footer */
-enum trig { TR_ANCHOR, TR_JUE, TR_LINK, TR_LINE };
+/* '/' '('; 年; 决 決; "http"; the '-' of a footer */
+enum trig { TR_ANCHOR, TR_NIAN, TR_JUE, TR_LINK, TR_LINE };
 
 /* Whether the bytes at p (p < n) are a trigger, and which. */
 static inline bool trigger_at(const unsigned char *s, size_t p, size_t n, enum trig *kind)
@@ -239,7 +252,7 @@ static inline bool trigger_at(const unsigned char *s, size_t p, size_t n, enum t
         if (left < 3)
             return false;
         if (s[p + 1] == 0xB9 && s[p + 2] == 0xB4) {
-            *kind = TR_ANCHOR;
+            *kind = TR_NIAN;
             return true;
         }
         *kind = TR_JUE;
@@ -453,6 +466,21 @@ static size_t stretch_before(const unsigned char *s, size_t p, size_t lo)
     return p;
 }
 
+/* --- anchors that start nothing ---------------------------------------------------- */
+
+/* Whether 年, ending at p, is an anchor.  Of the alternatives only a date has 年
+ * before its first '/' or '(': YEAR SPS 年 SPS NUM2, CN{4}年CNP.  So a stretch
+ * before 年 is handed over only when a digit, a space or CNP comes after it,
+ * not for a year alone (2030年议程, 2021-2025年信息). */
+static bool nian_anchors(const unsigned char *s, size_t p, size_t n)
+{
+    if (p >= n)
+        return false;
+    size_t l;
+    uint32_t c = char_at(s, p, n, &l);
+    return c == NONE || is_digit(c) || rg_is_space(c) || is_cnp(c); /* invalid: as before */
+}
+
 /* --- public ------------------------------------------------------------------------ */
 
 void rg_starts_init(rg_starts *st, const char *text, size_t len)
@@ -507,6 +535,10 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
         case TR_LINK:
             *cls = RG_START_LINK;
             return p;
+        case TR_NIAN:
+            if (!nian_anchors(s, p + 3, n))
+                break;
+            /* fall through */
         case TR_ANCHOR:
             st->run = stretch_before(s, p, pos);
             st->run_end = p;
