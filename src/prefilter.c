@@ -466,7 +466,7 @@ static size_t stretch_before(const unsigned char *s, size_t p, size_t lo)
     return p;
 }
 
-/* --- anchors that start nothing ---------------------------------------------------- */
+/* --- triggers passed over ---------------------------------------------------------- */
 
 /* Whether 年, ending at p, is an anchor.  Of the alternatives only a date has 年
  * before its first '/' or '(': YEAR SPS 年 SPS NUM2, CN{4}年CNP.  So a stretch
@@ -479,6 +479,21 @@ static bool nian_anchors(const unsigned char *s, size_t p, size_t n)
     size_t l;
     uint32_t c = char_at(s, p, n, &l);
     return c == NONE || is_digit(c) || rg_is_space(c) || is_cnp(c); /* invalid: as before */
+}
+
+/* Whether 决 or 決, ending at p, may start a token: 议 or 議 (决议案, 决议) or 定
+ * must follow it, or spaces before them (SPS).  Not the 决 of 解决, 决心. */
+static bool jue_starts(const unsigned char *s, size_t p, size_t n)
+{
+    if (n - p >= 3 && ((s[p] == 0xE8 && s[p + 1] == 0xAE && s[p + 2] == 0xAE) || /* 议 */
+                       (s[p] == 0xE8 && s[p + 1] == 0xAD && s[p + 2] == 0xB0) || /* 議 */
+                       (s[p] == 0xE5 && s[p + 1] == 0xAE && s[p + 2] == 0x9A)))  /* 定 */
+        return true;
+    if (p >= n)
+        return false;
+    size_t l;
+    uint32_t c = char_at(s, p, n, &l);
+    return c == NONE || rg_is_space(c); /* invalid: as before */
 }
 
 /* --- public ------------------------------------------------------------------------ */
@@ -530,6 +545,8 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
         switch (kind) {
         case TR_JUE:
             st->cursor = p + 3;
+            if (!jue_starts(s, p + 3, n))
+                break;
             *cls = RG_START_JUE;
             return p;
         case TR_LINK:
