@@ -197,6 +197,27 @@ static bool after_di(const unsigned char *s, size_t p)
     return di_before(s, q);
 }
 
+/* Whether the spaces at p, a line start, may open a footer or a heading: of
+ * the alternatives that start with a space only those do without 第 before it,
+ * and after up to 16 of [ \t\x{3000}] they go on with [0-9] or CN.  Not the
+ * space of a line that holds nothing else. */
+static bool line_spaces_lead(const unsigned char *s, size_t p, size_t n)
+{
+    for (int k = 0; k < 16 && p < n; k++) {
+        if (s[p] == ' ' || s[p] == '\t')
+            p++;
+        else if (n - p >= 3 && s[p] == 0xE3 && s[p + 1] == 0x80 && s[p + 2] == 0x80)
+            p += 3; /* U+3000 */
+        else
+            break;
+    }
+    if (p >= n)
+        return false;
+    size_t l;
+    uint32_t c = char_at(s, p, n, &l);
+    return (c >= '0' && c <= '9') || is_cn(c);
+}
+
 /* The class of the alternatives that can start at p (character c), or -1 when
  * none can (the pattern's lookbehinds and line anchors, read off the text). */
 static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
@@ -212,7 +233,10 @@ static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
         if (c >= 'A' && c <= 'Z')
             return blocks_start(s, p) ? -1 : RG_START_UPPER;
         if (rg_is_space(c))
-            return (line_start && (c == ' ' || c == '\t')) || after_di(s, p) ? RG_START_SPACE : -1;
+            return (line_start && (c == ' ' || c == '\t') && line_spaces_lead(s, p, n)) ||
+                           after_di(s, p)
+                       ? RG_START_SPACE
+                       : -1;
         return -1; /* hyphens: only ever inside a token */
     }
     if (c == DI)
@@ -220,7 +244,9 @@ static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
     if (is_cn(c))
         return line_start || after_di(s, p) || cn_date_at(s, p, n) ? RG_START_CN : -1;
     if (rg_is_space(c))
-        return (line_start && c == 0x3000) || after_di(s, p) ? RG_START_SPACE : -1;
+        return (line_start && c == 0x3000 && line_spaces_lead(s, p, n)) || after_di(s, p)
+                   ? RG_START_SPACE
+                   : -1;
     return -1; /* full-width letters, hyphens: only ever inside a token */
 }
 
