@@ -180,7 +180,7 @@ static bool blocks_start(const unsigned char *s, size_t p)
 }
 
 /* After 第, or 第 and one space: 第 三九六(五). */
-static bool after_di(const unsigned char *s, size_t p)
+static inline bool after_di(const unsigned char *s, size_t p)
 {
     if (di_before(s, p))
         return true;
@@ -473,12 +473,13 @@ static bool footer_of_dash(const unsigned char *s, size_t q, size_t n, size_t *l
 /* The start of the stretch of W characters ending at p, not before lo. */
 static size_t stretch_before(const unsigned char *s, size_t p, size_t lo)
 {
+    static const uint64_t w_ascii[2] = {W_ASCII_LOW, W_ASCII_HIGH};
     while (p > lo) {
         /* most of a stretch is ASCII (digits, spaces, line breaks), read a byte
          * at a time without a decoding */
         unsigned b = s[p - 1];
         if (b < 0x80) {
-            if (!((b < 64 ? W_ASCII_LOW : W_ASCII_HIGH) >> (b & 63) & 1))
+            if (!(w_ascii[b >> 6] >> (b & 63) & 1))
                 break;
             p--;
             continue;
