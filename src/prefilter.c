@@ -356,22 +356,23 @@ __attribute__((target("avx2"))) static inline __m256i byte_class(__m256i x, int 
     return _mm256_and_si256(lo, hi);
 }
 
-__attribute__((target("avx2"))) static unsigned mask32(const unsigned char *s)
-{
-    __m256i m = _mm256_and_si256(byte_class(LOAD32(s), 0), byte_class(LOAD32(s + 1), 1));
-    m = _mm256_and_si256(m, byte_class(LOAD32(s + 2), 2));
-    return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
-}
-
 /* The flags of the first block from *p on with a place flagged, *p left at its
- * start; 0 when the blocks end, *p left where they end. */
+ * start; 0 when the blocks end, *p left where they end.  Most blocks have no
+ * trigger: the bits of a block are tested at once (VPTEST) before its flags are
+ * made. */
 __attribute__((target("avx2"))) static unsigned scan32(const unsigned char *s, size_t *p, size_t n)
 {
-    for (; *p + 34 <= n; *p += 32) {
-        unsigned mask = mask32(s + *p);
-        if (mask)
-            return mask;
+    size_t q = *p;
+    for (; q + 34 <= n; q += 32) {
+        const unsigned char *b = s + q;
+        __m256i m = _mm256_and_si256(byte_class(LOAD32(b), 0), byte_class(LOAD32(b + 1), 1));
+        m = _mm256_and_si256(m, byte_class(LOAD32(b + 2), 2));
+        if (!_mm256_testz_si256(m, m)) {
+            *p = q;
+            return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+        }
     }
+    *p = q;
     return 0;
 }
 
