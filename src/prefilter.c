@@ -18,9 +18,14 @@
  *     stretch of W before it is handed over first: a position before it may
  *     start a token that runs through it.
  *   - Within a stretch, a character that no alternative can start with, given
- *     the character before it (the pattern's lookbehinds), is skipped.
+ *     the character before it (the pattern's lookbehinds), is skipped, and so
+ *     is a space at a line start when no [0-9] or CN follows the line's spaces.
+ *   - A trigger that no alternative can go on from is passed over: 年 with no
+ *     digit, space or CNP after it (only a date has 年 before its first '/' or
+ *     '('), 决 and 決 with no 议, 議, 定 or space after them.
  *
- * The triggers are searched sixteen places at a time where SSE2 is there.  Each
+ * The triggers are searched sixteen places at a time where SSE2 is there (32
+ * with AVX2), and the flags of the last block are kept from call to call.  Each
  * position is also given its class (what it starts with), so that extract.c
  * tries only the alternatives that can start there.  This file knows the
  * pattern's shape, not PCRE2.
