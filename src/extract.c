@@ -1580,8 +1580,7 @@ static void tokenizer_free(tokenizer *tz)
  * back, no later alternative is reached) and give the same end; for anything
  * else they answer "unsure" and the JIT code is asked.  They read valid UTF-8
  * only.  They follow `alternatives` and class_kinds: keep them in step. */
-enum { QUICK_UNSURE = -1, QUICK_NONE = 0 /* no token starts there */ };
-
+enum { QUICK_UNSURE = -1 };
 
 static bool quick_digit(const unsigned char *s, size_t p, size_t n)
 {
@@ -1592,43 +1591,6 @@ static bool quick_is(const unsigned char *s, size_t p, size_t n, const char *w)
 {
     size_t l = strlen(w);
     return n - p >= l && !memcmp(s + p, w, l);
-}
-
-/* Whether a lead byte may start a character of SP (U+0085, U+00A0, U+1680,
- * U+180E, U+2000 to U+205F, U+3000, U+FEFF) or a full-width digit, slash,
- * parenthesis or capital (U+FF08 to U+FF3A): C2, E1, E2, E3 or EF. */
-static bool quick_may_space(unsigned char b)
-{
-    return b == 0xC2 || (b >= 0xE1 && b <= 0xE3) || b == 0xEF;
-}
-
-/* At p, ASCII digits (the first not 0) inside a line: whether no alternative
- * can match there.  Of class_kinds[RG_START_DIGIT], T_FURN and T_HEADCN need a
- * line start, T_DATE's second branch and T_ITEM's last two a CN first; what is
- * left needs spaces, a slash, a parenthesis or a capital after the digits, or
- * four digits, 年, spaces and a digit.  Most digits in a text are years in
- * words (2030年可持续发展议程, 2021-2025年), which the JIT code would try and
- * fail. */
-static bool quick_no_token_at_digits(const unsigned char *s, size_t p, size_t n)
-{
-    size_t q = p;
-    while (quick_digit(s, q, n))
-        q++;
-    if (q >= n)
-        return true;
-    unsigned c = s[q];
-    if (c < 0x80)
-        return !(c == '/' || c == '(' || (c >= 'A' && c <= 'Z') || c == ' ' ||
-                 (c >= '\t' && c <= '\r'));
-    if (q - p == 4 && quick_is(s, q, n, "年")) {
-        if (q + 3 >= n)
-            return true;
-        unsigned d = s[q + 3]; /* the month's first digit, or spaces before it */
-        if (d < 0x80)
-            return !((d >= '0' && d <= '9') || d == ' ' || (d >= '\t' && d <= '\r'));
-        return !quick_may_space((unsigned char)d);
-    }
-    return !quick_may_space((unsigned char)c);
 }
 
 /* After p, a run of spaces and line breaks (ASCII, U+3000, U+00A0: all of SP)
@@ -1830,8 +1792,6 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
         /* not '0', a Chinese digit (CN) for T_HEADCN and T_DATE's second branch */
         if (!quick_digit(s, p, n) || s[p] == '0')
             return QUICK_UNSURE;
-        if (p > 0 && s[p - 1] != '\n' && quick_no_token_at_digits(s, p, n))
-            return QUICK_NONE;
         /* four digits and 年: at a line start, no footer (T_FURN) has them */
         size_t q = quick_num4(s, p, n);
         size_t r = q != SIZE_MAX && q - p == 4 ? quick_spaces(s, q, n) : SIZE_MAX;
@@ -1854,13 +1814,6 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
             *e = p + 6;
             return T_CLOSER;
         }
-        /* nothing but 议 議 定 or spaces may follow (解决争端) */
-        if (p + 3 >= n)
-            return QUICK_NONE;
-        unsigned c = s[p + 3];
-        if (c < 0x80 ? !(c == ' ' || (c >= '\t' && c <= '\r'))
-                     : !quick_may_space((unsigned char)c) && c != 0xE8 && c != 0xE5)
-            return QUICK_NONE;
         return QUICK_UNSURE;
     }
     default:
@@ -1887,10 +1840,6 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
                 if (k > 0) {
                     *s = start;
                     return k;
-                }
-                if (k == QUICK_NONE) {
-                    pos = start + 1;
-                    continue;
                 }
             }
             rc = pcre2_jit_match(tz->at[cls], subject, tz->len, start, tz->options, tz->md,
