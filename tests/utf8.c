@@ -8,7 +8,8 @@
  * sequence of one to four bytes drawn from the bytes where UTF-8's rules
  * change (across the edges of 16- and 32-byte blocks, with ASCII or Chinese
  * around it, and at the end of the text), then on random texts.
- * rg_utf8_count() and rg_count_lines() against byte loops on the same texts.
+ * rg_utf8_count(), rg_count_lines() and rg_graphic_span() against byte loops
+ * on the same texts.
  * Prints "N passed, N failed".
  */
 #include "internal.h"
@@ -55,6 +56,10 @@ static void check(const unsigned char *s, size_t n)
             want_after = i + 1;
         }
     ok = ok && lines == want && after == want_after;
+    size_t span = 0;
+    while (span < n && s[span] >= '!' && s[span] <= '~')
+        span++;
+    ok = ok && rg_graphic_span((const char *)s, n) == span;
     if (ok) {
         passed++;
         return;
