@@ -54,14 +54,21 @@ static const struct {
                   {",\"form\":\"symbol\",\"list\":", 24},
                   {",\"form\":\"link\",\"list\":", 22}};
 
+/* The tables are in the order of the enums' values, so that the value is the
+ * index (one compare for a value out of range, where a chain of compares
+ * took the three apart); any other value is a resolution, a text, as
+ * type_name() and form_name() have it. */
+_Static_assert(RG_RESOLUTION == 0 && RG_DECISION == 1 && RG_DOCUMENT == 2, "json_types' order");
+_Static_assert(RG_FORM_TEXT == 0 && RG_FORM_SYMBOL == 1 && RG_FORM_LINK == 2, "json_forms' order");
+
 static size_t type_index(rg_type t)
 {
-    return t == RG_DECISION ? 1 : t == RG_DOCUMENT ? 2 : 0; /* as type_name() */
+    return (unsigned)t <= RG_DOCUMENT ? (size_t)t : 0;
 }
 
 static size_t form_index(rg_form f)
 {
-    return f == RG_FORM_SYMBOL ? 1 : f == RG_FORM_LINK ? 2 : 0; /* as form_name() */
+    return (unsigned)f <= RG_FORM_LINK ? (size_t)f : 0;
 }
 
 /* The writers below write into room reserved beforehand: a string of n bytes
