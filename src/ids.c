@@ -306,11 +306,39 @@ static long compact(const char *src, size_t len, char *out, size_t outn, bool *d
     return (long)o;
 }
 
-bool rg_symbol_canonical(const char *s, size_t n, char *out, size_t outn)
+#if defined(__SSE2__)
+/* Most symbols are 8 to 16 bytes of plain ASCII with nothing for compact() to
+ * look at (A/DEC/44/493, A/70/1, S/RES/1325(2000)): those are copied here as
+ * their first and last eight bytes and judged by their digits and '/', as
+ * compact() and rg_symbol_canonical() would (with no 'l' there is no Rev.l to
+ * mend), without the call and the flags passed back through memory.  1 or 0:
+ * what rg_symbol_canonical() returns; -1: the symbol goes the long way. */
+static int symbol_quick(const char *s, size_t n, char *out, size_t outn)
 {
-    char tmp[256];
-    if (n >= sizeof tmp || outn == 0)
-        return false;
+    if (n < 8 || n > 16 || n >= outn)
+        return -1;
+    __m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)s),
+                                   _mm_loadl_epi64((const __m128i *)(s + n - 8)));
+    if (sym_look(v))
+        return -1;
+    _mm_storel_epi64((__m128i *)out, v);
+    _mm_storel_epi64((__m128i *)(out + n - 8), _mm_unpackhi_epi64(v, v));
+    out[n] = '\0';
+    unsigned marks = (unsigned)_mm_movemask_epi8(sym_marks(v)) |
+                     (unsigned)_mm_movemask_epi8(_mm_slli_epi16(sym_marks(v), 1)) << 16;
+    return (marks & 0xFFFF) && (marks >> 16); /* a digit and a '/' */
+}
+#endif
+
+/* The longest symbol taken, and the room to fold one. */
+#define SYMBOL_ROOM 256
+
+/* rg_symbol_canonical() for what symbol_quick() leaves: through compact(),
+ * folded to ASCII when it must be, and with Rev.l mended.  A function of its
+ * own so that the quick path does not pay for this one's frame. */
+static bool symbol_canonical_long(const char *s, size_t n, char *out, size_t outn)
+{
+    char tmp[SYMBOL_ROOM];
     bool digit, slash, dot_l;
     if (compact(s, n, out, outn, &digit, &slash, &dot_l) < 0) {
         /* full-width forms and other spaces folded to ASCII first */
@@ -335,6 +363,19 @@ bool rg_symbol_canonical(const char *s, size_t n, char *out, size_t outn)
             *p = '1';
     }
     return true;
+}
+
+
+bool rg_symbol_canonical(const char *s, size_t n, char *out, size_t outn)
+{
+    if (n >= SYMBOL_ROOM || outn == 0)
+        return false;
+#if defined(__SSE2__)
+    int quick = symbol_quick(s, n, out, outn);
+    if (quick >= 0)
+        return quick;
+#endif
+    return symbol_canonical_long(s, n, out, outn);
 }
 
 /* Parses "36/103", "43/78 H", "S-10/2", "1325 (2000)", "2625 (XXV)",
