@@ -85,13 +85,14 @@ static char *put_short(char *o, const char *s, size_t max)
     return o;
 }
 
-/* v in decimal, written in place from its last digit, two digits a step
- * (a step costs about what one digit did by % 10 and / 10). */
-static char *put_dec(char *o, long v)
-{
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
+static const char dec_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
                                 "34353637383940414243444546474849505152535455565758596061626364656667"
                                 "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* v in decimal, written in place from its last digit, two digits a step
+ * (a step costs about what one digit did by % 10 and / 10). */
+static char *put_dec_long(char *o, long v)
+{
     unsigned long u = (unsigned long)v;
     if (v < 0) {
         *o++ = '-';
@@ -100,15 +101,43 @@ static char *put_dec(char *o, long v)
     char *e = o + rg_dec_digits(u), *b = e;
     while (u >= 100) {
         b -= 2;
-        memcpy(b, pairs + 2 * (u % 100), 2);
+        memcpy(b, dec_pairs + 2 * (u % 100), 2);
         u /= 100;
     }
     if (u >= 10) {
-        memcpy(b - 2, pairs + 2 * u, 2);
+        memcpy(b - 2, dec_pairs + 2 * u, 2);
     } else {
         b[-1] = (char)('0' + u);
     }
     return e;
+}
+
+/* v in decimal.  The numbers of ids are sessions, numbers within them and
+ * years, below 10000: those are one or two pairs here, without the count of
+ * digits and the loop of put_dec_long(). */
+static inline char *put_dec(char *o, long v)
+{
+    unsigned long u = (unsigned long)v; /* a negative v is large: the long way */
+    if (u < 10) {
+        *o = (char)('0' + u);
+        return o + 1;
+    }
+    if (u < 100) {
+        memcpy(o, dec_pairs + 2 * u, 2);
+        return o + 2;
+    }
+    if (u < 10000) {
+        unsigned hi = (unsigned)u / 100, lo = (unsigned)u - hi * 100;
+        if (hi < 10) {
+            *o = (char)('0' + hi);
+            memcpy(o + 1, dec_pairs + 2 * lo, 2);
+            return o + 3;
+        }
+        memcpy(o, dec_pairs + 2 * hi, 2);
+        memcpy(o + 2, dec_pairs + 2 * lo, 2);
+        return o + 4;
+    }
+    return put_dec_long(o, v);
 }
 
 void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
