@@ -72,7 +72,9 @@ int rg_roman_value(const char *s, size_t n)
 /* The id builder below runs once per mention: it writes without bounds, into
  * out itself when out is long enough for any id (callers give 256 bytes), and
  * an id is at most 7 + 4 + 3 + 1 + 20 + 1 + 20 + 3 bytes (E/CN.4/, RES/, a
- * prefix and '-', two numbers of a long, a part). */
+ * prefix and '-', two numbers of a long, a part).  The series is moved as 16
+ * bytes, so that bytes of out after the id's NUL may change too (within its
+ * first REF_ID_MAX). */
 #define REF_ID_MAX 64
 
 #define PUT_LIT(o, lit) (memcpy(o, lit, sizeof lit - 1), (o) + sizeof lit - 1)
@@ -140,54 +142,81 @@ static inline char *put_dec(char *o, long v)
     return put_dec_long(o, v);
 }
 
-void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
+/* The series and kind that begin a numbered id, by body and by whether it is a
+ * decision, each in 16 bytes (zeros after it): copied whole and moved on by
+ * its length, where a switch on the body and a test of the type took a few
+ * compares.  The bodies not named are the Assembly's. */
+static const struct {
+    char s[16];
+    size_t n;
+} id_heads[][2] = {
+    [RG_BODY_NONE] = {{"A/RES/", 6}, {"A/DEC/", 6}},
+    [RG_BODY_GA] = {{"A/RES/", 6}, {"A/DEC/", 6}},
+    [RG_BODY_SC] = {{"A/RES/", 6}, {"A/DEC/", 6}},
+    [RG_BODY_ECOSOC] = {{"E/RES/", 6}, {"E/DEC/", 6}},
+    [RG_BODY_HRC] = {{"A/HRC/RES/", 10}, {"A/HRC/DEC/", 10}},
+    [RG_BODY_CHR] = {{"E/CN.4/RES/", 11}, {"E/CN.4/DEC/", 11}},
+    [RG_BODY_OWN] = {{"A/RES/", 6}, {"A/DEC/", 6}},
+};
+
+/* rg_ref_id() into out of n bytes, fewer than REF_ID_MAX: made in full, then
+ * cut to n, as a bounded writer would have it.  Out of line, so that the
+ * usual call (256 bytes, written in place) sets up no frame for the buffer. */
+__attribute__((noinline)) static void ref_id_cut(const rg_ref *r, rg_body body, rg_type type,
+                                                 char *out, size_t n)
 {
     if (n == 0)
         return;
     char buf[REF_ID_MAX];
-    char *start = n >= sizeof buf ? out : buf, *o = start;
+    rg_ref_id(r, body, type, buf, sizeof buf);
+    size_t len = strlen(buf);
+    if (len > n - 1)
+        len = n - 1;
+    memcpy(out, buf, len);
+    out[len] = '\0';
+}
+
+void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
+{
+    if (n < REF_ID_MAX) {
+        ref_id_cut(r, body, type, out, n);
+        return;
+    }
+    char *o = out; /* callers give 256 bytes: written in place */
     if (r->shape == RG_SHAPE_YEAR) {
         o = PUT_LIT(o, "S/RES/");
         o = put_dec(o, r->a);
         *o++ = '(';
         o = put_dec(o, r->b);
         *o++ = ')';
+        *o = '\0';
+        return;
+    }
+    size_t b = (unsigned)body <= RG_BODY_OWN ? (size_t)body : RG_BODY_NONE;
+    size_t d = type == RG_DECISION;
+    memcpy(o, id_heads[b][d].s, sizeof id_heads[b][d].s);
+    o += id_heads[b][d].n;
+    if (r->shape == RG_SHAPE_ROMAN) {
+        o = put_dec(o, r->a);
+        *o++ = '(';
+        o = put_short(o, r->b > 0 && r->b <= MAX_ROMAN ? romans[r->b] : "?", 8);
+        *o++ = ')';
     } else {
-        switch (body) {
-        case RG_BODY_ECOSOC: o = PUT_LIT(o, "E/"); break;
-        case RG_BODY_HRC: o = PUT_LIT(o, "A/HRC/"); break;
-        case RG_BODY_CHR: o = PUT_LIT(o, "E/CN.4/"); break;
-        default: o = PUT_LIT(o, "A/"); break;
+        if (r->prefix[0]) {
+            o = put_short(o, r->prefix, sizeof r->prefix);
+            *o++ = '-';
         }
-        o = type == RG_DECISION ? PUT_LIT(o, "DEC/") : PUT_LIT(o, "RES/");
-        if (r->shape == RG_SHAPE_ROMAN) {
-            o = put_dec(o, r->a);
-            *o++ = '(';
-            o = put_short(o, r->b > 0 && r->b <= MAX_ROMAN ? romans[r->b] : "?", 8);
-            *o++ = ')';
-        } else {
-            if (r->prefix[0]) {
-                o = put_short(o, r->prefix, sizeof r->prefix);
-                *o++ = '-';
-            }
-            o = put_dec(o, r->a);
-            *o++ = '/';
-            o = put_dec(o, r->b);
-        }
-        if (r->part) {
-            o[0] = '[';
-            o[1] = r->part;
-            o[2] = ']';
-            o += 3;
-        }
+        o = put_dec(o, r->a);
+        *o++ = '/';
+        o = put_dec(o, r->b);
     }
-    size_t len = (size_t)(o - start);
-    if (start == buf) { /* cut to n: what a bounded writer would have kept */
-        if (len > n - 1)
-            len = n - 1;
-        memcpy(out, buf, len);
+    if (r->part) {
+        o[0] = '[';
+        o[1] = r->part;
+        o[2] = ']';
+        o += 3;
     }
-    out[len] = '\0';
+    *o = '\0';
 }
 
 /* Full-width forms (U+FF01..U+FF5E) to ASCII, ideographic and no-break spaces
