@@ -95,14 +95,18 @@ static const unsigned char valid_class[256] = {
     ASCII_CLASSES, ROW(0), ROW(0), ROW(0), ROW(0), ROW(0), ROW(0),
     0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ROW(0)};
 
-/* Whether any of the eight bytes at p is one that put_json() must look at: a
- * control character, '"', '\\' or DEL, and E2 (valid text) or any byte of a
- * multi-byte character (other text).  With SSE2 the tests are one instruction
- * each, where the word-wide tests take four and a 64-bit constant. */
+/* The bytes among the eight at p that put_json() must look at: a control
+ * character, '"', '\\' or DEL, and E2 (valid text) or any byte of a
+ * multi-byte character (other text).  0 when there is none; else
+ * first_look() gives the first one's index.  With SSE2 the tests are one
+ * instruction each, where the word-wide tests take four and a 64-bit
+ * constant. */
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
-static bool needs_look(const unsigned char *p, bool valid)
+typedef unsigned look_bits; /* bit k for p[k] */
+
+static look_bits look_mask8(const unsigned char *p, bool valid)
 {
     __m128i v = _mm_loadl_epi64((const __m128i *)p);
     /* control characters: below 0x20 unsigned (valid text), signed (other
@@ -114,7 +118,17 @@ static bool needs_look(const unsigned char *p, bool valid)
     look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
     if (valid)
         look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
-    return (_mm_movemask_epi8(look) & 0xFF) != 0; /* the upper eight lanes hold zeros */
+    return (unsigned)_mm_movemask_epi8(look) & 0xFF; /* the upper eight lanes hold zeros */
+}
+
+static size_t first_look(look_bits mask)
+{
+    return (size_t)__builtin_ctz(mask);
+}
+
+static bool needs_look(const unsigned char *p, bool valid)
+{
+    return look_mask8(p, valid) != 0;
 }
 
 /* Whether a string of 8 to 16 bytes at p, in valid text, has a byte that
@@ -144,16 +158,37 @@ static bool needs_look_mid(const unsigned char *p, size_t n)
             look_mask(_mm_loadu_si128((const __m128i *)(p + n - 16)))) != 0;
 }
 #else
-static bool needs_look(const unsigned char *p, bool valid)
+/* The mask: 0x80 in each byte looked at (byte k of the word for p[k]), and
+ * maybe in bytes after the first such (a borrow may run on), never before
+ * it. */
+typedef uint64_t look_bits;
+
+static look_bits look_mask8(const unsigned char *p, bool valid)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t w;
-    memcpy(&w, p, 8);
+    uint64_t w = 0;
+    for (int k = 0; k < 8; k++) /* p[0] the lowest byte whatever the machine's order */
+        w |= (uint64_t)p[k] << (8 * k);
 #define HAS_ZERO(v) (((v) - ones) & ~(v) & highs)
-    return (((w - 0x20 * ones) & ~w & highs) | HAS_ZERO(w ^ ('"' * ones)) |
-            HAS_ZERO(w ^ ('\\' * ones)) | HAS_ZERO(w ^ (0x7F * ones)) |
-            (valid ? HAS_ZERO(w ^ (0xE2 * ones)) : w & highs)) != 0;
+    return ((w - 0x20 * ones) & ~w & highs) | HAS_ZERO(w ^ ('"' * ones)) |
+           HAS_ZERO(w ^ ('\\' * ones)) | HAS_ZERO(w ^ (0x7F * ones)) |
+           (valid ? HAS_ZERO(w ^ (0xE2 * ones)) : w & highs);
 #undef HAS_ZERO
+}
+
+static size_t first_look(look_bits mask)
+{
+    size_t k = 0;
+    while (!(mask & 0x80)) {
+        mask >>= 8;
+        k++;
+    }
+    return k;
+}
+
+static bool needs_look(const unsigned char *p, bool valid)
+{
+    return look_mask8(p, valid) != 0;
 }
 
 static bool needs_look_short(const unsigned char *p, size_t n)
@@ -168,84 +203,91 @@ static bool needs_look_mid(const unsigned char *p, size_t n)
 }
 #endif
 
+/* What put_json() writes for the byte at p[*i] of class k (not 0) and the
+ * bytes of its character: an escape, U+FFFD for a byte of invalid UTF-8, or
+ * the character as it is.  *i moves past them. */
+static inline char *put_looked(char *o, const unsigned char *p, size_t *at, size_t n, unsigned k)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i = *at;
+    unsigned c = p[i];
+    if (k >= 2) {
+        size_t l = k == 3 ? (n - i >= 3 ? 3 : 1) : rg_utf8_seqlen(p + i, n - i);
+        if (l == 0) {
+            memcpy(o, "\\ufffd", 6);
+            o += 6;
+            i++;
+        } else if (l == 3 && c == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] & 0xFE) == 0xA8) {
+            memcpy(o, p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+            o += 6;
+            i += 3;
+        } else {
+            for (size_t e = i + l; i < e; i++)
+                *o++ = (char)p[i];
+        }
+        *at = i;
+        return o;
+    }
+    *o++ = '\\';
+    switch (c) {
+    case '"': *o++ = '"'; break;
+    case '\\': *o++ = '\\'; break;
+    case '\n': *o++ = 'n'; break;
+    case '\r': *o++ = 'r'; break;
+    case '\t': *o++ = 't'; break;
+    default:
+        memcpy(o, "u00", 3);
+        o[3] = hex[c >> 4];
+        o[4] = hex[c & 15];
+        o += 5;
+    }
+    *at = i + 1;
+    return o;
+}
+
 static char *put_json_any(char *o, const char *s, size_t n, bool valid)
 {
     if (!s) {
         memcpy(o, "null", 4);
         return o + 4;
     }
-    static const char hex[] = "0123456789abcdef";
     const unsigned char *cls = valid ? valid_class : any_class;
     const unsigned char *p = (const unsigned char *)s;
     *o++ = '"';
-    /* Eight bytes at a time while none needs a look.  A word that has one is
-     * taken byte by byte (not just up to that byte: the next word would start
-     * unaligned with it and be looked at again and again).  The last bytes,
-     * fewer than eight, are tested as the string's last word when the word
-     * before was copied as it is: the bytes both share are then written again,
-     * unchanged.  Ids and surfaces are mostly 8 to 16 bytes, all clean. */
+    /* Eight bytes at a time while none needs a look.  In a word that has one,
+     * the bytes before the first such are copied (the whole word moved, o
+     * moved on by their count), that one is taken, and the next word starts
+     * after it: surfaces broken by line ends (第\n\n50/515 号) cost a test a
+     * line end, not a byte loop over the words that hold them.  The last
+     * bytes, fewer than eight, are tested as the string's last word when the
+     * word before was copied as it is: the bytes both share are then written
+     * again, unchanged; else they go byte by byte. */
     bool copied = false; /* the last eight bytes written are the input's */
     for (size_t i = 0; i < n;) {
-        size_t end;
         if (n - i >= 8) {
-            if (!needs_look(p + i, valid)) {
-                memcpy(o, p + i, 8);
-                o += 8;
-                i += 8;
-                copied = true;
-                continue;
-            }
-            end = i + 8;
-        } else {
-            if (copied) {
-                if (!needs_look(p + n - 8, valid)) {
-                    size_t rest = n - i;
-                    memcpy(o + rest - 8, p + n - 8, 8);
-                    o += rest;
-                    break;
-                }
-            }
-            end = n;
+            look_bits look = look_mask8(p + i, valid);
+            size_t k = look ? first_look(look) : 8;
+            memcpy(o, p + i, 8);
+            o += k;
+            i += k;
+            copied = k == 8;
+            if (!copied)
+                o = put_looked(o, p, &i, n, cls[p[i]]);
+            continue;
+        }
+        if (copied && !needs_look(p + n - 8, valid)) {
+            size_t rest = n - i;
+            memcpy(o + rest - 8, p + n - 8, 8);
+            o += rest;
+            break;
         }
         copied = false;
-        while (i < end) {
-            unsigned c = p[i];
-            unsigned k = cls[c];
-            if (k == 0) {
-                *o++ = (char)c;
-                i++;
-                continue;
-            }
-            if (k >= 2) {
-                size_t l = k == 3 ? (n - i >= 3 ? 3 : 1) : rg_utf8_seqlen(p + i, n - i);
-                if (l == 0) {
-                    memcpy(o, "\\ufffd", 6);
-                    o += 6;
-                    i++;
-                } else if (l == 3 && c == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] & 0xFE) == 0xA8) {
-                    memcpy(o, p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-                    o += 6;
-                    i += 3;
-                } else {
-                    for (size_t e = i + l; i < e; i++)
-                        *o++ = (char)p[i];
-                }
-                continue;
-            }
-            *o++ = '\\';
-            switch (c) {
-            case '"': *o++ = '"'; break;
-            case '\\': *o++ = '\\'; break;
-            case '\n': *o++ = 'n'; break;
-            case '\r': *o++ = 'r'; break;
-            case '\t': *o++ = 't'; break;
-            default:
-                memcpy(o, "u00", 3);
-                o[3] = hex[c >> 4];
-                o[4] = hex[c & 15];
-                o += 5;
-            }
-            i++;
+        while (i < n) {
+            unsigned k = cls[p[i]];
+            if (k == 0)
+                *o++ = (char)p[i++];
+            else
+                o = put_looked(o, p, &i, n, k);
         }
     }
     *o++ = '"';
