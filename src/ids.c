@@ -61,12 +61,29 @@ static const char *const romans[] = {
 };
 #define MAX_ROMAN 80
 
+/* The value of one Roman digit, 0 for another character. */
+static int roman_digit(char c)
+{
+    return c == 'I' ? 1 : c == 'V' ? 5 : c == 'X' ? 10 : c == 'L' ? 50 : 0;
+}
+
 int rg_roman_value(const char *s, size_t n)
 {
-    for (int v = 1; v <= MAX_ROMAN; v++)
-        if (strlen(romans[v]) == n && memcmp(romans[v], s, n) == 0)
-            return v;
-    return 0;
+    /* Read the usual way (a digit before a larger one subtracts), then taken
+     * only when spelt as romans[] spells that value: one pass and one
+     * comparison, where a search of the table compared up to 80 spellings. */
+    if (n == 0 || n > 8) /* the longest spelling, XXXVIII, has 7 */
+        return 0;
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        int d = roman_digit(s[i]);
+        if (!d)
+            return 0;
+        v += i + 1 < n && d < roman_digit(s[i + 1]) ? -d : d;
+    }
+    if (v < 1 || v > MAX_ROMAN)
+        return 0;
+    return strlen(romans[v]) == n && memcmp(romans[v], s, n) == 0 ? v : 0;
 }
 
 /* The id builder below runs once per mention: it writes without bounds, into
