@@ -466,6 +466,29 @@ static inline char *put_num(char *o, size_t v)
     return e;
 }
 
+/* The line number of the last record this thread wrote, and its digits:
+ * about half the records share their line with the record before, and those
+ * copy the digits in place of making them again.  Per thread, as segments'
+ * records are written beside each other; a number, so the same in any
+ * document.  (Numbers of more than eight digits are not kept.) */
+static _Thread_local struct {
+    size_t v;
+    char s[8]; /* put_num() of v, then what it left after them */
+    size_t n;
+} last_line = {0, "0", 1};
+
+static inline char *put_line(char *o, size_t v)
+{
+    if (v != last_line.v) {
+        if (v >= 100000000)
+            return put_num(o, v);
+        last_line.n = (size_t)(put_num(last_line.s, v) - last_line.s); /* at most 8 bytes */
+        last_line.v = v;
+    }
+    memcpy(o, last_line.s, 8);
+    return o + last_line.n;
+}
+
 static size_t len_of(const char *s)
 {
     return s ? strlen(s) : 0;
@@ -546,7 +569,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         o = PUT(o, ",\"date\":");
         o = put_own(o, m->date, daten);
         o = put_part(o, h->file, h->file_len); /* ,"file":...,"line": */
-        o = put_num(o, m->line);
+        o = put_line(o, m->line);
         o = PUT(o, ",\"col\":");
         o = put_num(o, m->col);
         o = PUT(o, ",\"offset\":");
@@ -573,7 +596,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         *o++ = '\t';
         o = put_tsv(o, m->date, daten);
         o = put_part(o, h->file, h->file_len); /* with its tabs */
-        o = put_num(o, m->line);
+        o = put_line(o, m->line);
         *o++ = '\t';
         o = put_num(o, m->col);
         *o++ = '\t';
