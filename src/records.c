@@ -466,27 +466,28 @@ static inline char *put_num(char *o, size_t v)
     return e;
 }
 
-/* The line number of the last record this thread wrote, and its digits:
- * about half the records share their line with the record before, and those
- * copy the digits in place of making them again.  Per thread, as segments'
- * records are written beside each other; a number, so the same in any
- * document.  (Numbers of more than eight digits are not kept.) */
-static _Thread_local struct {
+/* A number of the last record this thread wrote, and its digits: about half
+ * the records share their line with the record before, and most their list,
+ * and those copy the digits in place of making them again.  Per thread, as
+ * segments' records are written beside each other; numbers, so the same in
+ * any document.  (Numbers of more than eight digits are not kept.) */
+typedef struct num_memo {
     size_t v;
     char s[8]; /* put_num() of v, then what it left after them */
     size_t n;
-} last_line = {0, "0", 1};
+} num_memo;
+static _Thread_local num_memo last_line = {0, "0", 1}, last_list = {0, "0", 1};
 
-static inline char *put_line(char *o, size_t v)
+static inline char *put_memo(char *o, num_memo *k, size_t v)
 {
-    if (v != last_line.v) {
+    if (v != k->v) {
         if (v >= 100000000)
             return put_num(o, v);
-        last_line.n = (size_t)(put_num(last_line.s, v) - last_line.s); /* at most 8 bytes */
-        last_line.v = v;
+        k->n = (size_t)(put_num(k->s, v) - k->s); /* at most 8 bytes */
+        k->v = v;
     }
-    memcpy(o, last_line.s, 8);
-    return o + last_line.n;
+    memcpy(o, k->s, 8);
+    return o + k->n;
 }
 
 static size_t len_of(const char *s)
@@ -569,7 +570,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         o = PUT(o, ",\"date\":");
         o = put_own(o, m->date, daten);
         o = put_part(o, h->file, h->file_len); /* ,"file":...,"line": */
-        o = put_line(o, m->line);
+        o = put_memo(o, &last_line, m->line);
         o = PUT(o, ",\"col\":");
         o = put_num(o, m->col);
         o = PUT(o, ",\"offset\":");
@@ -580,7 +581,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         o = put_json(o, m->surface, surfn, valid);
         memcpy(o, json_forms[fi].s, PART_ROOM); /* ,"form":"...","list": */
         o += json_forms[fi].n;
-        o = put_num(o, m->list);
+        o = put_memo(o, &last_list, m->list);
         o = PUT(o, ",\"para\":");
         o = put_own(o, m->para, paran);
         o = PUT(o, ",\"verb\":");
@@ -596,7 +597,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         *o++ = '\t';
         o = put_tsv(o, m->date, daten);
         o = put_part(o, h->file, h->file_len); /* with its tabs */
-        o = put_line(o, m->line);
+        o = put_memo(o, &last_line, m->line);
         *o++ = '\t';
         o = put_num(o, m->col);
         *o++ = '\t';
@@ -608,7 +609,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         *o++ = '\t';
         o = put_lit(o, form_name(m->form), form_len(m->form));
         *o++ = '\t';
-        o = put_num(o, m->list);
+        o = put_memo(o, &last_list, m->list);
         *o++ = '\t';
         o = put_tsv(o, m->para, paran);
         *o++ = '\t';
