@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 bool quiet;
 
@@ -452,6 +453,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* records sent to a file or a pipe go out a megabyte at a time (see
+     * OUT_BUFFER in output.c), before anything is written */
+    static char out_buffer[1 << 20];
+    if (!isatty(STDOUT_FILENO))
+        setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     if (argc < 2) {
         usage(stderr);
         return RG_EUSAGE;
