@@ -692,6 +692,18 @@ static long ascii_digits(const char **p, const char *end, int *nd)
     return v;
 }
 
+/* The reference a/b (both read) into refs[0]: 1, or 0 when it is none. */
+static size_t slash_ref(long a, long b, rg_ref *refs)
+{
+    if (b < 1 || a < 1 || (a > 99 && a < 1946) || a > 2100)
+        return 0;
+    memset(&refs[0], 0, sizeof refs[0]);
+    refs[0].shape = RG_SHAPE_SLASH;
+    refs[0].a = a;
+    refs[0].b = b;
+    return 1;
+}
+
 /* parse_ref() of the most common shape, all ASCII but 第 and 号: 第 44/493 号,
  * 44/493.  SIZE_MAX when the token is of another shape, or may be read
  * otherwise by parse_ref() (other spaces, a line break inside a number,
@@ -727,13 +739,7 @@ static size_t parse_slash(const char *p, const char *end, rg_ref *refs)
         p += 3;
     if (p != end)
         return SIZE_MAX;
-    if (b < 1 || a < 1 || (a > 99 && a < 1946) || a > 2100)
-        return 0;
-    memset(&refs[0], 0, sizeof refs[0]);
-    refs[0].shape = RG_SHAPE_SLASH;
-    refs[0].a = a;
-    refs[0].b = b;
-    return 1;
+    return slash_ref(a, b, refs);
 }
 
 /* Parses the text of a T_ITEM, T_OLD or T_HEADCN token into refs (one per
@@ -1219,11 +1225,13 @@ static void expand_range(scan *sc, size_t group_start)
     sc->pend_group = group_start - 1;
 }
 
-/* False when the token is no valid reference. */
-static bool on_item(scan *sc, size_t s, size_t e, bool old)
+/* False when the token is no valid reference.  slash: its two numbers when
+ * quick_item() read them as parse_ref() would (NULL: parse_ref() reads it). */
+static bool on_item(scan *sc, size_t s, size_t e, bool old, const long *slash)
 {
     rg_ref refs[MAX_PARTS];
-    size_t n = parse_ref(sc->text + s, sc->text + e, refs);
+    size_t n = slash ? slash_ref(slash[0], slash[1], refs)
+                     : parse_ref(sc->text + s, sc->text + e, refs);
     if (n == 0) {
         break_run(sc);
         return false;
@@ -1543,6 +1551,10 @@ typedef struct tokenizer {
     pcre2_match_data *md;
     pcre2_match_context *mc;
     int date[3]; /* year, month, day of the last token when quick_date() read it, else 0s */
+    /* a and b of the last token when quick_item() read it as parse_slash()
+     * would read it (slash_ok), so that on_item() need not read it again */
+    bool slash_ok;
+    long slash[2];
 } tokenizer;
 
 static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
@@ -1647,20 +1659,38 @@ static int quick_item_end(const unsigned char *s, size_t q, size_t n, size_t *e)
 
 /* After p, 1 to 4 ASCII digits that NUM4 takes whole (no fifth digit; the
  * caller sees that no digit follows the spaces after them, so BRK D fails):
- * the place after them, or SIZE_MAX. */
-static size_t quick_num4(const unsigned char *s, size_t p, size_t n)
+ * the place after them, or SIZE_MAX; their value in *v. */
+static size_t quick_num4(const unsigned char *s, size_t p, size_t n, long *v)
 {
     size_t q = p;
+    long x = 0;
     while (quick_digit(s, q, n) && q - p < 5)
-        q++;
+        x = x * 10 + (s[q++] - '0');
+    *v = x;
     return q > p && q - p <= 4 ? q : SIZE_MAX;
+}
+
+/* A gap [p, q) that quick_spaces() took and parse_slash() steps over too:
+ * ASCII spaces only (quick_spaces() takes no other ASCII), and no newline
+ * unless newline_ok. */
+static bool plain_gap(const unsigned char *s, size_t p, size_t q, bool newline_ok)
+{
+    for (; p < q; p++)
+        if (s[p] >= 0x80 || (s[p] == '\n' && !newline_ok))
+            return false;
+    return true;
 }
 
 /* T_ITEM's first two branches from p (after 第 and its spaces, if any): "44/493",
  * "46 / 136", "S-10/2", "1325（2000）", then 号 or a character none of the rest
- * can take.  prefix: S- and ES- may open it. */
-static int quick_item(const unsigned char *s, size_t p, size_t n, bool prefix, size_t *e)
+ * can take.  prefix: S- and ES- may open it.  plain: the token's start up to p
+ * is what parse_slash() reads (第 and a plain gap, or nothing); then a token
+ * "44/493" or "第 44/493 号" with plain gaps has its numbers in tz->slash, as
+ * parse_slash() would read them. */
+static int quick_item(tokenizer *tz, size_t p, bool prefix, bool plain, size_t *e)
 {
+    const unsigned char *s = (const unsigned char *)tz->text;
+    size_t n = tz->len;
     bool special = false;
     if (prefix && p < n && (s[p] == 'E' || s[p] == 'S')) {
         /* (?:(?:E SPS)?S SPS HY SPS)?: taken whole, else no first branch */
@@ -1673,15 +1703,26 @@ static int quick_item(const unsigned char *s, size_t p, size_t n, bool prefix, s
         p = q;
         special = true;
     }
-    size_t q = quick_num4(s, p, n);
-    if (q == SIZE_MAX || (q = quick_spaces(s, q, n)) == SIZE_MAX || q >= n)
+    long a, b;
+    size_t a_end = quick_num4(s, p, n, &a), q;
+    if (a_end == SIZE_MAX || (q = quick_spaces(s, a_end, n)) == SIZE_MAX || q >= n)
         return QUICK_UNSURE;
     if (s[q] == '/' || quick_is(s, q, n, "／")) {
         /* NUM4 SPS SL SPS NUM4 */
-        q = quick_spaces(s, q + (s[q] == '/' ? 1 : 3), n);
-        if (q == SIZE_MAX || (q = quick_num4(s, q, n)) == SIZE_MAX)
+        size_t b_at = quick_spaces(s, q + (s[q] == '/' ? 1 : 3), n), b_end;
+        if (b_at == SIZE_MAX || (b_end = quick_num4(s, b_at, n, &b)) == SIZE_MAX)
             return QUICK_UNSURE;
-        return quick_item_end(s, q, n, e);
+        int k = quick_item_end(s, b_end, n, e);
+        /* the gaps parse_slash() takes: before and after an ASCII slash, and
+         * before 号 (which ends the token when it is there) */
+        if (k == T_ITEM && plain && !special && s[q] == '/' && plain_gap(s, a_end, q, false) &&
+            plain_gap(s, q + 1, b_at, true) &&
+            plain_gap(s, b_end, *e > b_end ? *e - 3 : b_end, true)) {
+            tz->slash_ok = true;
+            tz->slash[0] = a;
+            tz->slash[1] = b;
+        }
+        return k;
     }
     if (special || !(s[q] == '(' || quick_is(s, q, n, "（")))
         return QUICK_UNSURE;
@@ -1786,14 +1827,15 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
         size_t q = quick_spaces(s, p + 3, n);
         if (!quick_not_after(s, p) || q == SIZE_MAX)
             return QUICK_UNSURE;
-        return quick_item(s, q, n, true, e);
+        return quick_item(tz, q, true, plain_gap(s, p + 3, q, true), e);
     }
     case RG_START_DIGIT: {
         /* not '0', a Chinese digit (CN) for T_HEADCN and T_DATE's second branch */
         if (!quick_digit(s, p, n) || s[p] == '0')
             return QUICK_UNSURE;
         /* four digits and 年: at a line start, no footer (T_FURN) has them */
-        size_t q = quick_num4(s, p, n);
+        long v;
+        size_t q = quick_num4(s, p, n, &v);
         size_t r = q != SIZE_MAX && q - p == 4 ? quick_spaces(s, q, n) : SIZE_MAX;
         if (r != SIZE_MAX && quick_is(s, r, n, "年"))
             return quick_date(s, p, n, e, tz->date);
@@ -1801,7 +1843,7 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
          * spaces, no 年); a footer may start so at a line start */
         if (p == 0 || s[p - 1] == '\n' || !quick_not_after(s, p))
             return QUICK_UNSURE;
-        return quick_item(s, p, n, false, e);
+        return quick_item(tz, p, false, true, e);
     }
     case RG_START_JUE: {
         /* 决议 (not 决议案: T_OLD), 决定, with no space between (SPS) */
@@ -1829,6 +1871,7 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
     int rc;
     const enum tok *kinds = NULL; /* group g is kinds[g - 1]; NULL: group g is kind g */
     tz->date[0] = 0;
+    tz->slash_ok = false;
     if (tz->fast) {
         for (;;) {
             rg_start_class cls;
@@ -1910,7 +1953,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
             on_symbol(sc, s, e);
             break;
         case T_OLD:
-            on_item(sc, s, e, true);
+            on_item(sc, s, e, true, NULL);
             break;
         case T_DATE: {
             int y = tz.date[0], m = tz.date[1], d = tz.date[2];
@@ -1939,7 +1982,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
             break;
         }
         case T_ITEM:
-            if (!on_item(sc, s, e, false)) {
+            if (!on_item(sc, s, e, false, tz.slash_ok ? tz.slash : NULL)) {
                 /* "议程项目 2⏎54/254.": a number that only a line break joined */
                 const char *nl = memchr(sc->text + s, '\n', e - s);
                 if (nl) {
