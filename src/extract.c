@@ -1594,12 +1594,12 @@ static void tokenizer_free(tokenizer *tz)
  * only.  They follow `alternatives` and class_kinds: keep them in step. */
 enum { QUICK_UNSURE = -1 };
 
-static bool quick_digit(const unsigned char *s, size_t p, size_t n)
+static inline bool quick_digit(const unsigned char *s, size_t p, size_t n)
 {
     return p < n && s[p] >= '0' && s[p] <= '9';
 }
 
-static bool quick_is(const unsigned char *s, size_t p, size_t n, const char *w)
+static inline bool quick_is(const unsigned char *s, size_t p, size_t n, const char *w)
 {
     size_t l = strlen(w);
     return n - p >= l && !memcmp(s + p, w, l);
@@ -1608,13 +1608,14 @@ static bool quick_is(const unsigned char *s, size_t p, size_t n, const char *w)
 /* After p, a run of spaces and line breaks (ASCII, U+3000, U+00A0: all of SP)
  * that SPS takes whole: the place after it, or SIZE_MAX when it is longer
  * than RUN. */
-static size_t quick_spaces(const unsigned char *s, size_t p, size_t n)
+/* the length of the space a byte may start: most bytes start none */
+static const unsigned char space_lead[256] = {['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1,
+                                              ['\r'] = 1, [' '] = 1,   [0xC2] = 2, [0xE3] = 3};
+
+static size_t quick_spaces_run(const unsigned char *s, size_t p, size_t n)
 {
-    /* the length of the space a byte may start: most bytes start none */
-    static const unsigned char lead[256] = {['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1,
-                                            ['\r'] = 1, [' '] = 1,   [0xC2] = 2, [0xE3] = 3};
     for (int k = 0; p < n; k++) {
-        size_t l = lead[s[p]];
+        size_t l = space_lead[s[p]];
         if (!l || (l == 3 && !(n - p >= 3 && s[p + 1] == 0x80 && s[p + 2] == 0x80)) ||
             (l == 2 && !(n - p >= 2 && s[p + 1] == 0xA0)))
             break;
@@ -1623,6 +1624,16 @@ static size_t quick_spaces(const unsigned char *s, size_t p, size_t n)
         p += l;
     }
     return p;
+}
+
+static inline size_t quick_spaces(const unsigned char *s, size_t p, size_t n)
+{
+    /* most runs are none, or one ASCII space, before a byte that starts no space */
+    if (p < n && !space_lead[s[p]])
+        return p;
+    if (n - p >= 2 && s[p] == ' ' && !space_lead[s[p + 1]])
+        return p + 1;
+    return quick_spaces_run(s, p, n);
 }
 
 /* Whether what follows a reference at q is 号, or a character that neither
@@ -1784,7 +1795,7 @@ static int quick_date(const unsigned char *s, size_t p, size_t n, size_t *e, int
         got[k] = v;
         /* spaces and the unit: after one digit, BRK finds no digit after them */
         q = quick_spaces(s, q, n);
-        if (q == SIZE_MAX || !quick_is(s, q, n, units[k]))
+        if (q == SIZE_MAX || n - q < 3 || memcmp(s + q, units[k], 3)) /* 3 bytes each */
             return QUICK_UNSURE;
         q += 3;
         if (k < 2 && (q = quick_spaces(s, q, n)) == SIZE_MAX)
