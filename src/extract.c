@@ -2372,8 +2372,8 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
         if ((ds->links && !note_cited(sc, id, idl, h, has_part)) ||
             !rg_grow(&sc->ms, &sc->mcap, sc->nms + 1, sizeof *sc->ms))
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        prep *m = &sc->ms[sc->nms];
-        memset(m, 0, sizeof *m);
+        prep *m = &sc->ms[sc->nms]; /* every field is set here (no memset) */
+        m->pa = NULL;               /* place_segment() gives it */
         if (!(m->id = rg_arena_strndup(&sc->arena, id, idl)))
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         m->idlen = idl;
@@ -2481,7 +2481,8 @@ static rg_status emit_segment(scan *sc, rg_error *err)
         const prep *p = &sc->ms[i];
         const rg_para *pa = p->pa;
         rg_mention mm, *m = ds->records ? &mm : &d->mentions[d->nmentions];
-        memset(m, 0, sizeof *m);
+        /* every field is set below (no memset) */
+        m->context = NULL;
         m->type = p->type;
         m->body = p->body;
         m->form = p->form;
@@ -2516,6 +2517,7 @@ static rg_status emit_segment(scan *sc, rg_error *err)
             m->id = p->id; /* in the document's arena since place_segment() */
             m->date = p->date[0] ? rg_arena_strdup(a, p->date) : NULL;
             m->surface = rg_arena_strndup(a, sc->text + p->s, sl);
+            m->para = m->verb = NULL;
             if (pa && pa->label[0]) {
                 if (!last_para || strcmp(last_para, pa->label))
                     last_para = rg_arena_strdup(a, pa->label);
