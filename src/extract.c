@@ -2493,6 +2493,7 @@ static rg_status emit_segment(scan *sc, rg_error *err)
         m->col = p->col;
         m->list = p->list ? sc->list_base + p->list : 0;
         size_t sl = p->e - p->s;
+        bool lost = false; /* a string could not be kept (out of memory) */
         if (ds->records) {
             /* the record is written at once: the strings may be the segment's,
              * the surface the text itself (its length is given) */
@@ -2529,6 +2530,9 @@ static rg_status emit_segment(scan *sc, rg_error *err)
                     last_verb = rg_arena_strdup(a, pa->verb);
                 m->verb = last_verb;
             }
+            /* (a record's strings are the segment's, there already) */
+            lost = !m->id || !m->surface || (p->date[0] && !m->date) ||
+                   (pa && pa->label[0] && !m->para) || (pa && pa->verb[0] && !m->verb);
         }
         if (ds->context) {
             size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
@@ -2538,10 +2542,9 @@ static rg_status emit_segment(scan *sc, rg_error *err)
             if (phi < p->e)
                 phi = p->e;
             m->context = context_of(ds->records ? &sc->arena : a, sc->text, plo, phi, p->s, p->e);
+            lost |= !m->context;
         }
-        if (!m->id || !m->surface || (p->date[0] && !m->date) ||
-            (pa && pa->label[0] && !m->para) || (pa && pa->verb[0] && !m->verb) ||
-            (ds->context && !m->context))
+        if (lost)
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         if (ds->records) {
             rg_record_append(&sc->out, &ds->rdoc, m, &lens, sc->t->valid);
