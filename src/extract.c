@@ -1775,32 +1775,31 @@ static bool quick_not_after(const unsigned char *s, size_t p)
 }
 
 /* 1990 年 12 月 2 日 at p (a digit, not '0'): T_DATE's first branch; its year,
- * month and day in ymd (all in ASCII digits, as parse_date() reads them). */
-static int quick_date(const unsigned char *s, size_t p, size_t n, size_t *e, int ymd[3])
+ * month and day in ymd (all in ASCII digits, as parse_date() reads them).  The
+ * caller has read YEAR SPS 年 (four digits and no fifth, their value year): q
+ * is the place after 年. */
+static int quick_date(const unsigned char *s, size_t p, size_t q, size_t n, int year,
+                      size_t *e, int ymd[3])
 {
-    static const char *const units[3] = {"年", "月", "日"};
+    static const char units[3][4] = {"年", "月", "日"};
     /* the lookbehind: no digit, ASCII or full-width, before it */
     if ((p > 0 && s[p - 1] >= '0' && s[p - 1] <= '9') ||
         (p >= 3 && s[p - 3] == 0xEF && s[p - 2] == 0xBC && s[p - 1] >= 0x90 && s[p - 1] <= 0x99))
         return QUICK_UNSURE;
-    size_t q = p;
-    int got[3];
-    for (int k = 0; k < 3; k++) {
-        size_t d = q;
-        int v = 0;
-        while (quick_digit(s, q, n) && q - d < 5)
-            v = v * 10 + (s[q++] - '0');
-        /* YEAR is four digits, NUM2 one or two: anything else may give back */
-        if (k == 0 ? q - d != 4 : q - d < 1 || q - d > 2)
+    int got[3] = {year, 0, 0};
+    for (int k = 1; k < 3; k++) {
+        /* SPS, then NUM2: one or two digits (a third is no unit, below) */
+        if ((q = quick_spaces(s, q, n)) == SIZE_MAX || !quick_digit(s, q, n))
             return QUICK_UNSURE;
+        int v = s[q++] - '0';
+        if (quick_digit(s, q, n))
+            v = v * 10 + (s[q++] - '0');
         got[k] = v;
         /* spaces and the unit: after one digit, BRK finds no digit after them */
         q = quick_spaces(s, q, n);
         if (q == SIZE_MAX || n - q < 3 || memcmp(s + q, units[k], 3)) /* 3 bytes each */
             return QUICK_UNSURE;
         q += 3;
-        if (k < 2 && (q = quick_spaces(s, q, n)) == SIZE_MAX)
-            return QUICK_UNSURE;
     }
     memcpy(ymd, got, sizeof got);
     *e = q;
@@ -1850,7 +1849,7 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
         size_t q = quick_num4(s, p, n, &v);
         size_t r = q != SIZE_MAX && q - p == 4 ? quick_spaces(s, q, n) : SIZE_MAX;
         if (r != SIZE_MAX && quick_is(s, r, n, "年"))
-            return quick_date(s, p, n, e, tz->date);
+            return quick_date(s, p, r + 3, n, (int)v, e, tz->date);
         /* 46/136, 1325(2000): no date (a '/' or '(' after the digits and their
          * spaces, no 年); a footer may start so at a line start */
         if (p == 0 || s[p - 1] == '\n' || !quick_not_after(s, p))
