@@ -1456,10 +1456,11 @@ static void merge_aside(scan *sc)
 static void on_link(scan *sc, size_t s, size_t e)
 {
     /* trailing punctuation is not part of the link; a ')' is when it closes a '(' of it */
+    static const bool trailing[256] = {['.'] = 1, [','] = 1, [';'] = 1, [':'] = 1,
+                                       [']'] = 1, ['}'] = 1, ['\''] = 1, ['"'] = 1};
     for (;;) {
-        char last = e > s ? sc->text[e - 1] : '\0';
-        if (last == '.' || last == ',' || last == ';' || last == ':' || last == ']' ||
-            last == '}' || last == '\'' || last == '"') {
+        unsigned char last = e > s ? (unsigned char)sc->text[e - 1] : 0;
+        if (trailing[last]) {
             e--;
             continue;
         }
