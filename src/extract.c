@@ -1699,8 +1699,10 @@ static bool plain_gap(const unsigned char *s, size_t p, size_t q, bool newline_o
  * can take.  prefix: S- and ES- may open it.  plain: the token's start up to p
  * is what parse_slash() reads (第 and a plain gap, or nothing); then a token
  * "44/493" or "第 44/493 号" with plain gaps has its numbers in tz->slash, as
- * parse_slash() would read them. */
-static int quick_item(tokenizer *tz, size_t p, bool prefix, bool plain, size_t *e)
+ * parse_slash() would read them.  Always inlined: the call and the registers
+ * it saves cost about 20 instructions a token, and GCC would not inline it. */
+__attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_t p, bool prefix,
+                                                            bool plain, size_t *e)
 {
     const unsigned char *s = (const unsigned char *)tz->text;
     size_t n = tz->len;
