@@ -601,6 +601,11 @@ static rg_body body_before(const char *text, size_t from, size_t item)
         }
         size_t q = start - 1;
         if (last >= 0x80) {
+            /* to the character's lead byte: two bytes back for most (three-byte
+             * Chinese characters), else byte by byte */
+            if (q >= 2 && (last & 0xC0) == 0x80 && ((unsigned char)text[q - 1] & 0xC0) == 0x80 &&
+                ((unsigned char)text[q - 2] & 0xC0) != 0x80)
+                q -= 2;
             while (q > 0 && ((unsigned char)text[q] & 0xC0) == 0x80)
                 q--;
             /* the clause ends of three bytes start with EF or E3; others need no decoding */
@@ -1809,6 +1814,81 @@ static int quick_date(const unsigned char *s, size_t p, size_t q, size_t n, int 
     return T_DATE;
 }
 
+/* After p, a run of spaces and tabs (and returns when cr) that [ \t]{0,16} or
+ * [ \t\r]{0,16} takes whole: the place after it, or SIZE_MAX when it is longer
+ * (the quantifier stops at 16 and what follows cannot be a space: no match). */
+static size_t quick_blanks(const unsigned char *s, size_t p, size_t n, bool cr)
+{
+    size_t q = p;
+    while (q < n && (s[q] == ' ' || s[q] == '\t' || (cr && s[q] == '\r')))
+        if (++q - p > 16)
+            return SIZE_MAX;
+    return q;
+}
+
+/* k ASCII digits at p exactly (no more digits follow): the place after them,
+ * or SIZE_MAX.  lo..hi: how many may stand there. */
+static size_t quick_digits(const unsigned char *s, size_t p, size_t n, size_t lo, size_t hi)
+{
+    size_t q = p;
+    while (q - p <= hi && quick_digit(s, q, n))
+        q++;
+    return q - p >= lo && q - p <= hi ? q : SIZE_MAX;
+}
+
+/* A page footer at p, a digit at a line start: 23-18952 2/4 (T_FURN's first
+ * branch) or 2/4 23-18952 (its second, tried when the first cannot start
+ * here), both with their (C) and trailing spaces, to the end of the line.
+ * Taken only when each quantifier's greedy reading reaches the line's end,
+ * which is then the match the JIT code finds first; else unsure. */
+static int quick_furn(const unsigned char *s, size_t p, size_t n, size_t *e)
+{
+    size_t q;
+    bool first = n - p >= 3 && quick_digit(s, p, n) && quick_digit(s, p + 1, n) && s[p + 2] == '-';
+    if (first) {
+        /* [0-9]{2}-[0-9]{5} */
+        q = quick_digits(s, p + 3, n, 5, 5);
+    } else {
+        /* [0-9]{1,3}/[0-9]{1,3}[ \t]{1,16}[0-9]{2}-[0-9]{5} */
+        q = quick_digits(s, p, n, 1, 3);
+        if (q == SIZE_MAX || q >= n || s[q] != '/' ||
+            (q = quick_digits(s, q + 1, n, 1, 3)) == SIZE_MAX)
+            return QUICK_UNSURE;
+        size_t r = quick_blanks(s, q, n, false);
+        if (r == SIZE_MAX || r == q || n - r < 3 || !quick_digit(s, r, n) ||
+            !quick_digit(s, r + 1, n) || s[r + 2] != '-')
+            return QUICK_UNSURE;
+        q = quick_digits(s, r + 3, n, 5, 5);
+    }
+    if (q == SIZE_MAX)
+        return QUICK_UNSURE;
+    /* (?:[ \t]{0,16}\(C\))? */
+    size_t r = quick_blanks(s, q, n, false);
+    if (r == SIZE_MAX)
+        return QUICK_UNSURE;
+    if (quick_is(s, r, n, "(C)"))
+        q = r + 3;
+    if (first) {
+        /* (?:[ \t]{1,16}[0-9]{1,3}/[0-9]{1,3})?, left out when it does not match */
+        r = quick_blanks(s, q, n, false);
+        size_t t = r == SIZE_MAX || r == q ? SIZE_MAX : quick_digits(s, r, n, 1, 3);
+        if (t != SIZE_MAX && t < n && s[t] == '/') {
+            /* the second number greedy (a fourth digit then fails below) */
+            size_t u = t + 1;
+            while (u - (t + 1) < 3 && quick_digit(s, u, n))
+                u++;
+            if (u > t + 1)
+                q = u;
+        }
+    }
+    /* [ \t\r]{0,16}(?m:$) */
+    r = quick_blanks(s, q, n, true);
+    if (r == SIZE_MAX || (r < n && s[r] != '\n'))
+        return QUICK_UNSURE;
+    *e = r;
+    return T_FURN;
+}
+
 /* The kind of the token at p (of class cls) in a valid text, its end in *e;
  * QUICK_UNSURE when the JIT code must say. */
 static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
@@ -1854,9 +1934,11 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
         if (r != SIZE_MAX && quick_is(s, r, n, "年"))
             return quick_date(s, p, r + 3, n, (int)v, e, tz->date);
         /* 46/136, 1325(2000): no date (a '/' or '(' after the digits and their
-         * spaces, no 年); a footer may start so at a line start */
-        if (p == 0 || s[p - 1] == '\n' || !quick_not_after(s, p))
+         * spaces, no 年); a footer may start so at a line start, and comes first */
+        if (p == 0 || !quick_not_after(s, p))
             return QUICK_UNSURE;
+        if (s[p - 1] == '\n')
+            return quick_furn(s, p, n, e);
         return quick_item(tz, p, false, true, e);
     }
     case RG_START_JUE: {
