@@ -1889,6 +1889,82 @@ static int quick_furn(const unsigned char *s, size_t p, size_t n, size_t *e)
     return T_FURN;
 }
 
+static bool quick_alnum(const unsigned char *s, size_t p, size_t n)
+{
+    return p < n && ((s[p] >= 'A' && s[p] <= 'Z') || (s[p] >= 'a' && s[p] <= 'z') ||
+                     (s[p] >= '0' && s[p] <= '9'));
+}
+
+/* A document symbol at p (a capital): T_SYMBOL, the first of its class.  Past
+ * its root and first part, every piece of the alternative is optional, so the
+ * greedy reading of each is the match the JIT code finds; unsure only where a
+ * space it does not take (SPS) may stand before 号. */
+static int quick_symbol(const unsigned char *s, size_t p, size_t n, size_t *e)
+{
+    /* ROOTS (keep the two in step): the capitals before the first slash, which
+     * only one of them can be (a slash is no capital) */
+    static const char *const roots[] = {
+        "A",   "S",    "E",   "ST",   "SC",    "GA",   "CD",    "DP",  "TD",   "UNEP",
+        "HRI", "CCPR", "CAT", "CRC",  "CEDAW", "CERD", "CMW",   "CRPD", "ICCD", "FCCC",
+        "ECE", "JIU",  "IDB", "PBC",  "ISBA",  "SPLOS", "UNW",  "ICEF", "DC",   "NPT",
+        "CCW", "APLC", "BWC", "CTBT", "ITLOS", "OPCW", "UNCTAD"};
+    if (!quick_not_after(s, p))
+        return QUICK_UNSURE;
+    size_t q = p;
+    while (q < n && s[q] >= 'A' && s[q] <= 'Z' && q - p < 7)
+        q++;
+    bool root = false;
+    for (size_t i = 0; i < sizeof roots / sizeof *roots && !root; i++)
+        root = strlen(roots[i]) == q - p && !memcmp(s + p, roots[i], q - p);
+    if (!root)
+        return QUICK_UNSURE;
+    /* (?:SL [A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9]+)*)+ */
+    size_t parts = 0;
+    for (;;) {
+        size_t r = q < n && s[q] == '/' ? q + 1 : quick_is(s, q, n, "／") ? q + 3 : SIZE_MAX;
+        if (r == SIZE_MAX || !quick_alnum(s, r, n))
+            break;
+        for (r++; quick_alnum(s, r, n) || (r < n && s[r] == '-'); r++)
+            ;
+        while (r + 1 < n && s[r] == '.' && quick_alnum(s, r + 1, n))
+            for (r += 2; quick_alnum(s, r, n); r++)
+                ;
+        q = r;
+        parts++;
+    }
+    if (!parts)
+        return QUICK_UNSURE;
+    /* (?:[ \x{a0}]? LP [0-9]{4} RP)? */
+    size_t r = q < n && s[q] == ' ' ? q + 1 : quick_is(s, q, n, "\u00a0") ? q + 2 : q;
+    size_t l = r < n && s[r] == '(' ? 1 : quick_is(s, r, n, "（") ? 3 : 0;
+    if (l && n - (r + l) >= 4 && quick_digit(s, r + l, n) && quick_digit(s, r + l + 1, n) &&
+        quick_digit(s, r + l + 2, n) && quick_digit(s, r + l + 3, n)) {
+        size_t t = r + l + 4;
+        size_t k = t < n && s[t] == ')' ? 1 : quick_is(s, t, n, "）") ? 3 : 0;
+        if (k)
+            q = t + k;
+    }
+    /* (?: SPS [号號] (?:[决決](?:[议議]|定)|文件)? )? */
+    r = quick_spaces(s, q, n);
+    if (r == SIZE_MAX)
+        return QUICK_UNSURE;
+    if (quick_is(s, r, n, "号") || quick_is(s, r, n, "號")) {
+        q = r + 3;
+        if ((quick_is(s, q, n, "决") || quick_is(s, q, n, "決")) &&
+            (quick_is(s, q + 3, n, "议") || quick_is(s, q + 3, n, "議") || quick_is(s, q + 3, n, "定")))
+            q += 6;
+        else if (quick_is(s, q, n, "文件"))
+            q += 6;
+    } else if (r < n && s[r] >= 0x80) {
+        /* a space SPS takes and quick_spaces() does not: the JIT code says */
+        size_t cl = rg_utf8_seqlen(s + r, n - r);
+        if (!cl || rg_is_space(rg_utf8_decode(s + r, cl)))
+            return QUICK_UNSURE;
+    }
+    *e = q;
+    return T_SYMBOL;
+}
+
 /* The kind of the token at p (of class cls) in a valid text, its end in *e;
  * QUICK_UNSURE when the JIT code must say. */
 static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
@@ -1941,6 +2017,8 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
             return quick_furn(s, p, n, e);
         return quick_item(tz, p, false, true, e);
     }
+    case RG_START_UPPER:
+        return quick_symbol(s, p, n, e);
     case RG_START_JUE: {
         /* 决议 (not 决议案: T_OLD), 决定, with no space between (SPS) */
         if (quick_is(s, p + 3, n, "定")) {
