@@ -1688,6 +1688,38 @@ static size_t quick_num4(const unsigned char *s, size_t p, size_t n, long *v)
     return q > p && q - p <= 4 ? q : SIZE_MAX;
 }
 
+/* quick_num4() for digits ASCII or full-width (D), mixed, read one by one. */
+__attribute__((noinline)) static size_t quick_num4_mixed(const unsigned char *s, size_t p,
+                                                         size_t n)
+{
+    size_t q = p;
+    int k = 0;
+    for (; k < 5; k++) {
+        if (q < n && s[q] >= '0' && s[q] <= '9')
+            q++;
+        else if (n - q >= 3 && s[q] == 0xEF && s[q + 1] == 0xBC && s[q + 2] >= 0x90 &&
+                 s[q + 2] <= 0x99)
+            q += 3;
+        else
+            break;
+    }
+    return k >= 1 && k <= 4 ? q : SIZE_MAX;
+}
+
+/* quick_num4() for digits ASCII or full-width (D): *ascii says whether all
+ * were ASCII, their value in *v then.  Most are ASCII with no full-width digit
+ * (EF BC ..) after them, read as quick_num4() reads them. */
+static inline size_t quick_num4_d(const unsigned char *s, size_t p, size_t n, long *v,
+                                  bool *ascii)
+{
+    size_t q = quick_num4(s, p, n, v);
+    *ascii = true;
+    if (q != SIZE_MAX ? q >= n || s[q] != 0xEF : quick_digit(s, p, n))
+        return q; /* ASCII only (or five ASCII digits: too many either way) */
+    *ascii = false;
+    return quick_num4_mixed(s, p, n);
+}
+
 /* A gap [p, q) that quick_spaces() took and parse_slash() steps over too:
  * ASCII spaces only (quick_spaces() takes no other ASCII), and no newline
  * unless newline_ok. */
@@ -1724,18 +1756,20 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
         special = true;
     }
     long a, b;
-    size_t a_end = quick_num4(s, p, n, &a), q;
+    bool ascii_a, ascii_b;
+    size_t a_end = quick_num4_d(s, p, n, &a, &ascii_a), q;
     if (a_end == SIZE_MAX || (q = quick_spaces(s, a_end, n)) == SIZE_MAX || q >= n)
         return QUICK_UNSURE;
     if (s[q] == '/' || quick_is(s, q, n, "／")) {
         /* NUM4 SPS SL SPS NUM4 */
         size_t b_at = quick_spaces(s, q + (s[q] == '/' ? 1 : 3), n), b_end;
-        if (b_at == SIZE_MAX || (b_end = quick_num4(s, b_at, n, &b)) == SIZE_MAX)
+        if (b_at == SIZE_MAX || (b_end = quick_num4_d(s, b_at, n, &b, &ascii_b)) == SIZE_MAX)
             return QUICK_UNSURE;
         int k = quick_item_end(s, b_end, n, e);
         /* the gaps parse_slash() takes: before and after an ASCII slash, and
          * before 号 (which ends the token when it is there) */
-        if (k == T_ITEM && plain && !special && s[q] == '/' && plain_gap(s, a_end, q, false) &&
+        if (k == T_ITEM && plain && !special && ascii_a && ascii_b && s[q] == '/' &&
+            plain_gap(s, a_end, q, false) &&
             plain_gap(s, q + 1, b_at, true) &&
             plain_gap(s, b_end, *e > b_end ? *e - 3 : b_end, true)) {
             tz->slash_ok = true;
