@@ -248,9 +248,10 @@ typedef struct rg_starts {
     size_t len;
     size_t cursor;       /* the text before it has been searched for triggers */
     size_t run, run_end; /* a stretch whose characters are handed over in turn */
-    size_t block_end;    /* the end of the last block searched at once for triggers */
-    uint32_t block_mask; /* its places flagged and not yet looked at */
-    bool vectors32;      /* blocks of 32 (AVX2), else 16 */
+    size_t block_start;  /* the last block searched at once for triggers */
+    size_t block_end;
+    uint64_t block_mask; /* its places flagged and not yet looked at */
+    bool vectors32;      /* blocks of 64 and 32 (AVX2), else 16 */
 } rg_starts;
 
 void rg_starts_init(rg_starts *st, const char *text, size_t len);
