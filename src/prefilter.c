@@ -114,6 +114,25 @@ static inline uint32_t char_at(const unsigned char *s, size_t p, size_t n, size_
     return l ? rg_utf8_decode(s + p, l) : NONE;
 }
 
+/* The character at p in a stretch, its length in *len.  A stretch holds valid
+ * characters of W, none of four bytes (stretch_before() decoded them, and
+ * footer_of_dash() adds a space or digit), so the lead byte gives the length
+ * and no test of the bytes is needed. */
+static inline uint32_t stretch_char(const unsigned char *s, size_t p, size_t *len)
+{
+    unsigned b = s[p];
+    if (b < 0x80) {
+        *len = 1;
+        return b;
+    }
+    if (b < 0xE0) {
+        *len = 2;
+        return (b & 0x1Fu) << 6 | (s[p + 1] & 0x3Fu);
+    }
+    *len = 3;
+    return (b & 0x0Fu) << 12 | (s[p + 1] & 0x3Fu) << 6 | (s[p + 2] & 0x3Fu);
+}
+
 /* char_before() for what its quick tests leave: two- and four-byte characters,
  * three-byte ones with an E0 or ED lead, invalid bytes. */
 static uint32_t char_before_rare(const unsigned char *s, size_t p, size_t *start)
@@ -610,8 +629,7 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
         /* the stretch under way */
         for (size_t p = st->run > pos ? st->run : pos; p < st->run_end;) {
             size_t l;
-            uint32_t c = char_at(s, p, n, &l);
-            int k = c == NONE ? -1 : may_start(s, n, p, c);
+            int k = may_start(s, n, p, stretch_char(s, p, &l));
             if (k >= 0) {
                 st->run = p + l;
                 *cls = (rg_start_class)k;
