@@ -233,8 +233,10 @@ static ALWAYS_INLINE bool after_di(const unsigned char *s, size_t p)
 
 /* Whether the spaces at p, a line start, may open a footer or a heading: of
  * the alternatives that start with a space only those do without 第 before it,
- * and after up to 16 of [ \t\x{3000}] they go on with [0-9] or CN.  Not the
- * space of a line that holds nothing else. */
+ * and after up to 16 of [ \t\x{3000}] they go on with [0-9]{2}- or
+ * [0-9]{1,3}/ (a footer: 12-34567, 2/4 12-34567) or CN{2,5} and '(' or '（'
+ * (a heading: 二一五九(二十一)).  Not the space of a line that holds nothing
+ * else, nor of a footnote (  1 A/71/450。) or a date ( 2016年12月4日). */
 static bool line_spaces_lead(const unsigned char *s, size_t p, size_t n)
 {
     for (int k = 0; k < 16 && p < n; k++) {
@@ -245,11 +247,21 @@ static bool line_spaces_lead(const unsigned char *s, size_t p, size_t n)
         else
             break;
     }
-    if (p >= n)
-        return false;
+    size_t d = 0;
+    while (d < 3 && p + d < n && s[p + d] >= '0' && s[p + d] <= '9')
+        d++;
+    if (d && p + d < n && (s[p + d] == '/' || (d == 2 && s[p + d] == '-')))
+        return true;
+    int k = 0;
     size_t l;
+    while (k < 5 && p < n && is_cn(char_at(s, p, n, &l))) {
+        p += l;
+        k++;
+    }
+    if (k < 2 || p >= n)
+        return false;
     uint32_t c = char_at(s, p, n, &l);
-    return (c >= '0' && c <= '9') || is_cn(c);
+    return c == '(' || c == 0xFF08;
 }
 
 /* The class of the alternatives that can start at p (character c), or -1 when
