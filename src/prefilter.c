@@ -224,6 +224,10 @@ static ALWAYS_INLINE bool after_di(const unsigned char *s, size_t p)
             return false;
         q = p - 1;
     } else {
+        /* the other spaces have two or three bytes: most characters here are
+         * Chinese ones with no 第 before them, found without a decoding */
+        if (p < 5 || !(di_before(s, p - 2) || di_before(s, p - 3)))
+            return false;
         uint32_t prev = char_before(s, p, &q);
         if (prev == NONE || !rg_is_space(prev))
             return false;
