@@ -639,11 +639,14 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
 {
     const unsigned char *s = (const unsigned char *)st->text;
     size_t n = st->len;
-    while (pos < n && (s[pos] & 0xC0) == 0x80)
-        pos++; /* characters start at lead bytes */
     for (;;) {
-        /* the stretch under way */
-        for (size_t p = st->run > pos ? st->run : pos; p < st->run_end;) {
+        /* the stretch under way: its characters start at lead bytes, pos may
+         * not (the search for triggers and stretch_before() need no lead byte) */
+        size_t p = st->run;
+        if (pos > p)
+            for (p = pos; p < st->run_end && (s[p] & 0xC0) == 0x80; p++)
+                ;
+        while (p < st->run_end) {
             size_t l;
             int k = may_start(s, n, p, stretch_char(s, p, &l));
             if (k >= 0) {
@@ -656,7 +659,7 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
         st->run = st->run_end = 0;
         /* the next trigger */
         enum trig kind = TR_ANCHOR;
-        size_t p = next_trigger(st, s, st->cursor > pos ? st->cursor : pos, n, &kind);
+        p = next_trigger(st, s, st->cursor > pos ? st->cursor : pos, n, &kind);
         if (p >= n) {
             st->cursor = n;
             return SIZE_MAX;
