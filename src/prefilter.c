@@ -37,9 +37,9 @@
 
 /* --- characters -------------------------------------------------------------- */
 
-/* For a function the compiler would otherwise leave a call in the loop of
- * rg_starts_next() over a stretch (after_di(): about 0.7M instructions more a
- * run of 8 MB when it is called). */
+/* For a function the compiler would otherwise leave a call in rg_starts_next()
+ * (instructions a run of 8 MB with the call: after_di() about 0.7M more,
+ * stretch_before() 1.6M more). */
 #if defined(__GNUC__) || defined(__clang__)
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
@@ -560,7 +560,7 @@ static const unsigned char w_byte[256] = {
 };
 
 /* The start of the stretch of W characters ending at p, not before lo. */
-static size_t stretch_before(const unsigned char *s, size_t p, size_t lo)
+static ALWAYS_INLINE size_t stretch_before(const unsigned char *s, size_t p, size_t lo)
 {
     for (;;) {
         while (p > lo && w_byte[s[p - 1]])
