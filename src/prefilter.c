@@ -572,8 +572,8 @@ static ALWAYS_INLINE size_t stretch_before(const unsigned char *s, size_t p, siz
         size_t q;
         uint32_t c;
         unsigned b0, b1, b2 = s[p - 1];
-        if (p - lo >= 3 && ((b0 = s[p - 3]) & 0xF0) == 0xE0 && b0 != 0xE0 && b0 != 0xED &&
-            ((b1 = s[p - 2]) & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80) {
+        if (p - lo >= 3 && (b0 = s[p - 3]) - 0xE1u < 15 && b0 != 0xED &&
+            (((b1 = s[p - 2]) ^ 0x80) | (b2 ^ 0x80)) < 0x40) { /* E1-EC EE EF, 80-BF twice */
             q = p - 3;
             c = (b0 & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu);
         } else {
