@@ -270,20 +270,26 @@ static bool line_spaces_lead(const unsigned char *s, size_t p, size_t n)
 
 /* The class of the alternatives that can start at p (character c), or -1 when
  * none can (the pattern's lookbehinds and line anchors, read off the text). */
+/* Whether p is a line start (the pattern's (?m:^) with '\n' the newline); it
+ * is tested only by the classes that need it. */
+static inline bool at_line_start(const unsigned char *s, size_t p)
+{
+    return p == 0 || s[p - 1] == '\n';
+}
+
 static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
 {
-    bool line_start = p == 0 || s[p - 1] == '\n';
     /* a date may not follow a digit, a reference may not follow [A-Za-z0-9./-] */
     bool digit = c < 0x80 ? c >= '0' && c <= '9' : c >= 0xFF10 && c <= 0xFF19;
     if (digit)
-        return line_start || !digit_before(s, p) || (c == '0' && cn_date_at(s, p, n))
+        return at_line_start(s, p) || !digit_before(s, p) || (c == '0' && cn_date_at(s, p, n))
                    ? RG_START_DIGIT
                    : -1;
     if (c < 0x80) {
         if (c >= 'A' && c <= 'Z')
             return blocks_start(s, p) ? -1 : RG_START_UPPER;
         if (rg_is_space(c))
-            return (line_start && (c == ' ' || c == '\t') && line_spaces_lead(s, p, n)) ||
+            return (at_line_start(s, p) && (c == ' ' || c == '\t') && line_spaces_lead(s, p, n)) ||
                            after_di(s, p)
                        ? RG_START_SPACE
                        : -1;
@@ -292,9 +298,9 @@ static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
     if (c == DI)
         return blocks_start(s, p) ? -1 : RG_START_DI;
     if (is_cn(c))
-        return line_start || after_di(s, p) || cn_date_at(s, p, n) ? RG_START_CN : -1;
+        return at_line_start(s, p) || after_di(s, p) || cn_date_at(s, p, n) ? RG_START_CN : -1;
     if (rg_is_space(c))
-        return (line_start && c == 0x3000 && line_spaces_lead(s, p, n)) || after_di(s, p)
+        return (at_line_start(s, p) && c == 0x3000 && line_spaces_lead(s, p, n)) || after_di(s, p)
                    ? RG_START_SPACE
                    : -1;
     return -1; /* full-width letters, hyphens: only ever inside a token */
