@@ -286,13 +286,13 @@ static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
                    ? RG_START_DIGIT
                    : -1;
     if (c < 0x80) {
-        if (c >= 'A' && c <= 'Z')
-            return blocks_start(s, p) ? -1 : RG_START_UPPER;
-        if (rg_is_space(c))
-            return (at_line_start(s, p) && (c == ' ' || c == '\t') && line_spaces_lead(s, p, n)) ||
+        if (rg_is_space(c)) /* before A-Z: ten times as many spaces come here */
+            return ((c == ' ' || c == '\t') && at_line_start(s, p) && line_spaces_lead(s, p, n)) ||
                            after_di(s, p)
                        ? RG_START_SPACE
                        : -1;
+        if (c >= 'A' && c <= 'Z')
+            return blocks_start(s, p) ? -1 : RG_START_UPPER;
         return -1; /* hyphens: only ever inside a token */
     }
     if (c == DI)
