@@ -19,7 +19,8 @@
  *     start a token that runs through it.
  *   - Within a stretch, a character that no alternative can start with, given
  *     the character before it (the pattern's lookbehinds), is skipped, and so
- *     is a space at a line start when no [0-9] or CN follows the line's spaces.
+ *     is a space at a line start when the line's spaces are not followed by a
+ *     footer's 12- or 2/ or a heading's CN{2,5}(.
  *   - A trigger that no alternative can go on from is passed over: 年 with no
  *     digit, space or CNP after it (only a date has 年 before its first '/' or
  *     '('), 决 and 決 with no 议, 議, 定 or space after them.
