@@ -453,9 +453,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    /* records sent to a file or a pipe go out a megabyte at a time (see
-     * OUT_BUFFER in output.c), before anything is written */
-    static char out_buffer[1 << 20];
+    /* records sent to a file or a pipe go out 64 KB at a time (see OUT_BUFFER
+     * in output.c); set before anything is written */
+    static char out_buffer[64 << 10];
     if (!isatty(STDOUT_FILENO))
         setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     if (argc < 2) {

@@ -27,9 +27,11 @@ struct rg_output {
 };
 
 /* The buffer of an output file: the records of 20,000 small documents go out
- * one document at a time, and a write per megabyte costs less than two per
- * document (stdio's own buffer is a few kilobytes). */
-#define OUT_BUFFER (1u << 20)
+ * one document at a time (about 13 KB each), and a write per few documents
+ * costs less than two per document (stdio's own buffer is a few kilobytes).
+ * Not much more: stdio copies into the buffer what does not fill it, and a
+ * streamed document's records come a megabyte at a time. */
+#define OUT_BUFFER (64u << 10)
 
 static void give_buffer(rg_output *o)
 {
