@@ -911,17 +911,13 @@ static bool parse_date(const char *p, const char *end, int *y, int *m, int *d)
 /* YYYY-MM-DD of a date parse_date() accepted (1900..2100, 1..12, 1..31). */
 static void format_date(char out[11], int y, int m, int d)
 {
-    /* the two digits of 0..99, by pairs: one division of the year, none of the rest */
-    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
-                                   "25262728293031323334353637383940414243444546474849"
-                                   "50515253545556575859606162636465666768697071727374"
-                                   "75767778798081828384858687888990919293949596979899";
-    memcpy(out, pairs + 2 * (y / 100), 2);
-    memcpy(out + 2, pairs + 2 * (y % 100), 2);
+    /* by pairs of digits: one division of the year, none of the rest */
+    memcpy(out, rg_dec_pairs + 2 * (y / 100), 2);
+    memcpy(out + 2, rg_dec_pairs + 2 * (y % 100), 2);
     out[4] = '-';
-    memcpy(out + 5, pairs + 2 * m, 2);
+    memcpy(out + 5, rg_dec_pairs + 2 * m, 2);
     out[7] = '-';
-    memcpy(out + 8, pairs + 2 * d, 2);
+    memcpy(out + 8, rg_dec_pairs + 2 * d, 2);
     out[10] = '\0';
 }
 

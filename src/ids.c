@@ -104,10 +104,6 @@ static char *put_short(char *o, const char *s, size_t max)
     return o;
 }
 
-static const char dec_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
-                                "34353637383940414243444546474849505152535455565758596061626364656667"
-                                "6869707172737475767778798081828384858687888990919293949596979899";
-
 /* v in decimal, written in place from its last digit, two digits a step
  * (a step costs about what one digit did by % 10 and / 10). */
 static char *put_dec_long(char *o, long v)
@@ -120,11 +116,11 @@ static char *put_dec_long(char *o, long v)
     char *e = o + rg_dec_digits(u), *b = e;
     while (u >= 100) {
         b -= 2;
-        memcpy(b, dec_pairs + 2 * (u % 100), 2);
+        memcpy(b, rg_dec_pairs + 2 * (u % 100), 2);
         u /= 100;
     }
     if (u >= 10) {
-        memcpy(b - 2, dec_pairs + 2 * u, 2);
+        memcpy(b - 2, rg_dec_pairs + 2 * u, 2);
     } else {
         b[-1] = (char)('0' + u);
     }
@@ -137,26 +133,7 @@ static char *put_dec_long(char *o, long v)
 static inline char *put_dec(char *o, long v)
 {
     unsigned long u = (unsigned long)v; /* a negative v is large: the long way */
-    if (u < 10) {
-        *o = (char)('0' + u);
-        return o + 1;
-    }
-    if (u < 100) {
-        memcpy(o, dec_pairs + 2 * u, 2);
-        return o + 2;
-    }
-    if (u < 10000) {
-        unsigned hi = (unsigned)u / 100, lo = (unsigned)u - hi * 100;
-        if (hi < 10) {
-            *o = (char)('0' + hi);
-            memcpy(o + 1, dec_pairs + 2 * lo, 2);
-            return o + 3;
-        }
-        memcpy(o, dec_pairs + 2 * hi, 2);
-        memcpy(o + 2, dec_pairs + 2 * lo, 2);
-        return o + 4;
-    }
-    return put_dec_long(o, v);
+    return u < 10000 ? rg_put_dec4(o, (unsigned)u) : put_dec_long(o, v);
 }
 
 /* The series and kind that begin a numbered id, by body and by whether it is a

@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define RG_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -137,6 +138,33 @@ static inline size_t rg_dec_digits(size_t v)
         v /= 10000;
         n += 4;
     }
+}
+
+/* The numbers 00 to 99, two digits each: what the writers of numbers copy
+ * instead of dividing by ten for each digit. */
+extern const char rg_dec_pairs[201];
+
+/* v (below 10000) in decimal at o, as one or two pairs of digits: the place
+ * after it.  Most numbers written are this short. */
+static inline char *rg_put_dec4(char *o, unsigned v)
+{
+    if (v < 10) {
+        *o = (char)('0' + v);
+        return o + 1;
+    }
+    if (v < 100) {
+        memcpy(o, rg_dec_pairs + 2 * v, 2);
+        return o + 2;
+    }
+    unsigned hi = v / 100, lo = v - hi * 100;
+    if (hi < 10) {
+        *o = (char)('0' + hi);
+        memcpy(o + 1, rg_dec_pairs + 2 * lo, 2);
+        return o + 3;
+    }
+    memcpy(o, rg_dec_pairs + 2 * hi, 2);
+    memcpy(o + 2, rg_dec_pairs + 2 * lo, 2);
+    return o + 4;
 }
 
 /* Number of characters in s[0..n); an invalid byte counts as one. */

@@ -420,20 +420,13 @@ static void push_body(state *s, size_t start, const char *label, const char *ver
     s->ps->body_verb = verb ? verb : "";
 }
 
-/* The numbers 00 to 99, two digits each. */
-static const char two_digits[] =
-    "000102030405060708091011121314151617181920212223242526272829"
-    "303132333435363738394041424344454647484950515253545556575859"
-    "606162636465666768697071727374757677787980818283848586878889"
-    "90919293949596979899";
-
 /* "P12", "O3", "F1" */
 static void make_label(char *out, char kind, int n)
 {
     *out++ = kind;
     if (n >= 0 && n < 100) { /* the numbers of paragraphs and notes, all but a few */
         if (n >= 10) {
-            memcpy(out, two_digits + 2 * n, 2); /* no division */
+            memcpy(out, rg_dec_pairs + 2 * n, 2); /* no division */
             out[2] = '\0';
         } else {
             out[0] = (char)('0' + n);

@@ -416,28 +416,8 @@ static inline unsigned dec8_zeros(uint64_t d)
 
 static inline char *put_num(char *o, size_t v)
 {
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233"
-                                "34353637383940414243444546474849505152535455565758596061626364656667"
-                                "6869707172737475767778798081828384858687888990919293949596979899";
-    if (v < 10) {
-        *o = (char)('0' + v);
-        return o + 1;
-    }
-    if (v < 100) { /* lengths, list numbers, many columns */
-        memcpy(o, pairs + 2 * v, 2);
-        return o + 2;
-    }
-    if (v < 10000) { /* list numbers: two pairs */
-        uint32_t hi = (uint32_t)v / 100, lo = (uint32_t)v - hi * 100;
-        if (hi < 10) {
-            *o = (char)('0' + hi);
-            memcpy(o + 1, pairs + 2 * lo, 2);
-            return o + 3;
-        }
-        memcpy(o, pairs + 2 * hi, 2);
-        memcpy(o + 2, pairs + 2 * lo, 2);
-        return o + 4;
-    }
+    if (v < 10000) /* lengths, columns, list numbers */
+        return rg_put_dec4(o, (unsigned)v);
     if (v < 100000000) {
         /* offsets and lines: all eight digits made at once, then moved as one
          * word without the leading zeros (the bytes after the number, zeros,
@@ -454,12 +434,12 @@ static inline char *put_num(char *o, size_t v)
     char *e = o + rg_dec_digits(v), *b = e; /* written in place from the last digit */
     while (v >= 100) {
         b -= 2;
-        memcpy(b, pairs + 2 * (v % 100), 2);
+        memcpy(b, rg_dec_pairs + 2 * (v % 100), 2);
         v /= 100;
     }
     if (v >= 10) {
         b -= 2;
-        memcpy(b, pairs + 2 * v, 2);
+        memcpy(b, rg_dec_pairs + 2 * v, 2);
     } else {
         *--b = (char)('0' + v);
     }

@@ -441,6 +441,11 @@ static inline size_t count16(const unsigned char *p, size_t n, int what)
 }
 #endif
 
+const char rg_dec_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                               "25262728293031323334353637383940414243444546474849"
+                               "50515253545556575859606162636465666768697071727374"
+                               "75767778798081828384858687888990919293949596979899";
+
 size_t rg_utf8_count(const char *s, size_t n)
 {
     /* every byte that is not a continuation byte starts a character (a stray
