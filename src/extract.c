@@ -1608,9 +1608,12 @@ static inline bool quick_is(const unsigned char *s, size_t p, size_t n, const ch
     return n - p >= l && !memcmp(s + p, w, l);
 }
 
-/* After p, a run of spaces and line breaks (ASCII, U+3000, U+00A0: all of SP)
- * that SPS takes whole: the place after it, or SIZE_MAX when it is longer
- * than RUN. */
+/* A full-width digit (U+FF10 to U+FF19: EF BC 90-99) at p. */
+static inline bool quick_fw_digit(const unsigned char *s, size_t p, size_t n)
+{
+    return n - p >= 3 && s[p] == 0xEF && s[p + 1] == 0xBC && s[p + 2] >= 0x90 && s[p + 2] <= 0x99;
+}
+
 /* the length of the space a byte may start: most bytes start none */
 static const unsigned char space_lead[256] = {['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1,
                                               ['\r'] = 1, [' '] = 1,   [0xC2] = 2, [0xE3] = 3};
@@ -1629,6 +1632,9 @@ static size_t quick_spaces_run(const unsigned char *s, size_t p, size_t n)
     return p;
 }
 
+/* After p, a run of spaces and line breaks (ASCII, U+3000, U+00A0: all of SP)
+ * that SPS takes whole: the place after it, or SIZE_MAX when it is longer
+ * than RUN. */
 static inline size_t quick_spaces(const unsigned char *s, size_t p, size_t n)
 {
     /* most runs are none, or one ASCII space, before a byte that starts no space */
@@ -1693,8 +1699,7 @@ __attribute__((noinline)) static size_t quick_num4_mixed(const unsigned char *s,
     for (; k < 5; k++) {
         if (q < n && s[q] >= '0' && s[q] <= '9')
             q++;
-        else if (n - q >= 3 && s[q] == 0xEF && s[q + 1] == 0xBC && s[q + 2] >= 0x90 &&
-                 s[q + 2] <= 0x99)
+        else if (quick_fw_digit(s, q, n))
             q += 3;
         else
             break;
@@ -1809,7 +1814,7 @@ static bool quick_not_after(const unsigned char *s, size_t p)
     if (c < 0x80)
         return !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                  c == '.' || c == '/' || c == '-');
-    return !(p >= 3 && s[p - 3] == 0xEF && s[p - 2] == 0xBC && c >= 0x90 && c <= 0x99);
+    return !(p >= 3 && quick_fw_digit(s, p - 3, p));
 }
 
 /* 1990 年 12 月 2 日 at p (a digit, not '0'): T_DATE's first branch; its year,
@@ -1822,7 +1827,7 @@ static int quick_date(const unsigned char *s, size_t p, size_t q, size_t n, int 
     static const char units[3][4] = {"年", "月", "日"};
     /* the lookbehind: no digit, ASCII or full-width, before it */
     if ((p > 0 && s[p - 1] >= '0' && s[p - 1] <= '9') ||
-        (p >= 3 && s[p - 3] == 0xEF && s[p - 2] == 0xBC && s[p - 1] >= 0x90 && s[p - 1] <= 0x99))
+        (p >= 3 && quick_fw_digit(s, p - 3, p)))
         return QUICK_UNSURE;
     int got[3] = {year, 0, 0};
     for (int k = 1; k < 3; k++) {
