@@ -106,9 +106,9 @@ static const unsigned char valid_class[256] = {
 
 typedef unsigned look_bits; /* bit k for p[k] */
 
-static look_bits look_mask8(const unsigned char *p, bool valid)
+/* Bit k for each lane k of v that put_json() must look at. */
+static unsigned look_mask(__m128i v, bool valid)
 {
-    __m128i v = _mm_loadl_epi64((const __m128i *)p);
     /* control characters: below 0x20 unsigned (valid text), signed (other
      * text, where bytes from 0x80 are negative and wanted too) */
     __m128i look = valid ? _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1F)), _mm_setzero_si128())
@@ -118,7 +118,13 @@ static look_bits look_mask8(const unsigned char *p, bool valid)
     look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
     if (valid)
         look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
-    return (unsigned)_mm_movemask_epi8(look) & 0xFF; /* the upper eight lanes hold zeros */
+    return (unsigned)_mm_movemask_epi8(look);
+}
+
+/* look_mask() of the eight bytes at p (the upper eight lanes, zeros, left out). */
+static look_bits look_mask8(const unsigned char *p, bool valid)
+{
+    return look_mask(_mm_loadl_epi64((const __m128i *)p), valid) & 0xFF;
 }
 
 static size_t first_look(look_bits mask)
@@ -134,28 +140,19 @@ static bool needs_look(const unsigned char *p, bool valid)
 /* Whether a string of 8 to 16 bytes at p, in valid text, has a byte that
  * put_json() must look at: its first and last eight bytes (which overlap when
  * n < 16) tested at once. */
-static unsigned look_mask(__m128i v)
-{
-    __m128i look = _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1F)), _mm_setzero_si128());
-    look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
-    look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-    look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-    look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
-    return (unsigned)_mm_movemask_epi8(look);
-}
-
 static bool needs_look_short(const unsigned char *p, size_t n)
 {
     return look_mask(_mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)p),
-                                        _mm_loadl_epi64((const __m128i *)(p + n - 8)))) != 0;
+                                        _mm_loadl_epi64((const __m128i *)(p + n - 8))),
+                     true) != 0;
 }
 
 /* The same for 16 to 32 bytes (surfaces of hyperlinks, longer ids), as its
  * first and last sixteen. */
 static bool needs_look_mid(const unsigned char *p, size_t n)
 {
-    return (look_mask(_mm_loadu_si128((const __m128i *)p)) |
-            look_mask(_mm_loadu_si128((const __m128i *)(p + n - 16)))) != 0;
+    return (look_mask(_mm_loadu_si128((const __m128i *)p), true) |
+            look_mask(_mm_loadu_si128((const __m128i *)(p + n - 16)), true)) != 0;
 }
 #else
 /* The mask: 0x80 in each byte looked at (byte k of the word for p[k]), and
