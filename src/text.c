@@ -19,6 +19,7 @@
 #define CHECKPOINT_EVERY 64 /* characters between two offset checkpoints */
 #define MAX_WARNINGS 5
 #define GB_OPENING (1u << 20) /* the bytes that must read as GB18030 for a text to be it */
+#define BINARY_PROBE 65536u   /* the opening of a text rg_text_binary() looks at */
 
 /* How the length of a source character is known: by its first bytes, or
  * (other encodings) measured by iconv when the text is converted. */
@@ -337,7 +338,7 @@ bool rg_text_binary(const unsigned char *s, size_t n, size_t *first_nul)
 {
     /* NUL bytes are rare in text and everywhere in binary formats: more than
      * one in a hundred bytes of the opening makes a file binary */
-    size_t probe = n < 65536 ? n : 65536, nuls = 0;
+    size_t probe = n < BINARY_PROBE ? n : BINARY_PROBE, nuls = 0;
     *first_nul = SIZE_MAX;
     for (const unsigned char *p = s; (p = memchr(p, 0, probe - (size_t)(p - s))); p++) {
         if (*first_nul == SIZE_MAX)
@@ -410,7 +411,7 @@ static rg_status load(const char *name, const char *data, size_t len, const char
         t->skip = 3;
     const unsigned char *body = s + t->skip;
     size_t n = len - t->skip;
-    size_t first_nul;
+    size_t first_nul = 0; /* the NUL bytes read as spaces are looked for from there */
     if (!encoding && rg_text_binary(body, n, &first_nul))
         return rg_fail(err, RG_ESKIPPED,
                        "%s: binary file (NUL byte at offset %zu), skipped; "
@@ -461,8 +462,11 @@ static rg_status load(const char *name, const char *data, size_t len, const char
         memcpy(t->utf8, body, n);
     }
     t->utf8[n] = '\0';
-    size_t nuls = 0;
-    rg_text_nuls(t->utf8, n, t->skip, name, warnings, &nuls);
+    /* the probe saw the opening: none before its first NUL, or before its end
+     * (all of a short text) when it found none */
+    size_t nuls = 0, from = encoding ? 0 : first_nul < BINARY_PROBE ? first_nul : BINARY_PROBE;
+    if (from < n)
+        rg_text_nuls(t->utf8 + from, n - from, t->skip + from, name, warnings, &nuls);
     if (nuls > 1)
         rg_buf_printf(warnings, "%s: %zu more NUL bytes read as spaces\n", name, nuls - 1);
     t->len = n;
