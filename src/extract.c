@@ -232,9 +232,12 @@ static void compile_re(void)
     rg_buf_free(&b);
 }
 
+static void kept_release(void);
+
 void rg_cleanup(void)
 {
     rg_render_cleanup();
+    kept_release();
     if (compiled.re) {
         pcre2_code_free(compiled.re);
         compiled.re = NULL;
@@ -1111,6 +1114,13 @@ typedef struct scan {
     bool nomem;
 } scan;
 
+/* The match data a thread keeps from one text to the next (see `kept`); not
+ * inlined, so that the tokenizer's functions stay small enough to be. */
+__attribute__((noinline)) static void kept_match_take(pcre2_match_data **md,
+                                                      pcre2_match_context **mc);
+__attribute__((noinline)) static void kept_match_give(pcre2_match_data *md,
+                                                      pcre2_match_context *mc);
+
 /* The original byte offset of a position of the segment. */
 static size_t orig_offset(const scan *sc, size_t local)
 {
@@ -1570,9 +1580,14 @@ static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
     tz->at = sc->t->valid ? compiled.at_valid : compiled.at;
     tz->valid = sc->t->valid;
     rg_starts_init(&tz->starts, sc->text, sc->len);
+    kept_match_take(&tz->md, &tz->mc);
+    if (tz->md && tz->mc)
+        return true;
     /* room for group 0 and the one group of each kind (re has no other group) */
-    tz->md = pcre2_match_data_create(T_COUNT, NULL);
-    tz->mc = pcre2_match_context_create(NULL);
+    if (!tz->md)
+        tz->md = pcre2_match_data_create(T_COUNT, NULL);
+    if (!tz->mc)
+        tz->mc = pcre2_match_context_create(NULL);
     if (!tz->md || !tz->mc)
         return false;
     pcre2_set_match_limit(tz->mc, 1000000);
@@ -1582,8 +1597,14 @@ static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
 
 static void tokenizer_free(tokenizer *tz)
 {
-    pcre2_match_data_free(tz->md);
-    pcre2_match_context_free(tz->mc);
+    if (tz->md && tz->mc)
+        kept_match_give(tz->md, tz->mc);
+    else {
+        pcre2_match_data_free(tz->md);
+        pcre2_match_context_free(tz->mc);
+    }
+    tz->md = NULL;
+    tz->mc = NULL;
 }
 
 /* --- the common tokens, read without PCRE2 ---------------------------------------- */
@@ -2811,6 +2832,7 @@ static void scan_reset(scan *sc, docscan *ds, const rg_text *t, size_t base)
     rg_strmap_clear(&sc->cites);
     sc->nparas = 0;
     sc->out.len = 0;
+    sc->out.failed = false;
     sc->nomem = false;
     /* room for what a text of this length usually holds, at once; a failure
      * here is no error (rg_grow() is asked again as they fill) */
@@ -2832,6 +2854,155 @@ static void scan_free(scan *sc)
     rg_strmap_free(&sc->cites);
     rg_buf_free(&sc->out);
     memset(sc, 0, sizeof *sc);
+}
+
+/* The memory a scan holds. */
+static size_t scan_bytes(const scan *sc)
+{
+    return sc->rcap * sizeof *sc->raws + sc->acap * sizeof *sc->aside +
+           sc->lcap * sizeof *sc->links + sc->mcap * sizeof *sc->ms +
+           sc->cite_cap * sizeof *sc->cite_list + sc->pcap * sizeof *sc->paras +
+           sc->cites.cap * sizeof *sc->cites.e + sc->out.cap + rg_arena_bytes(&sc->arena);
+}
+
+/* --- what a thread keeps from one document to the next ------------------------------ */
+
+/* Documents are mostly small and many, and a thread reads them one after
+ * another: the room of a whole document's scan, the buffer its bytes are read
+ * into and PCRE2's match data are kept for the next one (they cost a dozen
+ * allocations a document otherwise, and as many frees).  What holds more than
+ * KEEP_BYTES is freed at once; the rest when the thread ends, or (the main
+ * thread's) by rg_cleanup(). */
+#define KEEP_BYTES (1u << 20)
+
+typedef struct kept {
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+    scan sc;
+    bool have_sc;
+    char *buf;
+    size_t cap;
+} kept;
+
+static pthread_key_t kept_key;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+static bool kept_ready;
+
+static void kept_free(void *p)
+{
+    kept *k = p;
+    if (!k)
+        return;
+    pcre2_match_data_free(k->md);
+    pcre2_match_context_free(k->mc);
+    scan_free(&k->sc);
+    free(k->buf);
+    free(k);
+}
+
+static void kept_init(void)
+{
+    kept_ready = pthread_key_create(&kept_key, kept_free) == 0;
+}
+
+/* This thread's, made on first use; NULL when there is none (no memory). */
+static kept *thread_kept(void)
+{
+    pthread_once(&kept_once, kept_init);
+    if (!kept_ready)
+        return NULL;
+    kept *k = pthread_getspecific(kept_key);
+    if (!k && (k = calloc(1, sizeof *k)) && pthread_setspecific(kept_key, k) != 0) {
+        free(k);
+        k = NULL;
+    }
+    return k;
+}
+
+/* What the calling thread keeps, freed (rg_cleanup()). */
+static void kept_release(void)
+{
+    pthread_once(&kept_once, kept_init);
+    if (!kept_ready)
+        return;
+    kept_free(pthread_getspecific(kept_key));
+    pthread_setspecific(kept_key, NULL);
+}
+
+static void kept_match_take(pcre2_match_data **md, pcre2_match_context **mc)
+{
+    kept *k = thread_kept();
+    *md = NULL;
+    *mc = NULL;
+    if (k) {
+        *md = k->md;
+        *mc = k->mc;
+        k->md = NULL;
+        k->mc = NULL;
+    }
+}
+
+static void kept_match_give(pcre2_match_data *md, pcre2_match_context *mc)
+{
+    kept *k = thread_kept();
+    if (k && !k->md && !k->mc) {
+        k->md = md;
+        k->mc = mc;
+        return;
+    }
+    pcre2_match_data_free(md);
+    pcre2_match_context_free(mc);
+}
+
+/* A scan for a whole document: the one kept, else a new one. */
+static void kept_scan_take(scan *sc)
+{
+    kept *k = thread_kept();
+    if (k && k->have_sc) {
+        *sc = k->sc;
+        k->have_sc = false;
+    } else {
+        memset(sc, 0, sizeof *sc);
+    }
+}
+
+static void kept_scan_give(scan *sc)
+{
+    kept *k = thread_kept();
+    if (k && !k->have_sc && scan_bytes(sc) <= KEEP_BYTES) {
+        rg_arena_free(&sc->arena);
+        k->sc = *sc;
+        k->have_sc = true;
+    } else {
+        scan_free(sc);
+    }
+}
+
+/* A reading buffer of at least cap bytes: the one kept when it is large enough. */
+static char *kept_buf_take(size_t need, size_t *cap)
+{
+    kept *k = thread_kept();
+    if (k && k->buf && k->cap >= need) {
+        char *b = k->buf;
+        *cap = k->cap;
+        k->buf = NULL;
+        k->cap = 0;
+        return b;
+    }
+    *cap = need;
+    return malloc(need);
+}
+
+static void kept_buf_give(char *buf, size_t cap)
+{
+    kept *k = thread_kept();
+    if (k && buf && cap <= KEEP_BYTES && (!k->buf || k->cap < cap)) {
+        free(k->buf);
+        k->buf = buf;
+        k->cap = cap;
+        return;
+    }
+    free(buf);
 }
 
 /* Steps one and the first segment's identity. */
@@ -2897,8 +3068,9 @@ static rg_status read_whole(docscan *ds, const rg_text *t, const rg_read_options
                             rg_records_fn fn, void *ctx, rg_error *err)
 {
     scan sc;
-    memset(&sc, 0, sizeof sc);
+    kept_scan_take(&sc);
     scan_reset(&sc, ds, t, 0);
+    sc.col0 = sc.orig_base = 0;
     rg_status st = do_segment(&sc, opt, err);
     if (st == RG_OK && fn && sc.out.len)
         st = fn(ctx, ds->doc, sc.out.data, sc.out.len, err);
@@ -2907,7 +3079,7 @@ static rg_status read_whole(docscan *ds, const rg_text *t, const rg_read_options
         ds->doc->records = sc.out;
         memset(&sc.out, 0, sizeof sc.out);
     }
-    scan_free(&sc);
+    kept_scan_give(&sc);
     return st;
 }
 
@@ -3279,9 +3451,9 @@ static rg_status read_rest_whole(docscan *ds, int f, char **buf, size_t *cap, si
 static rg_status read_file_whole(docscan *ds, int f, size_t size, const rg_read_options *opt,
                                  rg_records_fn fn, void *ctx, rg_error *err)
 {
-    size_t cap = size + 2, have = 0; /* its size exactly: most files are small */
+    size_t cap, have = 0; /* its size exactly: most files are small */
     bool eof = false;
-    char *buf = malloc(cap);
+    char *buf = kept_buf_take(size + 2, &cap);
     /* read to its size: a read more to see the end would cost as much as a
      * small file's text (what the file gains after fstat() is not read) */
     rg_status st = buf ? fill(f, ds->name, buf, size + 1, &have, &eof, err)
@@ -3292,7 +3464,7 @@ static rg_status read_file_whole(docscan *ds, int f, size_t size, const rg_read_
         st = read_rest_whole(ds, f, &buf, &cap, have, eof, opt, fn, ctx, err);
     if (st == RG_OK)
         st = finish_doc(ds, err);
-    free(buf);
+    kept_buf_give(buf, cap);
     docscan_free(ds);
     return st;
 }
