@@ -2882,6 +2882,9 @@ typedef struct kept {
     bool have_sc;
     char *buf;
     size_t cap;
+    idcand *ids; /* a docscan's candidates and the map of its own ids */
+    size_t icap;
+    rg_strmap self;
 } kept;
 
 static pthread_key_t kept_key;
@@ -2897,6 +2900,8 @@ static void kept_free(void *p)
     pcre2_match_context_free(k->mc);
     scan_free(&k->sc);
     free(k->buf);
+    free(k->ids);
+    rg_strmap_free(&k->self);
     free(k);
 }
 
@@ -3005,6 +3010,38 @@ static void kept_buf_give(char *buf, size_t cap)
     free(buf);
 }
 
+/* A docscan's room for candidates and its own ids: what is kept, if any. */
+static void kept_ids_take(docscan *ds)
+{
+    kept *k = thread_kept();
+    if (!k)
+        return;
+    ds->ids = k->ids;
+    ds->icap = k->icap;
+    ds->self = k->self;
+    k->ids = NULL;
+    k->icap = 0;
+    memset(&k->self, 0, sizeof k->self);
+}
+
+static void kept_ids_give(docscan *ds)
+{
+    kept *k = thread_kept();
+    if (k && !k->ids && !k->self.e && ds->icap * sizeof *ds->ids <= KEEP_BYTES &&
+        ds->self.cap * sizeof *ds->self.e <= KEEP_BYTES) {
+        rg_strmap_clear(&ds->self);
+        k->ids = ds->ids;
+        k->icap = ds->icap;
+        k->self = ds->self;
+    } else {
+        free(ds->ids);
+        rg_strmap_free(&ds->self);
+    }
+    ds->ids = NULL;
+    ds->icap = 0;
+    memset(&ds->self, 0, sizeof ds->self);
+}
+
 /* Steps one and the first segment's identity. */
 static rg_status prepare(scan *sc, const rg_read_options *opt, rg_error *err)
 {
@@ -3039,13 +3076,13 @@ static void docscan_init(docscan *ds, const char *name, rg_doc *d, const rg_read
     ds->links = !(opt && opt->no_links);
     ds->records = d->records_format >= 0;
     rg_para_init(&ds->ps);
+    kept_ids_take(ds);
 }
 
 static void docscan_free(docscan *ds)
 {
-    free(ds->ids);
+    kept_ids_give(ds);
     rg_buf_free(&ds->warn);
-    rg_strmap_free(&ds->self);
     rg_strmap_free(&ds->cited);
     rg_arena_free(&ds->cited_names);
     rg_record_doc_free(&ds->rdoc);
