@@ -42,18 +42,19 @@ typedef struct batch {
 } batch;
 
 /* Takes the next path, reads it (without the lock, held on entry and on
- * return) into its slot; returns its number. */
+ * return) into its slot; returns its number.  The slot is the reader's until
+ * it is ready: the document before in it was handed back, and the slot
+ * emptied, before the path could be taken (room()).  Its error is written in
+ * place (a kilobyte, copied and cleared only when there is one). */
 static size_t read_next(batch *b)
 {
     size_t i = b->next++;
+    slot *s = &b->ring[i % WINDOW];
     pthread_mutex_unlock(&b->lock);
     rg_doc *doc = NULL;
-    rg_error err = {0};
-    rg_status st = rg_doc_read(b->paths[i], b->opt, &doc, &err);
+    rg_status st = rg_doc_read(b->paths[i], b->opt, &doc, &s->err);
     pthread_mutex_lock(&b->lock);
-    slot *s = &b->ring[i % WINDOW];
     s->doc = doc;
-    s->err = err;
     s->st = st;
     s->bytes = doc ? rg_doc_bytes(doc) : 0;
     s->ready = true;
@@ -107,14 +108,16 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
         threads = n ? (int)n : 1;
     if (threads == 1 || n < 2) {
         /* one at a time, in this thread */
+        rg_error err = {0};
         for (size_t i = 0; i < n; i++) {
             rg_doc *doc = NULL;
-            rg_error err = {0};
             rg_status st = rg_doc_read(paths[i], opt, &doc, &err);
             rg_status r = fn(ctx, i, st == RG_OK ? doc : NULL, st == RG_OK ? NULL : &err);
             rg_doc_free(doc);
             if (r != RG_OK)
                 return r;
+            if (st != RG_OK)
+                memset(&err, 0, sizeof err);
         }
         return RG_OK;
     }
@@ -151,19 +154,30 @@ rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options
             pthread_cond_wait(&b->have_doc, &b->lock);
         }
         b->waiting = SIZE_MAX;
-        slot got = *s;
-        memset(s, 0, sizeof *s);
+        rg_doc *doc = s->doc;
+        rg_status st = s->st;
+        bool ready = s->ready;
+        rg_error err; /* set when there is an error */
+        if (ready && st != RG_OK) {
+            err = s->err;
+            memset(&s->err, 0, sizeof s->err);
+        }
+        b->held -= s->bytes;
+        s->doc = NULL;
+        s->st = RG_OK;
+        s->bytes = 0;
+        s->ready = false;
         b->consumed = i + 1;
-        b->held -= got.bytes;
         if (b->blocked)
             pthread_cond_broadcast(&b->have_room);
         pthread_mutex_unlock(&b->lock);
-        if (!got.ready) { /* no worker could start: read it here */
-            got.st = rg_doc_read(paths[i], opt, &got.doc, &got.err);
+        if (!ready) { /* no worker could start: read it here */
+            memset(&err, 0, sizeof err);
+            st = rg_doc_read(paths[i], opt, &doc, &err);
         }
         if (r == RG_OK)
-            r = fn(ctx, i, got.st == RG_OK ? got.doc : NULL, got.st == RG_OK ? NULL : &got.err);
-        rg_doc_free(got.doc);
+            r = fn(ctx, i, st == RG_OK ? doc : NULL, st == RG_OK ? NULL : &err);
+        rg_doc_free(doc);
         if (r != RG_OK) {
             pthread_mutex_lock(&b->lock);
             b->stop = true;
