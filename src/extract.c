@@ -2879,7 +2879,7 @@ typedef struct kept {
     pcre2_match_data *md;
     pcre2_match_context *mc;
     scan sc;
-    bool have_sc;
+    bool sc_busy; /* sc is in use */
     char *buf;
     size_t cap;
     idcand *ids; /* a docscan's candidates and the map of its own ids */
@@ -2959,28 +2959,29 @@ static void kept_match_give(pcre2_match_data *md, pcre2_match_context *mc)
     pcre2_match_context_free(mc);
 }
 
-/* A scan for a whole document: the one kept, else a new one. */
-static void kept_scan_take(scan *sc)
+/* A scan for a whole document: the one kept (busy until given back), else
+ * *spare, emptied. */
+static scan *kept_scan_take(scan *spare)
 {
     kept *k = thread_kept();
-    if (k && k->have_sc) {
-        *sc = k->sc;
-        k->have_sc = false;
-    } else {
-        memset(sc, 0, sizeof *sc);
+    if (k && !k->sc_busy) {
+        k->sc_busy = true;
+        return &k->sc;
     }
+    memset(spare, 0, sizeof *spare);
+    return spare;
 }
 
 static void kept_scan_give(scan *sc)
 {
     kept *k = thread_kept();
-    if (k && !k->have_sc && scan_bytes(sc) <= KEEP_BYTES) {
+    bool mine = k && sc == &k->sc;
+    if (mine)
+        k->sc_busy = false;
+    if (!mine || scan_bytes(sc) > KEEP_BYTES)
+        scan_free(sc); /* (emptied: the kept one stays usable) */
+    else
         rg_arena_free(&sc->arena);
-        k->sc = *sc;
-        k->have_sc = true;
-    } else {
-        scan_free(sc);
-    }
 }
 
 /* A reading buffer of at least cap bytes: the one kept when it is large enough. */
@@ -3104,19 +3105,18 @@ static rg_doc *doc_new(const char *name, const rg_read_options *opt)
 static rg_status read_whole(docscan *ds, const rg_text *t, const rg_read_options *opt,
                             rg_records_fn fn, void *ctx, rg_error *err)
 {
-    scan sc;
-    kept_scan_take(&sc);
-    scan_reset(&sc, ds, t, 0);
-    sc.col0 = sc.orig_base = 0;
-    rg_status st = do_segment(&sc, opt, err);
-    if (st == RG_OK && fn && sc.out.len)
-        st = fn(ctx, ds->doc, sc.out.data, sc.out.len, err);
+    scan spare, *sc = kept_scan_take(&spare);
+    scan_reset(sc, ds, t, 0);
+    sc->col0 = sc->orig_base = 0;
+    rg_status st = do_segment(sc, opt, err);
+    if (st == RG_OK && fn && sc->out.len)
+        st = fn(ctx, ds->doc, sc->out.data, sc->out.len, err);
     else if (st == RG_OK && ds->records) { /* the document keeps its records */
         rg_buf_free(&ds->doc->records);
-        ds->doc->records = sc.out;
-        memset(&sc.out, 0, sizeof sc.out);
+        ds->doc->records = sc->out;
+        memset(&sc->out, 0, sizeof sc->out);
     }
-    kept_scan_give(&sc);
+    kept_scan_give(sc);
     return st;
 }
 
