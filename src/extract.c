@@ -3089,15 +3089,16 @@ static void docscan_free(docscan *ds)
     rg_record_doc_free(&ds->rdoc);
 }
 
+/* A document and its file's name, in one allocation. */
 static rg_doc *doc_new(const char *name, const rg_read_options *opt)
 {
-    rg_doc *d = calloc(1, sizeof *d);
-    if (d && !(d->file = strdup(name))) {
-        free(d);
+    size_t n = strlen(name) + 1;
+    rg_doc *d = calloc(1, sizeof *d + n);
+    if (!d)
         return NULL;
-    }
-    if (d)
-        d->records_format = opt && opt->records ? (int)opt->records_format : -1;
+    d->file = (char *)(d + 1);
+    memcpy(d->file, name, n);
+    d->records_format = opt && opt->records ? (int)opt->records_format : -1;
     return d;
 }
 
@@ -3859,7 +3860,6 @@ void rg_doc_free(rg_doc *d)
 {
     if (!d)
         return;
-    free(d->file);
     rg_buf_free(&d->records);
     free(d->mentions);
     free(d->links);
