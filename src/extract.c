@@ -2472,7 +2472,10 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
         }
     }
     ds->own = own;
-    d->id = rg_arena_strdup(&d->arena, idbuf);
+    /* its names: with the segment's strings, which the document takes (but a
+     * streamed document's segments keep theirs only while they are read) */
+    rg_arena *names = ds->streamed ? &d->arena : &sc->arena;
+    d->id = rg_arena_strdup(names, idbuf);
     d->body = rg_body_name(own);
     d->session = rg_id_session(idbuf);
     if (!d->session)
@@ -2492,7 +2495,7 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
         else
             rg_ref_id(&c->ref, rg_ref_body(&c->ref, c->word, own), RG_RESOLUTION, alias,
                       sizeof alias);
-        const char *kept = rg_arena_strdup(&d->arena, alias);
+        const char *kept = rg_arena_strdup(names, alias);
         ok = kept && rg_strmap_put(&ds->self, kept, i + 1, &found);
     }
     ds->identified = true;
