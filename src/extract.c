@@ -233,11 +233,13 @@ static void compile_re(void)
 }
 
 static void kept_release(void);
+static void pool_free(void);
 
 void rg_cleanup(void)
 {
     rg_render_cleanup();
     kept_release();
+    pool_free();
     if (compiled.re) {
         pcre2_code_free(compiled.re);
         compiled.re = NULL;
@@ -2987,6 +2989,55 @@ static void kept_scan_give(scan *sc)
         rg_arena_free(&sc->arena);
 }
 
+/* The buffers of documents' records, once the documents are freed: the
+ * records of small documents are written, and their documents freed, by
+ * another thread than the one that read them, so a thread's own keeping does
+ * not serve; a few such buffers, of small documents, wait here for the next
+ * ones (4 MB at most). */
+#define POOL_BUFFERS 16
+#define POOL_BYTES (256u << 10)
+
+static struct {
+    pthread_mutex_t lock;
+    size_t n;
+    rg_buf bufs[POOL_BUFFERS];
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void pool_take(rg_buf *b)
+{
+    pthread_mutex_lock(&pool.lock);
+    if (pool.n)
+        *b = pool.bufs[--pool.n];
+    pthread_mutex_unlock(&pool.lock);
+}
+
+/* b is emptied, its buffer kept or freed. */
+static void pool_give(rg_buf *b)
+{
+    if (b->data && !b->failed && b->cap <= POOL_BYTES) {
+        pthread_mutex_lock(&pool.lock);
+        bool room = pool.n < POOL_BUFFERS;
+        if (room) {
+            b->len = 0;
+            pool.bufs[pool.n++] = *b;
+        }
+        pthread_mutex_unlock(&pool.lock);
+        if (room) {
+            memset(b, 0, sizeof *b);
+            return;
+        }
+    }
+    rg_buf_free(b);
+}
+
+static void pool_free(void)
+{
+    pthread_mutex_lock(&pool.lock);
+    while (pool.n)
+        rg_buf_free(&pool.bufs[--pool.n]);
+    pthread_mutex_unlock(&pool.lock);
+}
+
 /* A reading buffer of at least cap bytes: the one kept when it is large enough. */
 static char *kept_buf_take(size_t need, size_t *cap)
 {
@@ -3110,6 +3161,8 @@ static rg_status read_whole(docscan *ds, const rg_text *t, const rg_read_options
                             rg_records_fn fn, void *ctx, rg_error *err)
 {
     scan spare, *sc = kept_scan_take(&spare);
+    if (!sc->out.data && ds->records && !fn)
+        pool_take(&sc->out); /* (which the document takes) */
     scan_reset(sc, ds, t, 0);
     sc->col0 = sc->orig_base = 0;
     rg_status st = do_segment(sc, opt, err);
@@ -3863,7 +3916,7 @@ void rg_doc_free(rg_doc *d)
 {
     if (!d)
         return;
-    rg_buf_free(&d->records);
+    pool_give(&d->records);
     free(d->mentions);
     free(d->links);
     free(d->warnings);
