@@ -2914,15 +2914,17 @@ typedef struct kept {
     rg_strmap self;
 } kept;
 
-static pthread_key_t kept_key;
+static pthread_key_t kept_key; /* (its destructor frees a thread's at its end) */
 static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
 static bool kept_ready;
+static _Thread_local kept *my_kept; /* the same, at hand */
 
 static void kept_free(void *p)
 {
     kept *k = p;
     if (!k)
         return;
+    my_kept = NULL;
     pcre2_match_data_free(k->md);
     pcre2_match_context_free(k->mc);
     scan_free(&k->sc);
@@ -2940,15 +2942,17 @@ static void kept_init(void)
 /* This thread's, made on first use; NULL when there is none (no memory). */
 static kept *thread_kept(void)
 {
+    if (my_kept)
+        return my_kept;
     pthread_once(&kept_once, kept_init);
     if (!kept_ready)
         return NULL;
-    kept *k = pthread_getspecific(kept_key);
-    if (!k && (k = calloc(1, sizeof *k)) && pthread_setspecific(kept_key, k) != 0) {
+    kept *k = calloc(1, sizeof *k);
+    if (k && pthread_setspecific(kept_key, k) != 0) {
         free(k);
         k = NULL;
     }
-    return k;
+    return my_kept = k;
 }
 
 /* What the calling thread keeps, freed (rg_cleanup()). */
@@ -3169,9 +3173,10 @@ static void docscan_free(docscan *ds)
 static rg_doc *doc_new(const char *name, const rg_read_options *opt)
 {
     size_t n = strlen(name) + 1;
-    rg_doc *d = calloc(1, sizeof *d + n);
+    rg_doc *d = malloc(sizeof *d + n); /* (glibc's calloc() takes the slow way) */
     if (!d)
         return NULL;
+    memset(d, 0, sizeof *d);
     d->file = (char *)(d + 1);
     memcpy(d->file, name, n);
     d->records_format = opt && opt->records ? (int)opt->records_format : -1;
