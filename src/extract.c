@@ -2449,8 +2449,8 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
     sc->line_ok = false;
     for (size_t i = 0; i < sc->nraws; i++) {
         raw *r = &sc->raws[i];
-        if (r->s >= sc->title_limit) /* (title_line()'s first test: most are past the titles) */
-            continue;
+        if (r->s >= sc->title_limit) /* title_line()'s first test: the rest are past it */
+            break;                     /* (the raws come in text order, see prepare_segment()) */
         if (r->form == RG_FORM_TEXT && (i + 1 == sc->nraws || sc->raws[i + 1].list != r->list) &&
             (i == 0 || sc->raws[i - 1].list != r->list) && title_line(sc, r)) {
             idcand c = {.kind = ID_TITLE, .ref = r->ref, .word = r->word, .first = r->s};
