@@ -1602,7 +1602,9 @@ static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
 
 static void tokenizer_free(tokenizer *tz)
 {
-    if (tz->md && tz->mc)
+    /* (the search of every byte leaves PCRE2's backtracking frames in its
+     * match data, which is not kept) */
+    if (tz->md && tz->mc && tz->fast)
         kept_match_give(tz->md, tz->mc);
     else {
         pcre2_match_data_free(tz->md);
