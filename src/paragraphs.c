@@ -16,6 +16,15 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_AVX2 1
+#endif
+
+static bool have_avx2; /* set once, with the word lists */
 
 /* Verbs that open clauses, longest first where one begins another. */
 static const char *const verbs[] = {
@@ -163,6 +172,9 @@ static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
 static void index_all(void)
 {
+#ifdef HAVE_AVX2
+    have_avx2 = __builtin_cpu_supports("avx2");
+#endif
     index_words(&verb_words, verbs, NVERBS);
     index_words(&prefix_words, prefixes, NPREFIXES);
 }
@@ -520,6 +532,74 @@ void rg_para_init(rg_para_state *ps)
     ps->ended = true; /* as if a sentence had just ended */
 }
 
+/* The newlines of the 64 bytes at s as bits. */
+static inline uint64_t newlines64(const char *s)
+{
+#if defined(__SSE2__)
+    __m128i nl = _mm_set1_epi8('\n');
+    uint64_t m[4];
+    for (int i = 0; i < 4; i++)
+        m[i] = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + 16 * i)), nl));
+    return m[0] | m[1] << 16 | m[2] << 32 | m[3] << 48;
+#else
+    uint64_t m = 0;
+    for (int i = 0; i < 64; i++)
+        m |= (uint64_t)(s[i] == '\n') << i;
+    return m;
+#endif
+}
+
+/* The newlines of the n blocks of 64 bytes at s, into out[]. */
+static void newline_blocks(const char *s, size_t n, uint64_t *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = newlines64(s + 64 * i);
+}
+
+#ifdef HAVE_AVX2
+/* newline_blocks() by 32 bytes a comparison, where the processor has AVX2. */
+__attribute__((target("avx2"))) static void newline_blocks_avx2(const char *s, size_t n,
+                                                                uint64_t *out)
+{
+    __m256i nl = _mm256_set1_epi8('\n');
+    for (size_t i = 0; i < n; i++, s += 64) {
+        uint32_t lo = (uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)s), nl));
+        uint32_t hi = (uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + 32)), nl));
+        out[i] = (uint64_t)hi << 32 | lo;
+    }
+}
+#endif
+
+#define BLOCKS 64 /* of 64 bytes, whose newlines are found in one call */
+
+/* The newlines of the blocks from at on, up to BLOCKS of them, as bits in
+ * out[]; how many blocks.  The text's end counts as a newline, so that the
+ * last line ends there with or without one: the last block, shorter than 64
+ * bytes (maybe empty), is read from a copy so as not to read past the end. */
+static size_t newlines_from(const char *text, size_t at, size_t len, uint64_t *out)
+{
+    size_t n = (len - at) / 64;
+    if (n == 0) {
+        char tail[64] = {0};
+        memcpy(tail, text + at, len - at);
+        out[0] = newlines64(tail) | (uint64_t)1 << (len - at);
+        return 1;
+    }
+    if (n > BLOCKS)
+        n = BLOCKS;
+#ifdef HAVE_AVX2
+    if (have_avx2) {
+        newline_blocks_avx2(text + at, n, out);
+        return n;
+    }
+#endif
+    newline_blocks(text + at, n, out);
+    return n;
+}
+
 bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
                         rg_para **v, size_t *cap, size_t *count)
 {
@@ -528,15 +608,36 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
     /* the paragraph in force where the segment starts */
     push(&s, 0, ps->label, ps->verb);
     bool ended = ps->ended; /* the previous text line ended a clause */
+    /* the lines' ends: the newlines of a block of 64 bytes as bits, found
+     * together and taken one by one, instead of a memchr() a line (most lines
+     * are short, and half of them empty) */
+    uint64_t blocks[BLOCKS];
+    size_t block = 0, bi = 0, bn = newlines_from(text, 0, len, blocks);
+    uint64_t nls = blocks[0]; /* the block's newlines not yet taken */
     for (size_t pos = 0; pos < len;) {
-        const char *line = text + pos;
-        if (*line == '\n') { /* an empty line, as half of them are: furniture */
+        while (!nls) {
+            block += 64;
+            if (++bi == bn) {
+                bn = newlines_from(text, block, len, blocks);
+                bi = 0;
+            }
+            nls = blocks[bi];
+        }
+        uint64_t bit = nls & -nls;
+        size_t nl = block + (size_t)__builtin_ctzll(bit);
+        nls ^= bit;
+        if (nl == pos) { /* an empty line: furniture */
             pos++;
             continue;
         }
-        const char *nl = memchr(line, '\n', len - pos);
-        const char *end = nl ? nl : text + len;
-        pos = (size_t)(end - text) + (nl ? 1 : 0);
+        const char *line = text + pos, *end = text + nl;
+        pos = nl + 1;
+        if (nls & bit << 1) {
+            /* an empty line after it, as half of the lines are, taken now (in
+             * the block: else it comes round as an empty line) */
+            nls ^= bit << 1;
+            pos++;
+        }
         const char *p = skip_space(line, end);
         /* furniture: blank, or (ASCII first) a link, a rule, a symbol or a footer */
         if (p == end || ((unsigned char)*p < 0x80 && furniture_from(p, end))) {
