@@ -343,8 +343,10 @@ static const unsigned char footer_byte[256] = {
 #undef R10
 #undef R26
 
-/* rg_is_furniture_line() of a line whose spaces before p are skipped, p < end. */
-static inline bool furniture_from(const char *p, const char *end)
+/* rg_is_furniture_line() of a line whose spaces before p are skipped, p < end;
+ * newline: *end is the line's '\n', which ends the scan of its bytes as well as
+ * a test of end would. */
+static inline bool furniture_from(const char *p, const char *end, bool newline)
 {
     size_t n = (size_t)(end - p);
     /* a link or a rule, told by the first byte before any comparison */
@@ -357,10 +359,16 @@ static inline bool furniture_from(const char *p, const char *end)
      * one test of a byte's bits in the loop, whose bits are gathered */
     unsigned seen = 0, b = 0;
     const char *q = p;
-    while (q < end && ((b = footer_byte[(unsigned char)*q]) & 1)) {
-        seen |= b;
-        q++;
-    }
+    if (newline)
+        while ((b = footer_byte[(unsigned char)*q]) & 1) { /* '\n' has no bit */
+            seen |= b;
+            q++;
+        }
+    else
+        while (q < end && ((b = footer_byte[(unsigned char)*q]) & 1)) {
+            seen |= b;
+            q++;
+        }
     if (q < end) {
         if (b == 0)
             return false;
@@ -377,7 +385,7 @@ static inline bool furniture_from(const char *p, const char *end)
 bool rg_is_furniture_line(const char *p, const char *end)
 {
     p = skip_space(p, end);
-    return p == end || furniture_from(p, end);
+    return p == end || furniture_from(p, end, false);
 }
 
 #define LONG_LINE 400 /* bytes: a line this long holds many paragraphs */
@@ -638,9 +646,14 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             nls ^= bit << 1;
             pos++;
         }
-        const char *p = skip_space(line, end);
+        /* most lines open with a character, or an indent of one space and a
+         * character (no space: a non-zero byte of space_lead[] is the first of one) */
+        const char *p = line;
+        if (space_lead[(unsigned char)*p])
+            p = *p == ' ' && end - p >= 2 && !space_lead[(unsigned char)p[1]] ? p + 1
+                                                                             : skip_space(p, end);
         /* furniture: blank, or (ASCII first) a link, a rule, a symbol or a footer */
-        if (p == end || ((unsigned char)*p < 0x80 && furniture_from(p, end))) {
+        if (p == end || ((unsigned char)*p < 0x80 && furniture_from(p, end, nl < len))) {
             if (end - p >= 3 && *p == '_' && starts_with(p, end, "___")) {
                 ps->in_notes = true;
                 ps->notes = 0;
@@ -701,11 +714,12 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
          * its bytes, as only "，" "；" "。" "：" of the non-ASCII characters do */
         {
             const char *e = end;
-            while (e > p && trailing_space[(unsigned char)e[-1]])
+            /* no test of e > p: *p is no space (skip_space() has passed them) */
+            while (trailing_space[(unsigned char)e[-1]])
                 e--;
             const unsigned char *u = (const unsigned char *)e;
             uint32_t t = 0;
-            if (e > p && u[-1] < 0x80) {
+            if (u[-1] < 0x80) {
                 ended = clause_end_ascii[u[-1]];
             } else if (e - p >= 3 &&
                        ((t = (uint32_t)u[-3] << 16 | (uint32_t)u[-2] << 8 | u[-1]) == 0xEFBC8C ||
@@ -713,7 +727,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
                 ended = true; /* "，" (EF BC 8C), "；" (EF BC 9B), "。" (E3 80 82), "：" (EF BC 9A) */
             } else if (e - p >= 3 && (t & 0xF0C0C0) == 0xE08080 && u[-3] != 0xE0 && u[-3] != 0xED) {
                 ended = false; /* another three-byte character, always valid from these lead bytes */
-            } else if (e > p) {
+            } else {
                 const char *q = e - 1;
                 while (q > p && ((unsigned char)*q & 0xC0) == 0x80)
                     q--;
