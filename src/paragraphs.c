@@ -345,18 +345,34 @@ static const unsigned char footer_byte[256] = {
 
 /* rg_is_furniture_line() of a line whose spaces before p are skipped, p < end;
  * newline: *end is the line's '\n', which ends the scan of its bytes as well as
- * a test of end would. */
-static inline bool furniture_from(const char *p, const char *end, bool newline)
+ * a test of end would; the bytes up to limit (end or later) may be read. */
+static inline bool furniture_from(const char *p, const char *end, bool newline,
+                                  const char *limit)
 {
     size_t n = (size_t)(end - p);
     /* a link or a rule, told by the first byte before any comparison */
-    if (*p == 'h' &&
-        ((n >= 7 && !memcmp(p, "http://", 7)) || (n >= 8 && !memcmp(p, "https://", 8))))
+    if (*p == 'h' && n >= 8 && !memcmp(p, "https://", 8))
+        return true; /* the common form first */
+    if (*p == 'h' && n >= 7 && !memcmp(p, "http://", 7))
         return true;
     if (*p == '_' && n >= 3 && p[1] == '_' && p[2] == '_')
         return true;
     /* only ASCII letters, digits and / . - ( ) and spaces: a symbol or a footer;
      * one test of a byte's bits in the loop, whose bits are gathered */
+#if defined(__SSE2__)
+    /* a line that opens with ASCII and is none (a date, a number, 1991 年 …)
+     * mostly has a Chinese character within its first 16 bytes: their high
+     * bits, read at once, tell it before the loop */
+    if (limit - p >= 16) {
+        unsigned high = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)p));
+        if (n < 16)
+            high &= (1u << n) - 1;
+        if (high)
+            return false;
+    }
+#else
+    (void)limit;
+#endif
     unsigned seen = 0, b = 0;
     const char *q = p;
     if (newline)
@@ -385,7 +401,7 @@ static inline bool furniture_from(const char *p, const char *end, bool newline)
 bool rg_is_furniture_line(const char *p, const char *end)
 {
     p = skip_space(p, end);
-    return p == end || furniture_from(p, end, false);
+    return p == end || furniture_from(p, end, false, end);
 }
 
 #define LONG_LINE 400 /* bytes: a line this long holds many paragraphs */
@@ -666,7 +682,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             p = *p == ' ' && end - p >= 2 && !space_lead[(unsigned char)p[1]] ? p + 1
                                                                              : skip_space(p, end);
         /* furniture: blank, or (ASCII first) a link, a rule, a symbol or a footer */
-        if (p == end || ((unsigned char)*p < 0x80 && furniture_from(p, end, nl < len))) {
+        if (p == end || ((unsigned char)*p < 0x80 && furniture_from(p, end, nl < len, text + len))) {
             if (end - p >= 3 && *p == '_' && starts_with(p, end, "___")) {
                 ps->in_notes = true;
                 ps->notes = 0;
