@@ -22,9 +22,8 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define HAVE_AVX2 1
-#endif
-
 static bool have_avx2; /* set once, with the word lists */
+#endif
 
 /* Verbs that open clauses, longest first where one begins another. */
 static const char *const verbs[] = {
@@ -357,8 +356,7 @@ static inline bool furniture_from(const char *p, const char *end, bool newline,
         return true;
     if (*p == '_' && n >= 3 && p[1] == '_' && p[2] == '_')
         return true;
-    /* only ASCII letters, digits and / . - ( ) and spaces: a symbol or a footer;
-     * one test of a byte's bits in the loop, whose bits are gathered */
+    /* only ASCII letters, digits and / . - ( ) and spaces: a symbol or a footer */
 #if defined(__SSE2__)
     /* a line that opens with ASCII and is none (a date, a number, 1991 年 …)
      * mostly has a Chinese character within its first 16 bytes: their high
@@ -373,6 +371,7 @@ static inline bool furniture_from(const char *p, const char *end, bool newline,
 #else
     (void)limit;
 #endif
+    /* one test of a byte's bits in the loop, whose bits are gathered */
     unsigned seen = 0, b = 0;
     const char *q = p;
     if (newline)
@@ -621,7 +620,8 @@ static size_t newlines_from(const char *text, size_t at, size_t len, uint64_t *o
     size_t n = (len - at) / 64;
     if (n == 0) {
         char tail[64] = {0};
-        memcpy(tail, text + at, len - at);
+        if (len > at)
+            memcpy(tail, text + at, len - at);
         out[0] = newlines64(tail) | (uint64_t)1 << (len - at);
         return 1;
     }
@@ -682,7 +682,8 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             p = *p == ' ' && end - p >= 2 && !space_lead[(unsigned char)p[1]] ? p + 1
                                                                              : skip_space(p, end);
         /* furniture: blank, or (ASCII first) a link, a rule, a symbol or a footer */
-        if (p == end || ((unsigned char)*p < 0x80 && furniture_from(p, end, nl < len, text + len))) {
+        if (p == end ||
+            ((unsigned char)*p < 0x80 && furniture_from(p, end, nl < len, text + len))) {
             if (end - p >= 3 && *p == '_' && starts_with(p, end, "___")) {
                 ps->in_notes = true;
                 ps->notes = 0;
