@@ -89,6 +89,14 @@ static bool is_cnp(uint32_t c)
 /* The same for the ASCII characters from 64 on: A-Z. */
 #define W_ASCII_HIGH ((uint64_t)0x3FFFFFF << ('A' - 64))
 
+/* W from U+3001 to U+FEFE: 第, 〇 and the Chinese digits, whose low bytes
+ * differ, so that each is found at its low byte (0: none). */
+static const uint16_t w_cjk[256] = {
+    [0x2C] = DI,     [0x07] = 0x3007, [0xF6] = 0x96F6, [0x00] = 0x4E00, [0x8C] = 0x4E8C,
+    [0x09] = 0x4E09, [0xDB] = 0x56DB, [0x94] = 0x4E94, [0x6D] = 0x516D, [0x03] = 0x4E03,
+    [0x6B] = 0x516B, [0x5D] = 0x4E5D,
+};
+
 /* W: what may stand between a token's start and its first anchor. */
 static bool in_w(uint32_t c)
 {
@@ -98,7 +106,7 @@ static bool in_w(uint32_t c)
      * from U+3001 on): from U+3001 to U+FEFE only 〇, 第 and the Chinese digits
      * are in W (the other characters of W lie outside) */
     if (c > 0x3000 && c < 0xFEFF)
-        return c == DI || is_cn(c);
+        return w_cjk[c & 0xFF] == c;
     return is_digit(c) || is_cn(c) || rg_is_space(c) || (c >= 0xFF21 && c <= 0xFF3A) ||
            c == 0xFF0D || (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
 }
