@@ -1242,13 +1242,16 @@ static void expand_range(scan *sc, size_t group_start)
     sc->pend_group = group_start - 1;
 }
 
-/* False when the token is no valid reference.  slash: its two numbers when
+/* False when the token is no valid reference.  known: its nknown refs when
  * quick_item() read them as parse_ref() would (NULL: parse_ref() reads it). */
-static bool on_item(scan *sc, size_t s, size_t e, bool old, const long *slash)
+static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known, size_t nknown)
 {
     rg_ref refs[MAX_PARTS];
-    size_t n = slash ? slash_ref(slash[0], slash[1], refs)
-                     : parse_ref(sc->text + s, sc->text + e, refs);
+    size_t n = nknown;
+    if (!known)
+        n = parse_ref(sc->text + s, sc->text + e, refs);
+    else if (n)
+        refs[0] = *known;
     if (n == 0) {
         break_run(sc);
         return false;
@@ -1569,10 +1572,12 @@ typedef struct tokenizer {
     pcre2_match_data *md;
     pcre2_match_context *mc;
     int date[3]; /* year, month, day of the last token when quick_date() read it, else 0s */
-    /* a and b of the last token when quick_item() read it as parse_slash()
-     * would read it (slash_ok), so that on_item() need not read it again */
-    bool slash_ok;
-    long slash[2];
+    /* the reference of the last token when quick_item() read it as
+     * parse_ref() would (ref_known): nref refs (0 or 1) in ref, so that
+     * on_item() need not read it again */
+    bool ref_known;
+    size_t nref;
+    rg_ref ref;
 } tokenizer;
 
 static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
@@ -1749,31 +1754,42 @@ static inline size_t quick_num4_d(const unsigned char *s, size_t p, size_t n, lo
     return quick_num4_mixed(s, p, n);
 }
 
-/* A gap [p, q) that quick_spaces() took and parse_slash() steps over too:
- * ASCII spaces only (quick_spaces() takes no other ASCII), and no newline
- * unless newline_ok. */
-static bool plain_gap(const unsigned char *s, size_t p, size_t q, bool newline_ok)
+/* The reference of a token quick_item() read, as parse_ref() reads it: the
+ * gaps are spaces that skip_spaces() takes too, with no digit after them for
+ * read_digits() to join, and no part follows.  A slash or year shape, a and b
+ * as read; nref is 0 when parse_ref() would find the numbers out of range. */
+static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefix, long a, long b)
 {
-    for (; p < q; p++)
-        if (s[p] >= 0x80 || (s[p] == '\n' && !newline_ok))
-            return false;
-    return true;
+    rg_ref *r = &tz->ref;
+    memset(r, 0, sizeof *r);
+    r->shape = shape;
+    if (e_prefix)
+        memcpy(r->prefix, "ES", 3);
+    else if (s_prefix)
+        memcpy(r->prefix, "S", 2);
+    r->a = a;
+    r->b = b;
+    tz->ref_known = true;
+    if (shape == RG_SHAPE_SLASH)
+        tz->nref = !(b < 1 || a < 1 || (a > 99 && a < 1946) || a > 2100);
+    else
+        tz->nref = b >= 1946 && b <= 2100;
 }
 
 /* T_ITEM's first two branches from p (after 第 and its spaces, if any): "44/493",
  * "46 / 136", "S-10/2", "1325（2000）", then 号 or a character none of the rest
- * can take.  prefix: S- and ES- may open it.  plain: the token's start up to p
- * is what parse_slash() reads (第 and a plain gap, or nothing); then a token
- * "44/493" or "第 44/493 号" with plain gaps has its numbers in tz->slash, as
- * parse_slash() would read them.  Always inlined: the call and the registers
- * it saves cost about 20 instructions a token, and GCC would not inline it. */
+ * can take.  prefix: S- and ES- may open it.  When the numbers are ASCII, the
+ * token's reference goes to tz->ref (quick_ref()).  Always inlined: the call
+ * and the registers it saves cost about 20 instructions a token, and GCC would
+ * not inline it. */
 __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_t p, bool prefix,
-                                                            bool plain, size_t *e)
+                                                            size_t *e)
 {
     const unsigned char *s = (const unsigned char *)tz->text;
     size_t n = tz->len;
-    bool special = false;
+    bool special = false, e_prefix = false;
     if (prefix && p < n && (s[p] == 'E' || s[p] == 'S')) {
+        e_prefix = s[p] == 'E';
         /* (?:(?:E SPS)?S SPS HY SPS)?: taken whole, else no first branch */
         size_t q = p;
         if (s[q] == 'E' && (q = quick_spaces(s, q + 1, n)) == SIZE_MAX)
@@ -1795,16 +1811,8 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
         if (b_at == SIZE_MAX || (b_end = quick_num4_d(s, b_at, n, &b, &ascii_b)) == SIZE_MAX)
             return QUICK_UNSURE;
         int k = quick_item_end(s, b_end, n, e);
-        /* the gaps parse_slash() takes: before and after an ASCII slash, and
-         * before 号 (which ends the token when it is there) */
-        if (k == T_ITEM && plain && !special && ascii_a && ascii_b && s[q] == '/' &&
-            plain_gap(s, a_end, q, false) &&
-            plain_gap(s, q + 1, b_at, true) &&
-            plain_gap(s, b_end, *e > b_end ? *e - 3 : b_end, true)) {
-            tz->slash_ok = true;
-            tz->slash[0] = a;
-            tz->slash[1] = b;
-        }
+        if (k == T_ITEM && ascii_a && ascii_b)
+            quick_ref(tz, RG_SHAPE_SLASH, e_prefix, special, a, b);
         return k;
     }
     if (special || !(s[q] == '(' || quick_is(s, q, n, "（")))
@@ -1814,6 +1822,7 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
     if (q == SIZE_MAX || n - q < 4 || !quick_digit(s, q, n) || !quick_digit(s, q + 1, n) ||
         !quick_digit(s, q + 2, n) || !quick_digit(s, q + 3, n))
         return QUICK_UNSURE;
+    b = (s[q] - '0') * 1000 + (s[q + 1] - '0') * 100 + (s[q + 2] - '0') * 10 + (s[q + 3] - '0');
     q = quick_spaces(s, q + 4, n);
     if (q == SIZE_MAX || q >= n || !(s[q] == ')' || quick_is(s, q, n, "）")))
         return QUICK_UNSURE;
@@ -1824,12 +1833,14 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
         return QUICK_UNSURE;
     if (quick_is(s, r, n, "号") || quick_is(s, r, n, "號")) {
         *e = r + 3;
-        return T_ITEM;
+    } else {
+        size_t l = rg_utf8_seqlen(s + r, n - r);
+        if (!l || rg_is_space(rg_utf8_decode(s + r, l)))
+            return QUICK_UNSURE;
+        *e = q;
     }
-    size_t l = rg_utf8_seqlen(s + r, n - r);
-    if (!l || rg_is_space(rg_utf8_decode(s + r, l)))
-        return QUICK_UNSURE;
-    *e = q;
+    if (ascii_a)
+        quick_ref(tz, RG_SHAPE_YEAR, false, false, a, b);
     return T_ITEM;
 }
 
@@ -2060,7 +2071,7 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
         size_t q = quick_spaces(s, p + 3, n);
         if (!quick_not_after(s, p) || q == SIZE_MAX)
             return QUICK_UNSURE;
-        return quick_item(tz, q, true, plain_gap(s, p + 3, q, true), e);
+        return quick_item(tz, q, true, e);
     }
     case RG_START_DIGIT: {
         /* not '0', a Chinese digit (CN) for T_HEADCN and T_DATE's second branch */
@@ -2078,7 +2089,7 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
             return QUICK_UNSURE;
         if (s[p - 1] == '\n')
             return quick_furn(s, p, n, e);
-        return quick_item(tz, p, false, true, e);
+        return quick_item(tz, p, false, e);
     }
     case RG_START_UPPER:
         return quick_symbol(s, p, n, e);
@@ -2108,7 +2119,7 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
     int rc;
     const enum tok *kinds = NULL; /* group g is kinds[g - 1]; NULL: group g is kind g */
     tz->date[0] = 0;
-    tz->slash_ok = false;
+    tz->ref_known = false;
     if (tz->fast) {
         for (;;) {
             rg_start_class cls;
@@ -2190,7 +2201,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
             on_symbol(sc, s, e);
             break;
         case T_OLD:
-            on_item(sc, s, e, true, NULL);
+            on_item(sc, s, e, true, NULL, 0);
             break;
         case T_DATE: {
             int y = tz.date[0], m = tz.date[1], d = tz.date[2];
@@ -2219,7 +2230,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
             break;
         }
         case T_ITEM:
-            if (!on_item(sc, s, e, false, tz.slash_ok ? tz.slash : NULL)) {
+            if (!on_item(sc, s, e, false, tz.ref_known ? &tz.ref : NULL, tz.nref)) {
                 /* "议程项目 2⏎54/254.": a number that only a line break joined */
                 const char *nl = memchr(sc->text + s, '\n', e - s);
                 if (nl) {
