@@ -2104,6 +2104,13 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
             *e = p + 6;
             return T_CLOSER;
         }
+        /* or with spaces between (决⏎⏎议), which T_OLD does not take */
+        size_t q = quick_spaces(s, p + 3, n);
+        if (q != SIZE_MAX && q > p + 3 &&
+            (quick_is(s, q, n, "议") || quick_is(s, q, n, "議") || quick_is(s, q, n, "定"))) {
+            *e = q + 3;
+            return T_CLOSER;
+        }
         return QUICK_UNSURE;
     }
     default:
