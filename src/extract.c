@@ -1678,9 +1678,50 @@ static inline size_t quick_spaces(const unsigned char *s, size_t p, size_t n)
     return quick_spaces_run(s, p, n);
 }
 
+/* After a reference at q, spaces r - q and the capital at r: one part
+ * (43/78 H, 43/78 H 号) in *part, or none when PART's lookahead fails there
+ * (43/78 HA): the token's end in *e.  Unsure where PARTSEP may follow, or a
+ * space that SPS takes and quick_spaces() does not. */
+__attribute__((noinline)) static int quick_part(const unsigned char *s, size_t q, size_t r,
+                                                size_t n, size_t *e, char *part)
+{
+    /* PART's (?![A-Za-z0-9/\x{ff21}-\x{ff3a}]) */
+    unsigned char x = r + 1 < n ? s[r + 1] : 0;
+    if ((x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z') || (x >= '0' && x <= '9') || x == '/' ||
+        (n - (r + 1) >= 3 && x == 0xEF && s[r + 2] == 0xBC && s[r + 3] >= 0xA1 && s[r + 3] <= 0xBA)) {
+        *e = q; /* no part, and no 号 after the spaces: the token ends at q */
+        return T_ITEM;
+    }
+    *part = (char)s[r];
+    size_t t = quick_spaces(s, r + 1, n);
+    if (t == SIZE_MAX || t >= n)
+        return QUICK_UNSURE;
+    if (quick_is(s, t, n, "号") || quick_is(s, t, n, "號")) {
+        *e = t + 3;
+        return T_ITEM;
+    }
+    /* no PARTSEP ([、和及与與至到~～], 以及, HY) nor other space after it */
+    uint32_t c = s[t];
+    if (c < 0x80) {
+        if (c == '~' || c == '-')
+            return QUICK_UNSURE;
+    } else {
+        size_t l = rg_utf8_seqlen(s + t, n - t);
+        if (!l)
+            return QUICK_UNSURE;
+        c = rg_utf8_decode(s + t, l);
+        if (rg_is_space(c) || c == 0x3001 || c == 0x548C || c == 0x53CA || c == 0x4E0E ||
+            c == 0x8207 || c == 0x81F3 || c == 0x5230 || c == 0xFF5E || c == 0x4EE5 ||
+            c == 0xFF0D || (c >= 0x2010 && c <= 0x2015) || c == 0x2212)
+            return QUICK_UNSURE;
+    }
+    *e = r + 1;
+    return T_ITEM;
+}
+
 /* Whether what follows a reference at q is 号, or a character that neither
- * SPS, BRK, D, SL nor PART can take. */
-static int quick_item_end(const unsigned char *s, size_t q, size_t n, size_t *e)
+ * SPS, BRK, D, SL nor PART can take, or one part (quick_part(): *part). */
+static int quick_item_end(const unsigned char *s, size_t q, size_t n, size_t *e, char *part)
 {
     /* spaces (none, or a run SPS takes) and 号: BRK finds no digit after them,
      * the lookahead no slash, PART no capital */
@@ -1695,7 +1736,9 @@ static int quick_item_end(const unsigned char *s, size_t q, size_t n, size_t *e)
      * slash (SL), capital (PART) or 号: the token ends at q */
     uint32_t c = s[r];
     if (c < 0x80) {
-        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '/' || rg_is_space(c))
+        if (c >= 'A' && c <= 'Z')
+            return quick_part(s, q, r, n, e, part);
+        if ((c >= '0' && c <= '9') || c == '/' || rg_is_space(c))
             return QUICK_UNSURE;
     } else {
         size_t l = rg_utf8_seqlen(s + r, n - r);
@@ -1756,9 +1799,11 @@ static inline size_t quick_num4_d(const unsigned char *s, size_t p, size_t n, lo
 
 /* The reference of a token quick_item() read, as parse_ref() reads it: the
  * gaps are spaces that skip_spaces() takes too, with no digit after them for
- * read_digits() to join, and no part follows.  A slash or year shape, a and b
- * as read; nref is 0 when parse_ref() would find the numbers out of range. */
-static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefix, long a, long b)
+ * read_digits() to join, and one part at most (0: none).  A slash or year
+ * shape, a and b as read; nref is 0 when parse_ref() would find the numbers
+ * out of range. */
+static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefix, long a, long b,
+                      char part)
 {
     rg_ref *r = &tz->ref;
     memset(r, 0, sizeof *r);
@@ -1769,6 +1814,7 @@ static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefi
         memcpy(r->prefix, "S", 2);
     r->a = a;
     r->b = b;
+    r->part = part;
     tz->ref_known = true;
     if (shape == RG_SHAPE_SLASH)
         tz->nref = !(b < 1 || a < 1 || (a > 99 && a < 1946) || a > 2100);
@@ -1810,9 +1856,10 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
         size_t b_at = quick_spaces(s, q + (s[q] == '/' ? 1 : 3), n), b_end;
         if (b_at == SIZE_MAX || (b_end = quick_num4_d(s, b_at, n, &b, &ascii_b)) == SIZE_MAX)
             return QUICK_UNSURE;
-        int k = quick_item_end(s, b_end, n, e);
+        char part = 0;
+        int k = quick_item_end(s, b_end, n, e, &part);
         if (k == T_ITEM && ascii_a && ascii_b)
-            quick_ref(tz, RG_SHAPE_SLASH, e_prefix, special, a, b);
+            quick_ref(tz, RG_SHAPE_SLASH, e_prefix, special, a, b, part);
         return k;
     }
     if (special || !(s[q] == '(' || quick_is(s, q, n, "（")))
@@ -1840,7 +1887,7 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
         *e = q;
     }
     if (ascii_a)
-        quick_ref(tz, RG_SHAPE_YEAR, false, false, a, b);
+        quick_ref(tz, RG_SHAPE_YEAR, false, false, a, b, 0);
     return T_ITEM;
 }
 
