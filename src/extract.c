@@ -1799,9 +1799,9 @@ static inline size_t quick_num4_d(const unsigned char *s, size_t p, size_t n, lo
 
 /* The reference of a token quick_item() read, as parse_ref() reads it: the
  * gaps are spaces that skip_spaces() takes too, with no digit after them for
- * read_digits() to join, and one part at most (0: none).  A slash or year
- * shape, a and b as read; nref is 0 when parse_ref() would find the numbers
- * out of range. */
+ * read_digits() to join, and one part at most (0: none).  A slash, year or
+ * Roman shape, a and b as read; nref is 0 when parse_ref() would find the
+ * numbers out of range. */
 static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefix, long a, long b,
                       char part)
 {
@@ -1818,12 +1818,67 @@ static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefi
     tz->ref_known = true;
     if (shape == RG_SHAPE_SLASH)
         tz->nref = !(b < 1 || a < 1 || (a > 99 && a < 1946) || a > 2100);
-    else
+    else if (shape == RG_SHAPE_YEAR)
         tz->nref = b >= 1946 && b <= 2100;
+    else
+        tz->nref = b != 0; /* a Roman numeral rg_roman_value() rejects */
+}
+
+/* T_ITEM's second branch after NUM4 SPS, at q (an LP): LP SPS (?:YEAR|[IVXL]{1,7})
+ * SPS RP (no capital before LP), then 号 or a character SPS cannot take; the
+ * number before it is a (ascii_a: all ASCII).  Apart from quick_item(): the
+ * shape is rarer, and the code inlined there made the common path slower. */
+__attribute__((noinline)) static int quick_paren(tokenizer *tz, size_t q, long a, bool ascii_a,
+                                                 size_t *e)
+{
+    const unsigned char *s = (const unsigned char *)tz->text;
+    size_t n = tz->len;
+    q = quick_spaces(s, q + (s[q] == '(' ? 1 : 3), n);
+    if (q == SIZE_MAX)
+        return QUICK_UNSURE;
+    rg_shape shape = RG_SHAPE_ROMAN;
+    long b;
+    size_t k = 0;
+    while (k < 8 && q + k < n &&
+           (s[q + k] == 'I' || s[q + k] == 'V' || s[q + k] == 'X' || s[q + k] == 'L'))
+        k++;
+    if (k > 7) {
+        return QUICK_UNSURE;
+    } else if (k) {
+        b = rg_roman_value((const char *)s + q, k);
+        q += k;
+    } else {
+        if (n - q < 4 || !quick_digit(s, q, n) || !quick_digit(s, q + 1, n) ||
+            !quick_digit(s, q + 2, n) || !quick_digit(s, q + 3, n))
+            return QUICK_UNSURE;
+        b = (s[q] - '0') * 1000 + (s[q + 1] - '0') * 100 + (s[q + 2] - '0') * 10 +
+            (s[q + 3] - '0');
+        shape = RG_SHAPE_YEAR;
+        q += 4;
+    }
+    q = quick_spaces(s, q, n);
+    if (q == SIZE_MAX || q >= n || !(s[q] == ')' || quick_is(s, q, n, "）")))
+        return QUICK_UNSURE;
+    q += s[q] == ')' ? 1 : 3;
+    /* then (?:SPS [号號])?, unless SPS may go on past the spaces seen */
+    size_t r = quick_spaces(s, q, n);
+    if (r == SIZE_MAX || r >= n)
+        return QUICK_UNSURE;
+    if (quick_is(s, r, n, "号") || quick_is(s, r, n, "號")) {
+        *e = r + 3;
+    } else {
+        size_t l = rg_utf8_seqlen(s + r, n - r);
+        if (!l || rg_is_space(rg_utf8_decode(s + r, l)))
+            return QUICK_UNSURE;
+        *e = q;
+    }
+    if (ascii_a)
+        quick_ref(tz, shape, false, false, a, b, 0);
+    return T_ITEM;
 }
 
 /* T_ITEM's first two branches from p (after 第 and its spaces, if any): "44/493",
- * "46 / 136", "S-10/2", "1325（2000）", then 号 or a character none of the rest
+ * "46 / 136", "S-10/2", "1325（2000）", "2625(XXV)", then 号 or a character none of the rest
  * can take.  prefix: S- and ES- may open it.  When the numbers are ASCII, the
  * token's reference goes to tz->ref (quick_ref()).  Always inlined: the call
  * and the registers it saves cost about 20 instructions a token, and GCC would
@@ -1864,31 +1919,7 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
     }
     if (special || !(s[q] == '(' || quick_is(s, q, n, "（")))
         return QUICK_UNSURE;
-    /* no slash: NUM4 SPS LP SPS YEAR SPS RP (no capital before LP) */
-    q = quick_spaces(s, q + (s[q] == '(' ? 1 : 3), n);
-    if (q == SIZE_MAX || n - q < 4 || !quick_digit(s, q, n) || !quick_digit(s, q + 1, n) ||
-        !quick_digit(s, q + 2, n) || !quick_digit(s, q + 3, n))
-        return QUICK_UNSURE;
-    b = (s[q] - '0') * 1000 + (s[q + 1] - '0') * 100 + (s[q + 2] - '0') * 10 + (s[q + 3] - '0');
-    q = quick_spaces(s, q + 4, n);
-    if (q == SIZE_MAX || q >= n || !(s[q] == ')' || quick_is(s, q, n, "）")))
-        return QUICK_UNSURE;
-    q += s[q] == ')' ? 1 : 3;
-    /* then (?:SPS [号號])?, unless SPS may go on past the spaces seen */
-    size_t r = quick_spaces(s, q, n);
-    if (r == SIZE_MAX || r >= n)
-        return QUICK_UNSURE;
-    if (quick_is(s, r, n, "号") || quick_is(s, r, n, "號")) {
-        *e = r + 3;
-    } else {
-        size_t l = rg_utf8_seqlen(s + r, n - r);
-        if (!l || rg_is_space(rg_utf8_decode(s + r, l)))
-            return QUICK_UNSURE;
-        *e = q;
-    }
-    if (ascii_a)
-        quick_ref(tz, RG_SHAPE_YEAR, false, false, a, b, 0);
-    return T_ITEM;
+    return quick_paren(tz, q, a, ascii_a, e);
 }
 
 /* NOTAFTER: the character before p is none of [A-Za-z0-9./-] or a full-width digit. */
