@@ -2041,6 +2041,24 @@ static int quick_furn(const unsigned char *s, size_t p, size_t n, size_t *e)
     return T_FURN;
 }
 
+/* Whether T_FURN may match at p, a digit at a line start: its first branch
+ * needs [0-9]{2}- there, its second [0-9]{1,3}/[0-9]{1,3}[ \t] (the digit
+ * runs read whole, as no quantifier can stop before a digit and go on). */
+static bool quick_furn_may(const unsigned char *s, size_t p, size_t n)
+{
+    size_t q = p;
+    while (q - p < 4 && quick_digit(s, q, n))
+        q++;
+    if (q - p == 2 && q < n && s[q] == '-')
+        return true;
+    if (q - p > 3 || q >= n || s[q] != '/')
+        return false;
+    size_t r = ++q;
+    while (r - q < 4 && quick_digit(s, r, n))
+        r++;
+    return r > q && r - q <= 3 && r < n && (s[r] == ' ' || s[r] == '\t');
+}
+
 static bool quick_alnum(const unsigned char *s, size_t p, size_t n)
 {
     return p < n && ((s[p] >= 'A' && s[p] <= 'Z') || (s[p] >= 'a' && s[p] <= 'z') ||
@@ -2165,8 +2183,11 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
          * spaces, no 年); a footer may start so at a line start, and comes first */
         if (p == 0 || !quick_not_after(s, p))
             return QUICK_UNSURE;
-        if (s[p - 1] == '\n')
-            return quick_furn(s, p, n, e);
+        if (s[p - 1] == '\n') {
+            int k = quick_furn(s, p, n, e);
+            if (k != QUICK_UNSURE || quick_furn_may(s, p, n))
+                return k;
+        }
         return quick_item(tz, p, false, e);
     }
     case RG_START_UPPER:
