@@ -1719,20 +1719,12 @@ __attribute__((noinline)) static int quick_part(const unsigned char *s, size_t q
     return T_ITEM;
 }
 
-/* Whether what follows a reference at q is 号, or a character that neither
- * SPS, BRK, D, SL nor PART can take, or one part (quick_part(): *part). */
-static int quick_item_end(const unsigned char *s, size_t q, size_t n, size_t *e, char *part)
+/* quick_item_end() past the spaces r - q, at no 号. */
+__attribute__((noinline)) static int quick_item_end_other(const unsigned char *s, size_t q,
+                                                          size_t r, size_t n, size_t *e,
+                                                          char *part)
 {
-    /* spaces (none, or a run SPS takes) and 号: BRK finds no digit after them,
-     * the lookahead no slash, PART no capital */
-    size_t r = quick_spaces(s, q, n);
-    if (r == SIZE_MAX || r >= n)
-        return QUICK_UNSURE;
-    if (quick_is(s, r, n, "号") || quick_is(s, r, n, "號")) {
-        *e = r + 3;
-        return T_ITEM;
-    }
-    /* or a character after them that is no other space (SPS), digit (BRK D, D),
+    /* a character after them that is no other space (SPS), digit (BRK D, D),
      * slash (SL), capital (PART) or 号: the token ends at q */
     uint32_t c = s[r];
     if (c < 0x80) {
@@ -1751,6 +1743,22 @@ static int quick_item_end(const unsigned char *s, size_t q, size_t n, size_t *e,
     }
     *e = q;
     return T_ITEM;
+}
+
+/* Whether what follows a reference at q is 号, or a character that neither
+ * SPS, BRK, D, SL nor PART can take, or one part (quick_part(): *part). */
+static inline int quick_item_end(const unsigned char *s, size_t q, size_t n, size_t *e, char *part)
+{
+    /* spaces (none, or a run SPS takes) and 号: BRK finds no digit after them,
+     * the lookahead no slash, PART no capital */
+    size_t r = quick_spaces(s, q, n);
+    if (r == SIZE_MAX || r >= n)
+        return QUICK_UNSURE;
+    if (quick_is(s, r, n, "号") || quick_is(s, r, n, "號")) {
+        *e = r + 3;
+        return T_ITEM;
+    }
+    return quick_item_end_other(s, q, r, n, e, part);
 }
 
 /* After p, 1 to 4 ASCII digits that NUM4 takes whole (no fifth digit; the
