@@ -1452,24 +1452,17 @@ static void on_symbol(scan *sc, size_t s, size_t e)
     sc->pend_start = sc->pend_group = sc->nraws;
 }
 
-/* The symbols kept aside, merged into the references in text order. */
-static void merge_aside(scan *sc)
+/* The next of the raws and the symbols kept aside, in text order (a raw
+ * before a symbol at the same place), from *ri and *ai; NULL after the last.
+ * The two lists are read so, not merged: most raws come after the first
+ * symbol kept aside (a page header), and would have to move. */
+static const raw *next_raw(const scan *sc, size_t *ri, size_t *ai)
 {
-    if (sc->naside == 0)
-        return;
-    size_t i = sc->nraws, j = sc->naside, k = i + j;
-    if (!rg_grow(&sc->raws, &sc->rcap, k, sizeof *sc->raws)) {
-        sc->nomem = true;
-        return;
-    }
-    /* from the end, in place; a raw goes before a symbol at the same place */
-    while (j > 0) {
-        if (i == 0 || sc->aside[j - 1].s >= sc->raws[i - 1].s)
-            sc->raws[--k] = sc->aside[--j];
-        else
-            sc->raws[--k] = sc->raws[--i];
-    }
-    sc->nraws += sc->naside;
+    if (*ri < sc->nraws && (*ai == sc->naside || sc->raws[*ri].s <= sc->aside[*ai].s))
+        return &sc->raws[(*ri)++];
+    if (*ai < sc->naside)
+        return &sc->aside[(*ai)++];
+    return NULL;
 }
 
 static void on_link(scan *sc, size_t s, size_t e)
@@ -2362,10 +2355,8 @@ static rg_status run_scan(scan *sc, rg_error *err)
         pos = e > s ? e : s + 1;
     }
     tokenizer_free(&tz);
-    if (st == RG_OK) {
+    if (st == RG_OK)
         break_run(sc);
-        merge_aside(sc);
-    }
     return st;
 }
 
@@ -2574,15 +2565,19 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
     /* titles: the first lines' lone references */
     sc->title_limit = lines_end(sc->text, sc->len, 30);
     sc->line_ok = false;
-    for (size_t i = 0; i < sc->nraws; i++) {
-        raw *r = &sc->raws[i];
+    size_t ri = 0, ai = 0;
+    const raw *prev = NULL, *r = next_raw(sc, &ri, &ai);
+    while (r) {
         if (r->s >= sc->title_limit) /* title_line()'s first test: the rest are past it */
-            break;                     /* (the raws come in text order, see prepare_segment()) */
-        if (r->form == RG_FORM_TEXT && (i + 1 == sc->nraws || sc->raws[i + 1].list != r->list) &&
-            (i == 0 || sc->raws[i - 1].list != r->list) && title_line(sc, r)) {
+            break;                     /* (next_raw() gives them in text order) */
+        const raw *next = next_raw(sc, &ri, &ai);
+        if (r->form == RG_FORM_TEXT && (!next || next->list != r->list) &&
+            (!prev || prev->list != r->list) && title_line(sc, r)) {
             idcand c = {.kind = ID_TITLE, .ref = r->ref, .word = r->word, .first = r->s};
             add_id(sc, &c);
         }
+        prev = r;
+        r = next;
     }
     const idcand *best = NULL;
     for (size_t i = 0; i < ds->nids; i++) {
@@ -2710,18 +2705,19 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
     docscan *ds = sc->ds;
     cursor cur = {0, 0, 1 + sc->col0};
     size_t li = 0; /* links given their lines */
-    for (size_t i = 0; i <= sc->nraws; i++) {
+    size_t ri = 0, ai = 0;
+    for (;;) {
+        const raw *r = next_raw(sc, &ri, &ai);
         /* the links up to the reference (they come in text order, as do the raws) */
-        size_t upto = i < sc->nraws ? sc->raws[i].s : sc->len;
+        size_t upto = r ? r->s : sc->len;
         for (; li < sc->nlinks && sc->links[li].offset <= upto; li++) {
             rg_link *k = &sc->links[li];
             advance(sc, &cur, k->offset);
             k->line = cur.line;
             k->offset = orig_offset(sc, k->offset);
         }
-        if (i == sc->nraws)
+        if (!r)
             break;
-        raw *r = &sc->raws[i];
         char id[256];
         size_t idl;
         rg_body body;
