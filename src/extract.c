@@ -1769,33 +1769,35 @@ static size_t quick_num4(const unsigned char *s, size_t p, size_t n, long *v)
 
 /* quick_num4() for digits ASCII or full-width (D), mixed, read one by one. */
 __attribute__((noinline)) static size_t quick_num4_mixed(const unsigned char *s, size_t p,
-                                                         size_t n)
+                                                         size_t n, long *v)
 {
     size_t q = p;
     int k = 0;
+    long x = 0;
     for (; k < 5; k++) {
-        if (q < n && s[q] >= '0' && s[q] <= '9')
+        if (q < n && s[q] >= '0' && s[q] <= '9') {
+            x = x * 10 + (s[q] - '0');
             q++;
-        else if (quick_fw_digit(s, q, n))
+        } else if (quick_fw_digit(s, q, n)) {
+            x = x * 10 + (s[q + 2] - 0x90);
             q += 3;
-        else
+        } else {
             break;
+        }
     }
+    *v = x;
     return k >= 1 && k <= 4 ? q : SIZE_MAX;
 }
 
-/* quick_num4() for digits ASCII or full-width (D): *ascii says whether all
- * were ASCII, their value in *v then.  Most are ASCII with no full-width digit
- * (EF BC ..) after them, read as quick_num4() reads them. */
-static inline size_t quick_num4_d(const unsigned char *s, size_t p, size_t n, long *v,
-                                  bool *ascii)
+/* quick_num4() for digits ASCII or full-width (D), their value in *v (as
+ * read_digits() reads them).  Most are ASCII with no full-width digit after
+ * them, read as quick_num4() reads them. */
+static inline size_t quick_num4_d(const unsigned char *s, size_t p, size_t n, long *v)
 {
     size_t q = quick_num4(s, p, n, v);
-    *ascii = true;
-    if (q != SIZE_MAX ? q >= n || s[q] != 0xEF : quick_digit(s, p, n))
+    if (q != SIZE_MAX ? !quick_fw_digit(s, q, n) : quick_digit(s, p, n))
         return q; /* ASCII only (or five ASCII digits: too many either way) */
-    *ascii = false;
-    return quick_num4_mixed(s, p, n);
+    return quick_num4_mixed(s, p, n, v);
 }
 
 /* The reference of a token quick_item() read, as parse_ref() reads it: the
@@ -1827,10 +1829,9 @@ static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefi
 
 /* T_ITEM's second branch after NUM4 SPS, at q (an LP): LP SPS (?:YEAR|[IVXL]{1,7})
  * SPS RP (no capital before LP), then 号 or a character SPS cannot take; the
- * number before it is a (ascii_a: all ASCII).  Apart from quick_item(): the
+ * number before it is a.  Apart from quick_item(): the
  * shape is rarer, and the code inlined there made the common path slower. */
-__attribute__((noinline)) static int quick_paren(tokenizer *tz, size_t q, long a, bool ascii_a,
-                                                 size_t *e)
+__attribute__((noinline)) static int quick_paren(tokenizer *tz, size_t q, long a, size_t *e)
 {
     const unsigned char *s = (const unsigned char *)tz->text;
     size_t n = tz->len;
@@ -1873,17 +1874,15 @@ __attribute__((noinline)) static int quick_paren(tokenizer *tz, size_t q, long a
             return QUICK_UNSURE;
         *e = q;
     }
-    if (ascii_a)
-        quick_ref(tz, shape, false, false, a, b, 0);
+    quick_ref(tz, shape, false, false, a, b, 0);
     return T_ITEM;
 }
 
 /* T_ITEM's first two branches from p (after 第 and its spaces, if any): "44/493",
  * "46 / 136", "S-10/2", "1325（2000）", "2625(XXV)", then 号 or a character none of the rest
- * can take.  prefix: S- and ES- may open it.  When the numbers are ASCII, the
- * token's reference goes to tz->ref (quick_ref()).  Always inlined: the call
- * and the registers it saves cost about 20 instructions a token, and GCC would
- * not inline it. */
+ * can take.  prefix: S- and ES- may open it.  The token's reference goes to
+ * tz->ref (quick_ref()).  Always inlined: the call and the registers it saves
+ * cost about 20 instructions a token, and GCC would not inline it. */
 __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_t p, bool prefix,
                                                             size_t *e)
 {
@@ -1903,24 +1902,23 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
         special = true;
     }
     long a, b;
-    bool ascii_a, ascii_b;
-    size_t a_end = quick_num4_d(s, p, n, &a, &ascii_a), q;
+    size_t a_end = quick_num4_d(s, p, n, &a), q;
     if (a_end == SIZE_MAX || (q = quick_spaces(s, a_end, n)) == SIZE_MAX || q >= n)
         return QUICK_UNSURE;
     if (s[q] == '/' || quick_is(s, q, n, "／")) {
         /* NUM4 SPS SL SPS NUM4 */
         size_t b_at = quick_spaces(s, q + (s[q] == '/' ? 1 : 3), n), b_end;
-        if (b_at == SIZE_MAX || (b_end = quick_num4_d(s, b_at, n, &b, &ascii_b)) == SIZE_MAX)
+        if (b_at == SIZE_MAX || (b_end = quick_num4_d(s, b_at, n, &b)) == SIZE_MAX)
             return QUICK_UNSURE;
         char part = 0;
         int k = quick_item_end(s, b_end, n, e, &part);
-        if (k == T_ITEM && ascii_a && ascii_b)
+        if (k == T_ITEM)
             quick_ref(tz, RG_SHAPE_SLASH, e_prefix, special, a, b, part);
         return k;
     }
     if (special || !(s[q] == '(' || quick_is(s, q, n, "（")))
         return QUICK_UNSURE;
-    return quick_paren(tz, q, a, ascii_a, e);
+    return quick_paren(tz, q, a, e);
 }
 
 /* NOTAFTER: the character before p is none of [A-Za-z0-9./-] or a full-width digit. */
