@@ -1242,16 +1242,21 @@ static void expand_range(scan *sc, size_t group_start)
     sc->pend_group = group_start - 1;
 }
 
-/* False when the token is no valid reference.  known: its nknown refs when
- * quick_item() read them as parse_ref() would (NULL: parse_ref() reads it). */
-static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known, size_t nknown)
+/* False when the token is no valid reference.  known: its reference when
+ * quick_item() read it as parse_ref() would (NULL: parse_ref() reads it), with
+ * nknown refs, one for each of its parts (NULL: none). */
+static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known, size_t nknown,
+                    const char *parts)
 {
     rg_ref refs[MAX_PARTS];
     size_t n = nknown;
     if (!known)
         n = parse_ref(sc->text + s, sc->text + e, refs);
-    else if (n)
-        refs[0] = *known;
+    for (size_t i = 0; known && i < n; i++) {
+        refs[i] = *known;
+        if (parts)
+            refs[i].part = parts[i];
+    }
     if (n == 0) {
         break_run(sc);
         return false;
@@ -1571,6 +1576,8 @@ typedef struct tokenizer {
     bool ref_known;
     size_t nref;
     rg_ref ref;
+    char parts[MAX_PARTS]; /* ref's parts, a ref each (nparts, 0: none) */
+    size_t nparts;
 } tokenizer;
 
 static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
@@ -1671,58 +1678,101 @@ static inline size_t quick_spaces(const unsigned char *s, size_t p, size_t n)
     return quick_spaces_run(s, p, n);
 }
 
-/* After a reference at q, spaces r - q and the capital at r: one part
- * (43/78 H, 43/78 H 号) in *part, or none when PART's lookahead fails there
- * (43/78 HA): the token's end in *e.  Unsure where PARTSEP may follow, or a
- * space that SPS takes and quick_spaces() does not. */
-__attribute__((noinline)) static int quick_part(const unsigned char *s, size_t q, size_t r,
-                                                size_t n, size_t *e, char *part)
+/* PARTSEP at t ([、和及与與至到~～], 以及, HY): its length, 0 when there is
+ * none, SIZE_MAX at a space that SPS takes and quick_spaces() does not.
+ * *range when it says "to" (as parse_ref() reads it). */
+static size_t quick_partsep(const unsigned char *s, size_t t, size_t n, bool *range)
 {
-    /* PART's (?![A-Za-z0-9/\x{ff21}-\x{ff3a}]) */
-    unsigned char x = r + 1 < n ? s[r + 1] : 0;
-    if ((x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z') || (x >= '0' && x <= '9') || x == '/' ||
-        (n - (r + 1) >= 3 && x == 0xEF && s[r + 2] == 0xBC && s[r + 3] >= 0xA1 && s[r + 3] <= 0xBA)) {
-        *e = q; /* no part, and no 号 after the spaces: the token ends at q */
-        return T_ITEM;
-    }
-    *part = (char)s[r];
-    size_t t = quick_spaces(s, r + 1, n);
-    if (t == SIZE_MAX || t >= n)
-        return QUICK_UNSURE;
-    if (quick_is(s, t, n, "号") || quick_is(s, t, n, "號")) {
-        *e = t + 3;
-        return T_ITEM;
-    }
-    /* no PARTSEP ([、和及与與至到~～], 以及, HY) nor other space after it */
     uint32_t c = s[t];
     if (c < 0x80) {
-        if (c == '~' || c == '-')
-            return QUICK_UNSURE;
-    } else {
-        size_t l = rg_utf8_seqlen(s + t, n - t);
-        if (!l)
-            return QUICK_UNSURE;
-        c = rg_utf8_decode(s + t, l);
-        if (rg_is_space(c) || c == 0x3001 || c == 0x548C || c == 0x53CA || c == 0x4E0E ||
-            c == 0x8207 || c == 0x81F3 || c == 0x5230 || c == 0xFF5E || c == 0x4EE5 ||
-            c == 0xFF0D || (c >= 0x2010 && c <= 0x2015) || c == 0x2212)
-            return QUICK_UNSURE;
+        *range = c == '~' || c == '-';
+        return *range;
     }
-    *e = r + 1;
+    size_t l = rg_utf8_seqlen(s + t, n - t);
+    if (!l)
+        return SIZE_MAX;
+    c = rg_utf8_decode(s + t, l);
+    if (rg_is_space(c))
+        return SIZE_MAX;
+    *range = c == 0x81F3 || c == 0x5230 || c == 0xFF5E || c == 0xFF0D ||
+             (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
+    if (*range || c == 0x3001 || c == 0x548C || c == 0x53CA || c == 0x4E0E || c == 0x8207)
+        return l;
+    if (c == 0x4EE5 && quick_is(s, t + l, n, "及")) /* 以及 */
+        return l + 3;
+    return 0;
+}
+
+/* After a reference at q, spaces r - q and the capital at r: its parts
+ * (43/78 H, 43/78 H 号, 43/78 A 至 C 号) in parts[0..*np), read and spread
+ * as parse_ref() does, or none when PART's lookahead fails at r (43/78 HA);
+ * the token's end in *e.  Unsure where a space may stand that SPS takes and
+ * quick_spaces() does not, or a full-width capital. */
+__attribute__((noinline)) static int quick_parts(const unsigned char *s, size_t q, size_t r,
+                                                 size_t n, size_t *e, char *parts, size_t *np)
+{
+    size_t end = q, k = 0;
+    bool range = false;
+    for (;;) {
+        /* PART's (?![A-Za-z0-9/\x{ff21}-\x{ff3a}]) after the capital at r */
+        unsigned char x = r + 1 < n ? s[r + 1] : 0;
+        if ((x >= 'A' && x <= 'Z') || (x >= 'a' && x <= 'z') || (x >= '0' && x <= '9') ||
+            x == '/' ||
+            (n - (r + 1) >= 3 && x == 0xEF && s[r + 2] == 0xBC && s[r + 3] >= 0xA1 &&
+             s[r + 3] <= 0xBA))
+            break; /* no part here: the token ends after the last one (or at q) */
+        char letter = (char)s[r];
+        if (range && k > 0 && letter > parts[k - 1]) {
+            for (char c = (char)(parts[k - 1] + 1); c <= letter && k < MAX_PARTS; c++)
+                parts[k++] = c;
+        } else if (k < MAX_PARTS) {
+            parts[k++] = letter;
+        }
+        end = r + 1;
+        /* then 号, or PARTSEP and another part, or nothing more */
+        size_t t = quick_spaces(s, end, n);
+        if (t == SIZE_MAX || t >= n)
+            return QUICK_UNSURE;
+        if (quick_is(s, t, n, "号") || quick_is(s, t, n, "號")) {
+            *e = t + 3;
+            *np = k;
+            return T_ITEM;
+        }
+        size_t l = quick_partsep(s, t, n, &range);
+        if (l == SIZE_MAX)
+            return QUICK_UNSURE;
+        if (!l)
+            break;
+        r = quick_spaces(s, t + l, n);
+        if (r == SIZE_MAX || r >= n)
+            return QUICK_UNSURE;
+        if (s[r] >= 'A' && s[r] <= 'Z')
+            continue;
+        /* no part after PARTSEP: the token ends after the last part */
+        if (s[r] >= 0x80) {
+            size_t cl = rg_utf8_seqlen(s + r, n - r);
+            uint32_t c = cl ? rg_utf8_decode(s + r, cl) : 0;
+            if (!cl || rg_is_space(c) || (c >= 0xFF21 && c <= 0xFF3A))
+                return QUICK_UNSURE;
+        }
+        break;
+    }
+    *e = end;
+    *np = k;
     return T_ITEM;
 }
 
 /* quick_item_end() past the spaces r - q, at no 号. */
 __attribute__((noinline)) static int quick_item_end_other(const unsigned char *s, size_t q,
                                                           size_t r, size_t n, size_t *e,
-                                                          char *part)
+                                                          char *parts, size_t *np)
 {
     /* a character after them that is no other space (SPS), digit (BRK D, D),
      * slash (SL), capital (PART) or 号: the token ends at q */
     uint32_t c = s[r];
     if (c < 0x80) {
         if (c >= 'A' && c <= 'Z')
-            return quick_part(s, q, r, n, e, part);
+            return quick_parts(s, q, r, n, e, parts, np);
         if ((c >= '0' && c <= '9') || c == '/' || rg_is_space(c))
             return QUICK_UNSURE;
     } else {
@@ -1739,8 +1789,9 @@ __attribute__((noinline)) static int quick_item_end_other(const unsigned char *s
 }
 
 /* Whether what follows a reference at q is 号, or a character that neither
- * SPS, BRK, D, SL nor PART can take, or one part (quick_part(): *part). */
-static inline int quick_item_end(const unsigned char *s, size_t q, size_t n, size_t *e, char *part)
+ * SPS, BRK, D, SL nor PART can take, or parts (quick_parts(): parts[0..*np)). */
+static inline int quick_item_end(const unsigned char *s, size_t q, size_t n, size_t *e,
+                                 char *parts, size_t *np)
 {
     /* spaces (none, or a run SPS takes) and 号: BRK finds no digit after them,
      * the lookahead no slash, PART no capital */
@@ -1751,7 +1802,7 @@ static inline int quick_item_end(const unsigned char *s, size_t q, size_t n, siz
         *e = r + 3;
         return T_ITEM;
     }
-    return quick_item_end_other(s, q, r, n, e, part);
+    return quick_item_end_other(s, q, r, n, e, parts, np);
 }
 
 /* After p, 1 to 4 ASCII digits that NUM4 takes whole (no fifth digit; the
@@ -1802,11 +1853,11 @@ static inline size_t quick_num4_d(const unsigned char *s, size_t p, size_t n, lo
 
 /* The reference of a token quick_item() read, as parse_ref() reads it: the
  * gaps are spaces that skip_spaces() takes too, with no digit after them for
- * read_digits() to join, and one part at most (0: none).  A slash, year or
- * Roman shape, a and b as read; nref is 0 when parse_ref() would find the
- * numbers out of range. */
+ * read_digits() to join, and its np parts in tz->parts.  A slash, year or
+ * Roman shape, a and b as read; nref refs (one a part), 0 when parse_ref()
+ * would find the numbers out of range. */
 static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefix, long a, long b,
-                      char part)
+                      size_t np)
 {
     rg_ref *r = &tz->ref;
     memset(r, 0, sizeof *r);
@@ -1817,14 +1868,16 @@ static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefi
         memcpy(r->prefix, "S", 2);
     r->a = a;
     r->b = b;
-    r->part = part;
     tz->ref_known = true;
+    tz->nparts = np;
+    bool valid;
     if (shape == RG_SHAPE_SLASH)
-        tz->nref = !(b < 1 || a < 1 || (a > 99 && a < 1946) || a > 2100);
+        valid = !(b < 1 || a < 1 || (a > 99 && a < 1946) || a > 2100);
     else if (shape == RG_SHAPE_YEAR)
-        tz->nref = b >= 1946 && b <= 2100;
+        valid = b >= 1946 && b <= 2100;
     else
-        tz->nref = b != 0; /* a Roman numeral rg_roman_value() rejects */
+        valid = b != 0; /* a Roman numeral rg_roman_value() rejects */
+    tz->nref = !valid ? 0 : np ? np : 1;
 }
 
 /* T_ITEM's second branch after NUM4 SPS, at q (an LP): LP SPS (?:YEAR|[IVXL]{1,7})
@@ -1910,10 +1963,10 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
         size_t b_at = quick_spaces(s, q + (s[q] == '/' ? 1 : 3), n), b_end;
         if (b_at == SIZE_MAX || (b_end = quick_num4_d(s, b_at, n, &b)) == SIZE_MAX)
             return QUICK_UNSURE;
-        char part = 0;
-        int k = quick_item_end(s, b_end, n, e, &part);
+        size_t np = 0;
+        int k = quick_item_end(s, b_end, n, e, tz->parts, &np);
         if (k == T_ITEM)
-            quick_ref(tz, RG_SHAPE_SLASH, e_prefix, special, a, b, part);
+            quick_ref(tz, RG_SHAPE_SLASH, e_prefix, special, a, b, np);
         return k;
     }
     if (special || !(s[q] == '(' || quick_is(s, q, n, "（")))
@@ -2306,7 +2359,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
             on_symbol(sc, s, e);
             break;
         case T_OLD:
-            on_item(sc, s, e, true, NULL, 0);
+            on_item(sc, s, e, true, NULL, 0, NULL);
             break;
         case T_DATE: {
             int y = tz.date[0], m = tz.date[1], d = tz.date[2];
@@ -2335,7 +2388,8 @@ static rg_status run_scan(scan *sc, rg_error *err)
             break;
         }
         case T_ITEM:
-            if (!on_item(sc, s, e, false, tz.ref_known ? &tz.ref : NULL, tz.nref)) {
+            if (!on_item(sc, s, e, false, tz.ref_known ? &tz.ref : NULL, tz.nref,
+                         tz.nparts ? tz.parts : NULL)) {
                 /* "议程项目 2⏎54/254.": a number that only a line break joined */
                 const char *nl = memchr(sc->text + s, '\n', e - s);
                 if (nl) {
