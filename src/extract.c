@@ -1336,8 +1336,8 @@ static void on_closer(scan *sc, size_t s, size_t e)
     sc->run_end = e;
 }
 
-/* Line-level tokens that do not interrupt an enumeration. */
-static bool transparent(const scan *sc, size_t s, size_t e)
+/* transparent() past its common case. */
+__attribute__((noinline)) static bool transparent_spaces(const scan *sc, size_t s, size_t e)
 {
     /* only spaces between the start of the line and s, and between e and its end */
     const char *t = sc->text;
@@ -1382,6 +1382,15 @@ static bool transparent(const scan *sc, size_t s, size_t e)
         p += l;
     }
     return true;
+}
+
+/* Line-level tokens that do not interrupt an enumeration. */
+static inline bool transparent(const scan *sc, size_t s, size_t e)
+{
+    /* most are a whole line (a link, a page header) */
+    if ((s == 0 || sc->text[s - 1] == '\n') && (e == sc->len || sc->text[e] == '\n'))
+        return true;
+    return transparent_spaces(sc, s, e);
 }
 
 /* A token that may stand inside an enumeration (a date, page furniture):
