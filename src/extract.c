@@ -1855,8 +1855,11 @@ __attribute__((noinline)) static size_t quick_num4_mixed(const unsigned char *s,
 static inline size_t quick_num4_d(const unsigned char *s, size_t p, size_t n, long *v)
 {
     size_t q = quick_num4(s, p, n, v);
-    if (q != SIZE_MAX ? !quick_fw_digit(s, q, n) : quick_digit(s, p, n))
-        return q; /* ASCII only (or five ASCII digits: too many either way) */
+    /* ASCII only (or five ASCII digits: too many either way); the byte EF first,
+     * as most numbers end before a byte of another lead */
+    if (q != SIZE_MAX ? q >= n || s[q] != 0xEF || !quick_fw_digit(s, q, n)
+                      : quick_digit(s, p, n))
+        return q;
     return quick_num4_mixed(s, p, n, v);
 }
 
