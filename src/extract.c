@@ -460,13 +460,16 @@ static const word separators[] = {
  * lookups.  Words are tried in list order. */
 typedef struct word_index {
     uint32_t first[256], second[256], short1;
+    bool no_ascii; /* no word starts with an ASCII byte */
 } word_index;
 
 static word_index body_index, sep_index; /* built with the patterns */
 
 static void index_list(word_index *x, const word *ws, size_t n)
 {
+    x->no_ascii = true;
     for (size_t i = 0; i < n; i++) {
+        x->no_ascii &= (unsigned char)ws[i].s[0] >= 0x80;
         x->first[(unsigned char)ws[i].s[0]] |= 1u << i;
         if (ws[i].len == 1) {
             x->short1 |= 1u << i;
@@ -592,18 +595,56 @@ static bool furniture_after(const char *text, size_t at, size_t hi, size_t *next
     return e > at && rg_is_furniture_line(text + at, text + e);
 }
 
+/* Whether s[0..n) is all ASCII. */
+static bool ascii_only(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080u)
+            return false;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return false;
+    return true;
+}
+
+/* Whether a body word may start at p (before end): match_in()'s two lookups. */
+static inline bool body_start(const char *text, size_t p, size_t end)
+{
+    uint32_t m = body_index.first[(unsigned char)text[p]];
+    return m && (end - p < 2 ? m & body_index.short1
+                             : m & body_index.second[(unsigned char)text[p + 1]]);
+}
+
 /* The last body word in the clause before the reference at `item`, looking
  * back LOOKBACK_CHARS characters from `from` (the reference, or the date
- * that belongs to it) and across lines of page furniture. */
-static rg_body body_before(const char *text, size_t from, size_t item)
+ * that belongs to it) and across lines of page furniture.  valid: the text
+ * is valid UTF-8, so that the characters stepped over backwards are those
+ * read forwards. */
+static rg_body body_before(const char *text, size_t from, size_t item, bool valid)
 {
     size_t start = from;
+    /* the first character back there that may start a body word (match_in()'s
+     * two lookups): the words are looked for from it, none standing before */
+    size_t first = from;
     for (int n = 0; n < LOOKBACK_CHARS && start > 0;) {
         unsigned char last = (unsigned char)text[start - 1];
         if (last == '\n') {
             size_t ls;
             if (start >= 2 && furniture_before(text, 0, start, &ls) && ls > 0) {
-                start = ls; /* a link, header or footer line: read on above it */
+                /* a link, header or footer line: read on above it, and look for
+                 * the words in it too (most such lines are ASCII, which starts
+                 * none of them) */
+                if (!body_index.no_ascii || !ascii_only(text + ls, start - ls))
+                    for (size_t c = ls; c < start; c += char_len(text + c, text + start))
+                        if (body_start(text, c, item)) {
+                            first = c;
+                            break;
+                        }
+                start = ls;
                 continue;
             }
         }
@@ -614,8 +655,9 @@ static rg_body body_before(const char *text, size_t from, size_t item)
             if (q >= 2 && (last & 0xC0) == 0x80 && ((unsigned char)text[q - 1] & 0xC0) == 0x80 &&
                 ((unsigned char)text[q - 2] & 0xC0) != 0x80)
                 q -= 2;
-            while (q > 0 && ((unsigned char)text[q] & 0xC0) == 0x80)
-                q--;
+            else
+                while (q > 0 && ((unsigned char)text[q] & 0xC0) == 0x80)
+                    q--;
             /* the clause ends of three bytes start with EF or E3; others need no decoding */
             unsigned char lead = (unsigned char)text[q];
             if (lead == 0xEF || lead == 0xE3) {
@@ -627,12 +669,14 @@ static rg_body body_before(const char *text, size_t from, size_t item)
         } else if (is_clause_end(last)) {
             break;
         }
+        if (body_start(text, q, item))
+            first = q;
         start = q;
         n++;
     }
     rg_body found = RG_BODY_NONE;
     const char *end = text + item;
-    for (const char *p = text + start; p < end;) {
+    for (const char *p = text + (valid ? first : start); p < end;) {
         rg_body b;
         size_t n = match_body(p, end, &b);
         if (n) {
@@ -1287,7 +1331,7 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
          * between the two (回顾 2006 年 3 月 15 日大会第 60/251 号决议) */
         bool dated = sc->have_date && sc->date_e <= s &&
                      same_clause_near(sc->text, sc->date_e, s, DATE_GAP_CHARS);
-        sc->run_body = body_before(sc->text, dated ? sc->date_s : s, s);
+        sc->run_body = body_before(sc->text, dated ? sc->date_s : s, s, sc->t->valid);
         sc->pend_start = sc->nraws;
         range = false;
     } else if (gap_body != RG_BODY_NONE) {
