@@ -1296,11 +1296,7 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
     size_t n = nknown;
     if (!known)
         n = parse_ref(sc->text + s, sc->text + e, refs);
-    for (size_t i = 0; known && i < n; i++) {
-        refs[i] = *known;
-        if (parts)
-            refs[i].part = parts[i];
-    }
+    const rg_ref *first = known ? known : refs; /* the first ref (with no part, if known) */
     if (n == 0) {
         break_run(sc);
         return false;
@@ -1308,12 +1304,15 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
     /* A bare reference followed by '.': the document's own heading (54/254.) */
     if (!old && n == 1) {
         const char *p = sc->text + s, *q = sc->text + e;
-        bool bare = strncmp(p, "第", 3) != 0 && !(e - s >= 3 && (!memcmp(q - 3, "号", 3) ||
-                                                                 !memcmp(q - 3, "號", 3)));
         bool dot = (e < sc->len && *q == '.' && !(e + 1 < sc->len && q[1] >= '0' && q[1] <= '9')) ||
                    (sc->len - e >= 3 && !memcmp(q, "．", 3));
-        if (bare && dot) {
-            idcand c = {.kind = ID_HEADING, .ref = refs[0], .first = s};
+        if (dot && strncmp(p, "第", 3) != 0 &&
+            !(e - s >= 3 && (!memcmp(q - 3, "号", 3) || !memcmp(q - 3, "號", 3)))) {
+            /* bare: no 第 before it, no 号 after it */
+            rg_ref r = *first;
+            if (known && parts)
+                r.part = parts[0];
+            idcand c = {.kind = ID_HEADING, .ref = r, .first = s};
             add_id(sc, &c);
             break_run(sc);
             return true;
@@ -1344,7 +1343,9 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
             return true;
         r->s = s;
         r->e = e;
-        r->ref = refs[i];
+        r->ref = known ? *known : refs[i];
+        if (known && parts)
+            r->ref.part = parts[i];
         r->word = sc->run_body;
         r->list = sc->list;
         r->form = RG_FORM_TEXT;
