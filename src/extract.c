@@ -1546,6 +1546,10 @@ static void on_link(scan *sc, size_t s, size_t e)
         }
         break;
     }
+    /* a link line does nothing when links are not kept and no enumeration goes
+     * on (pass_over()), whatever its target: most are so */
+    if (!sc->ds->links && !sc->run_active && transparent(sc, s, e))
+        return;
     /* what the pattern matched: https?://(?:www\.)?undocs\.org/ and the path */
     const char *u = sc->text + s;
     const char *path = u + (u[4] == 's' ? 8 : 7);
