@@ -1524,11 +1524,13 @@ static const raw *next_raw(const scan *sc, size_t *ri, size_t *ai)
     return NULL;
 }
 
-static void on_link(scan *sc, size_t s, size_t e)
+/* trailing punctuation is not part of a link; a ')' is when it closes a '(' of it */
+static const bool link_trailing[256] = {['.'] = 1, [','] = 1, [';'] = 1, [':'] = 1,
+                                        [']'] = 1, ['}'] = 1, ['\''] = 1, ['"'] = 1};
+
+__attribute__((noinline)) static void on_link_full(scan *sc, size_t s, size_t e)
 {
-    /* trailing punctuation is not part of the link; a ')' is when it closes a '(' of it */
-    static const bool trailing[256] = {['.'] = 1, [','] = 1, [';'] = 1, [':'] = 1,
-                                       [']'] = 1, ['}'] = 1, ['\''] = 1, ['"'] = 1};
+    const bool *trailing = link_trailing;
     for (;;) {
         unsigned char last = e > s ? (unsigned char)sc->text[e - 1] : 0;
         if (trailing[last]) {
@@ -1547,7 +1549,7 @@ static void on_link(scan *sc, size_t s, size_t e)
         break;
     }
     /* a link line does nothing when links are not kept and no enumeration goes
-     * on (pass_over()), whatever its target: most are so */
+     * on (pass_over()), whatever its target */
     if (!sc->ds->links && !sc->run_active && transparent(sc, s, e))
         return;
     /* what the pattern matched: https?://(?:www\.)?undocs\.org/ and the path */
@@ -1611,6 +1613,18 @@ static void on_link(scan *sc, size_t s, size_t e)
     r->form = RG_FORM_LINK;
     r->type = rg_id_type(target);
     sc->pend_start = sc->pend_group = sc->nraws;
+}
+
+static inline void on_link(scan *sc, size_t s, size_t e)
+{
+    /* most links are a line of their own, with no punctuation to take off
+     * (on_link_full()) and, when links are not kept and no enumeration goes
+     * on, nothing to do */
+    unsigned char last = (unsigned char)sc->text[e - 1];
+    if (!sc->ds->links && !sc->run_active && !link_trailing[last] && last != ')' &&
+        transparent(sc, s, e))
+        return;
+    on_link_full(sc, s, e);
 }
 
 /* The tokens of a text, in order.  The fast path tries the pattern only where
