@@ -1248,10 +1248,11 @@ static void break_run(scan *sc)
     sc->run_active = false;
 }
 
-static void take_date(scan *sc, size_t item_start, raw *first, size_t n)
+/* near: what same_clause_near() said of the date and the item, if known (-1: not) */
+static void take_date(scan *sc, size_t item_start, raw *first, size_t n, int near)
 {
     if (!sc->have_date || sc->date_e > item_start ||
-        !same_clause_near(sc->text, sc->date_e, item_start, DATE_GAP_CHARS))
+        !(near >= 0 ? near : same_clause_near(sc->text, sc->date_e, item_start, DATE_GAP_CHARS)))
         return;
     for (size_t i = 0; i < n; i++)
         memcpy(first[i].date, sc->date, sizeof sc->date);
@@ -1320,6 +1321,7 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
     }
     rg_body gap_body = RG_BODY_NONE;
     bool range = false;
+    int near = -1; /* the date near it (take_date()), once known */
     if (sc->run_active && (s - sc->run_end > GAP_MAX ||
                            !gap_is_filler(sc->text + sc->run_end, sc->text + s, &gap_body, &range)))
         break_run(sc);
@@ -1328,8 +1330,9 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
         sc->list++;
         /* the body word may stand before the date that belongs to the reference, or
          * between the two (回顾 2006 年 3 月 15 日大会第 60/251 号决议) */
-        bool dated = sc->have_date && sc->date_e <= s &&
-                     same_clause_near(sc->text, sc->date_e, s, DATE_GAP_CHARS);
+        bool dated = false;
+        if (sc->have_date && sc->date_e <= s)
+            near = dated = same_clause_near(sc->text, sc->date_e, s, DATE_GAP_CHARS);
         sc->run_body = body_before(sc->text, dated ? sc->date_s : s, s, sc->t->valid);
         sc->pend_start = sc->nraws;
         range = false;
@@ -1351,7 +1354,7 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
         r->form = RG_FORM_TEXT;
     }
     sc->pend_group = group;
-    take_date(sc, s, &sc->raws[group], n);
+    take_date(sc, s, &sc->raws[group], n, near);
     if (range)
         expand_range(sc, group);
     sc->run_end = e;
