@@ -652,9 +652,11 @@ static rg_body body_before(const char *text, size_t from, size_t item, bool vali
         if (last >= 0x80) {
             /* to the character's lead byte: two bytes back for most (three-byte
              * Chinese characters), else byte by byte */
-            if (q >= 2 && (last & 0xC0) == 0x80 && ((unsigned char)text[q - 1] & 0xC0) == 0x80 &&
-                ((unsigned char)text[q - 2] & 0xC0) != 0x80)
-                q -= 2;
+            unsigned char b2 = q >= 2 ? (unsigned char)text[q - 2] : 0;
+            if (valid ? b2 >= 0xE0 && b2 <= 0xEF
+                      : q >= 2 && (last & 0xC0) == 0x80 &&
+                            ((unsigned char)text[q - 1] & 0xC0) == 0x80 && (b2 & 0xC0) != 0x80)
+                q -= 2; /* valid UTF-8: a lead of three bytes there leads this one */
             else
                 while (q > 0 && ((unsigned char)text[q] & 0xC0) == 0x80)
                     q--;
@@ -1885,12 +1887,13 @@ static inline int quick_item_end(const unsigned char *s, size_t q, size_t n, siz
  * the place after them, or SIZE_MAX; their value in *v. */
 static size_t quick_num4(const unsigned char *s, size_t p, size_t n, long *v)
 {
-    size_t q = p;
+    /* five digits at most are looked at: a fifth makes too many */
+    size_t k = 0, most = n - p < 5 ? n - p : 5;
     long x = 0;
-    while (quick_digit(s, q, n) && q - p < 5)
-        x = x * 10 + (s[q++] - '0');
+    for (unsigned d; k < most && (d = s[p + k] - (unsigned)'0') <= 9; k++)
+        x = x * 10 + d;
     *v = x;
-    return q > p && q - p <= 4 ? q : SIZE_MAX;
+    return k >= 1 && k <= 4 ? p + k : SIZE_MAX;
 }
 
 /* quick_num4() for digits ASCII or full-width (D), mixed, read one by one. */
