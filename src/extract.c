@@ -522,17 +522,11 @@ static size_t match_body(const char *p, const char *end, rg_body *body)
     return n;
 }
 
-/* True when s[0..n) holds only what may stand between two items of one
- * enumeration.  Sets *body to the last body word in it (unchanged if none)
- * and *range when it says "to" (至, 到, -). */
-static bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *range)
+/* gap_is_filler() past its common gaps. */
+__attribute__((noinline)) static bool gap_is_filler_words(const char *s, const char *end,
+                                                        rg_body *body, bool *range)
 {
-    *range = false;
-    /* the common gaps, read directly: none (a run of items), and 、 alone or
-     * before one space; neither holds a body word or says "to" */
-    size_t n = (size_t)(end - s);
-    if (n == 0 || ((n == 3 || (n == 4 && s[3] == ' ')) && !memcmp(s, "、", 3)))
-        return true;
+    size_t n;
     for (const char *p = skip_spaces(s, end); p < end; p = skip_spaces(p, end)) {
         rg_body b;
         n = match_body(p, end, &b);
@@ -550,6 +544,20 @@ static bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *r
         p += n;
     }
     return true;
+}
+
+/* True when s[0..n) holds only what may stand between two items of one
+ * enumeration.  Sets *body to the last body word in it (unchanged if none)
+ * and *range when it says "to" (至, 到, -). */
+static inline bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *range)
+{
+    *range = false;
+    /* the common gaps, read directly: none (a run of items), and 、 alone or
+     * before one space; neither holds a body word or says "to" */
+    size_t n = (size_t)(end - s);
+    if (n == 0 || ((n == 3 || (n == 4 && s[3] == ' ')) && !memcmp(s, "、", 3)))
+        return true;
+    return gap_is_filler_words(s, end, body, range);
 }
 
 static bool is_clause_end(uint32_t c)
