@@ -2809,14 +2809,12 @@ static void advance(const scan *sc, cursor *c, size_t pos)
 {
     if (pos <= c->at)
         return;
-    size_t after;
-    size_t lines = rg_count_lines(sc->text + c->at, pos - c->at, &after);
+    size_t chars, lines = rg_count_lines_chars(sc->text + c->at, pos - c->at, &chars);
     if (lines) {
         c->line += lines;
         c->col = 1;
-        c->at += after;
     }
-    c->col += rg_utf8_count(sc->text + c->at, pos - c->at);
+    c->col += chars;
     c->at = pos;
 }
 

@@ -171,6 +171,13 @@ static inline char *rg_put_dec4(char *o, unsigned v)
 size_t rg_utf8_count(const char *s, size_t n);
 /* Number of line breaks in s[0..n); *after_last: the place after the last (0: none). */
 size_t rg_count_lines(const char *s, size_t n, size_t *after_last);
+/* Number of line breaks in s[0..n); *chars: the characters after the last
+ * (all of s[0..n) when there is none), as rg_utf8_count() counts them.  One
+ * pass where the processor can. */
+size_t rg_count_lines_chars(const char *s, size_t n, size_t *chars);
+/* The same by one way for the tests: 0 plain, 2 AVX2; false when this
+ * processor has not got it. */
+bool rg_count_lines_chars_by(int way, const char *s, size_t n, size_t *lines, size_t *chars);
 /* The length of the run of printable ASCII ('!' to '~') at the start of s[0..n). */
 size_t rg_graphic_span(const char *s, size_t n);
 /* The start of the line that holds s[at - 1]: the place after the last line

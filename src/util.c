@@ -515,6 +515,170 @@ size_t rg_line_start(const char *s, size_t lo, size_t at)
     return at;
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CURSOR_TARGET __attribute__((target("avx2,popcnt")))
+
+/* The bits of p[0..32) that are '\n' (nl) and that start a character (cs). */
+CURSOR_TARGET static inline void masks32(const unsigned char *p, uint64_t *nl, uint64_t *cs)
+{
+    __m256i v = _mm256_loadu_si256((const __m256i *)p);
+    *nl = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
+    *cs = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(v, _mm256_set1_epi8(-65)));
+}
+
+CURSOR_TARGET static inline void masks64(const unsigned char *p, uint64_t *nl, uint64_t *cs)
+{
+    uint64_t nh, ch;
+    masks32(p, nl, cs);
+    masks32(p + 32, &nh, &ch);
+    *nl |= nh << 32;
+    *cs |= ch << 32;
+}
+
+/* The same bits of p[0..n), n < 64, from loads inside it: two that overlap,
+ * whose bits agree where they do. */
+CURSOR_TARGET static inline void masks_short(const unsigned char *p, size_t n, uint64_t *nl,
+                                             uint64_t *cs)
+{
+    if (n >= 32) {
+        uint64_t nh, ch;
+        masks32(p, nl, cs);
+        masks32(p + n - 32, &nh, &ch);
+        *nl |= nh << (n - 32);
+        *cs |= ch << (n - 32);
+    } else if (n >= 8) {
+        /* 16 or 8 bytes at each end (the upper half of an 8-byte load is zeros,
+         * which count as starts: cut off) */
+        size_t w = n >= 16 ? 16 : 8;
+        __m128i a = w == 16 ? _mm_loadu_si128((const __m128i *)p)
+                            : _mm_loadl_epi64((const __m128i *)p);
+        __m128i b = w == 16 ? _mm_loadu_si128((const __m128i *)(p + n - 16))
+                            : _mm_loadl_epi64((const __m128i *)(p + n - 8));
+        uint64_t cut = w == 16 ? 0xFFFF : 0xFF;
+        const __m128i line = _mm_set1_epi8('\n'), start = _mm_set1_epi8(-65);
+        *nl = ((uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, line)) & cut) |
+              ((uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, line)) & cut) << (n - w);
+        *cs = ((uint64_t)_mm_movemask_epi8(_mm_cmpgt_epi8(a, start)) & cut) |
+              ((uint64_t)_mm_movemask_epi8(_mm_cmpgt_epi8(b, start)) & cut) << (n - w);
+    } else {
+        *nl = *cs = 0;
+        for (size_t i = 0; i < n; i++) {
+            *nl |= (uint64_t)(p[i] == '\n') << i;
+            *cs |= (uint64_t)((p[i] & 0xC0) != 0x80) << i;
+        }
+    }
+}
+
+/* The line breaks of p[0..m), where p[m..m + 64) may be read too: byte
+ * counters over 128 bytes a round, folded before they can overflow (a lane
+ * gains at most 4 a round), then 64-bit masks. */
+CURSOR_TARGET static size_t newlines_avx2(const unsigned char *p, size_t m)
+{
+    const __m256i line = _mm256_set1_epi8('\n');
+    size_t total = 0, i = 0;
+#define EQ(at) _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + (at))), line)
+    while (m - i >= 128) {
+        size_t rounds = (m - i) / 128;
+        size_t stop = i + (rounds > 63 ? 63 : rounds) * 128;
+        __m256i acc = _mm256_setzero_si256();
+        for (; i < stop; i += 128)
+            acc = _mm256_sub_epi8(acc, _mm256_add_epi8(_mm256_add_epi8(EQ(i), EQ(i + 32)),
+                                                       _mm256_add_epi8(EQ(i + 64), EQ(i + 96))));
+        __m256i sums = _mm256_sad_epu8(acc, _mm256_setzero_si256());
+        __m128i two =
+            _mm_add_epi64(_mm256_castsi256_si128(sums), _mm256_extracti128_si256(sums, 1));
+        total += (size_t)_mm_cvtsi128_si64(two) +
+                 (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(two, two));
+    }
+#undef EQ
+    uint64_t nl, cs;
+    for (; m - i >= 64; i += 64) {
+        masks64(p + i, &nl, &cs);
+        total += (size_t)__builtin_popcountll(nl);
+    }
+    if (i < m) {
+        masks64(p + i, &nl, &cs);
+        total += (size_t)__builtin_popcountll(nl & ((1ULL << (m - i)) - 1));
+    }
+    return total;
+}
+
+/* rg_count_lines_chars() by blocks of 64 bytes from the end back to the one
+ * with the last line break, whose characters after it end the count; the
+ * line breaks before it by newlines_avx2().  Each byte is read once, and the
+ * spans of advance() (extract.c), mostly 16 to 64 bytes, take one or two
+ * loads. */
+CURSOR_TARGET static size_t lines_chars_avx2(const unsigned char *p, size_t n, size_t *chars)
+{
+    uint64_t nl, cs;
+    size_t count = 0, end = n;
+    if (n < 64) {
+        masks_short(p, n, &nl, &cs);
+    } else {
+        for (;;) {
+            masks64(p + end - 64, &nl, &cs);
+            if (nl) {
+                int last = 63 - __builtin_clzll(nl);
+                *chars = count + (size_t)__builtin_popcountll(cs >> last >> 1);
+                return (size_t)__builtin_popcountll(nl) + newlines_avx2(p, end - 64);
+            }
+            count += (size_t)__builtin_popcountll(cs);
+            end -= 64;
+            if (end < 64)
+                break;
+        }
+        /* the first bytes: the block at the start, cut to those not counted */
+        masks64(p, &nl, &cs);
+        uint64_t keep = (1ULL << end) - 1;
+        nl &= keep;
+        cs &= keep;
+    }
+    if (!nl) {
+        *chars = count + (size_t)__builtin_popcountll(cs);
+        return 0;
+    }
+    int last = 63 - __builtin_clzll(nl);
+    *chars = count + (size_t)__builtin_popcountll(cs >> last >> 1);
+    return (size_t)__builtin_popcountll(nl);
+}
+#endif
+
+/* The plain way, two passes, out of line so that rg_count_lines_chars() reaches
+ * the AVX2 way by a jump. */
+__attribute__((noinline)) static size_t lines_chars_plain(const char *s, size_t n, size_t *chars)
+{
+    size_t after, lines = rg_count_lines(s, n, &after);
+    *chars = rg_utf8_count(s + after, n - after);
+    return lines;
+}
+
+size_t rg_count_lines_chars(const char *s, size_t n, size_t *chars)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+        return lines_chars_avx2((const unsigned char *)s, n, chars);
+#endif
+    return lines_chars_plain(s, n, chars);
+}
+
+bool rg_count_lines_chars_by(int way, const char *s, size_t n, size_t *lines, size_t *chars)
+{
+    switch (way) {
+    case 0:
+        *lines = lines_chars_plain(s, n, chars);
+        return true;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    case 2:
+        if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("popcnt"))
+            return false;
+        *lines = lines_chars_avx2((const unsigned char *)s, n, chars);
+        return true;
+#endif
+    default:
+        return false;
+    }
+}
+
 /* The last n bytes (n < 8) of a string as a little-endian word, as memcpy()
  * into a zeroed word would give them: ids are mostly 9 to 15 bytes, and a
  * copy of a variable length is a byte loop.  With total bytes before and with

@@ -8,8 +8,8 @@
  * sequence of one to four bytes drawn from the bytes where UTF-8's rules
  * change (across the edges of 16- and 32-byte blocks, with ASCII or Chinese
  * around it, and at the end of the text), then on random texts.
- * rg_utf8_count(), rg_count_lines() and rg_graphic_span() against byte loops
- * on the same texts.
+ * rg_utf8_count(), rg_count_lines(), rg_count_lines_chars() (each way) and
+ * rg_graphic_span() against byte loops on the same texts.
  * Prints "N passed, N failed".
  */
 #include "internal.h"
@@ -56,6 +56,13 @@ static void check(const unsigned char *s, size_t n)
             want_after = i + 1;
         }
     ok = ok && lines == want && after == want_after;
+    size_t want_chars = count_ref(s + want_after, n - want_after);
+    for (int way = 0; way < 3; way++) {
+        size_t got_lines, got_chars;
+        if (rg_count_lines_chars_by(way, (const char *)s, n, &got_lines, &got_chars))
+            ok = ok && got_lines == want && got_chars == want_chars;
+    }
+    ok = ok && rg_count_lines_chars((const char *)s, n, &after) == want && after == want_chars;
     size_t span = 0;
     while (span < n && s[span] >= '!' && s[span] <= '~')
         span++;
@@ -138,6 +145,23 @@ int main(void)
                               : (unsigned char)rand();
         }
         check(big, n);
+    }
+    /* line breaks far apart or none (the counts go back block by block to
+     * the last), of every length to 700, each text alone in its allocation
+     * so that a read past either end is one a sanitizer sees */
+    for (int t = 0; t < 20000; t++) {
+        size_t n = (size_t)t % 701;
+        static const int every[] = {0, 400, 90, 30, 8};
+        int e = every[t / 701 % 5];
+        unsigned char *text = malloc(n ? n : 1);
+        if (!text)
+            return 1;
+        for (size_t i = 0; i < n; i++) {
+            int r = rand();
+            text[i] = e && r % e == 0 ? '\n' : "a\xE7\x9B\xBF\x80"[r / 8 % 5];
+        }
+        check(text, n);
+        free(text);
     }
     printf("%ld passed, %ld failed\n", passed, failed);
     return failed != 0;
