@@ -434,7 +434,16 @@ long rg_strmap_get(const rg_strmap *m, const char *key);
 uint64_t rg_str_hash(const char *s, size_t n);
 bool rg_strmap_put_h(rg_strmap *m, const char *key, size_t len, uint64_t h, size_t val,
                      size_t *found);
-long rg_strmap_get_h(const rg_strmap *m, const char *key, size_t len, uint64_t h);
+long rg_strmap_probe(const rg_strmap *m, const char *key, size_t len, uint64_t h);
+/* Inline as far as the key's first place, which a key not in the map mostly
+ * finds free (the ids of extract.c's mentions looked up among the document's
+ * own); rg_strmap_probe() reads on from there. */
+static inline long rg_strmap_get_h(const rg_strmap *m, const char *key, size_t len, uint64_t h)
+{
+    if (!m->cap || !m->e[h & (m->cap - 1)].key)
+        return -1;
+    return rg_strmap_probe(m, key, len, h);
+}
 /* Empties the map, keeping its room for the next keys. */
 void rg_strmap_clear(rg_strmap *m);
 void rg_strmap_free(rg_strmap *m);

@@ -780,10 +780,8 @@ bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found)
     return rg_strmap_put_h(m, key, len, rg_str_hash(key, len), val, found);
 }
 
-long rg_strmap_get_h(const rg_strmap *m, const char *key, size_t len, uint64_t h)
+long rg_strmap_probe(const rg_strmap *m, const char *key, size_t len, uint64_t h)
 {
-    if (!m->cap)
-        return -1;
     size_t j = h & (m->cap - 1);
     while (m->e[j].key) {
         if (m->e[j].hash == h && same_key(m->e[j].key, key, len))
