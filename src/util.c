@@ -114,31 +114,43 @@ struct rg_arena_block {
     char mem[];
 };
 
-char *rg_arena_strndup(rg_arena *a, const char *s, size_t n)
+/* s[0..n) and a NUL at the end of blk's strings, which has room for them. */
+static inline char *arena_put(struct rg_arena_block *blk, const char *s, size_t n)
 {
-    struct rg_arena_block *blk = a->head;
-    if (!blk || blk->size - blk->used < n + 1) {
-        size_t size = n + 1 > 16384 ? n + 1 : 16384;
-        blk = malloc(sizeof *blk + size);
-        if (!blk)
-            return NULL;
-        blk->used = 0;
-        blk->size = size;
-        blk->next = a->head;
-        a->head = blk;
-    }
     char *p = blk->mem + blk->used;
+    blk->used += n + 1;
+    p[n] = '\0';
     /* most strings here are ids of 8 to 16 bytes: two overlapping moves in
      * place of a call */
     if (n >= 8 && n <= 16) {
         memcpy(p, s, 8);
         memcpy(p + n - 8, s + n - 8, 8);
-    } else {
-        memcpy(p, s, n);
+        return p;
     }
-    p[n] = '\0';
-    blk->used += n + 1;
-    return p;
+    return memcpy(p, s, n);
+}
+
+/* The string in a new block, out of line: those that fit the last block take
+ * no frame for the call to malloc(). */
+__attribute__((noinline)) static char *arena_put_new(rg_arena *a, const char *s, size_t n)
+{
+    size_t size = n + 1 > 16384 ? n + 1 : 16384;
+    struct rg_arena_block *blk = malloc(sizeof *blk + size);
+    if (!blk)
+        return NULL;
+    blk->used = 0;
+    blk->size = size;
+    blk->next = a->head;
+    a->head = blk;
+    return arena_put(blk, s, n);
+}
+
+char *rg_arena_strndup(rg_arena *a, const char *s, size_t n)
+{
+    struct rg_arena_block *blk = a->head;
+    if (!blk || blk->size - blk->used < n + 1)
+        return arena_put_new(a, s, n);
+    return arena_put(blk, s, n);
 }
 
 char *rg_arena_strdup(rg_arena *a, const char *s)
