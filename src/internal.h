@@ -29,8 +29,13 @@ rg_status rg_fail(rg_error *err, rg_status status, const char *fmt, ...) RG_PRIN
 void *rg_xmalloc(size_t n);  /* NULL on failure, like malloc; n == 0 allowed */
 /* RG_EOUTPUT for a failed write of `what`, keeping errno in err->errnum. */
 rg_status rg_write_failed(rg_error *err, const char *what);
-/* Grows *p (array of elem-sized items, capacity *cap) to hold need items. */
-bool rg_grow(void *p, size_t *cap, size_t need, size_t elem);
+/* Grows *p (array of elem-sized items, capacity *cap) to hold need items.
+ * Inline as far as the test of room, which most calls (an item added) pass. */
+bool rg_grow_to(void *p, size_t *cap, size_t need, size_t elem);
+static inline bool rg_grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    return need <= *cap || rg_grow_to(p, cap, need, elem);
+}
 
 /* A growable byte string, always NUL-terminated when data != NULL. */
 typedef struct rg_buf {

@@ -35,7 +35,7 @@ void *rg_xmalloc(size_t n)
     return malloc(n ? n : 1);
 }
 
-bool rg_grow(void *p, size_t *cap, size_t need, size_t elem)
+bool rg_grow_to(void *p, size_t *cap, size_t need, size_t elem)
 {
     void **pp = p;
     if (need <= *cap)
