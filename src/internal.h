@@ -434,9 +434,27 @@ typedef struct rg_strmap {
 bool rg_strmap_put(rg_strmap *m, const char *key, size_t val, size_t *found);
 /* The value of key, or -1. */
 long rg_strmap_get(const rg_strmap *m, const char *key);
-/* The same with the key's length and rg_str_hash() given: key[0..len) is the
- * key, whatever follows it (a key put must still end with its NUL). */
-uint64_t rg_str_hash(const char *s, size_t n);
+/* The hash of s[0..n) that the map keeps: rg_str_hash_words() (util.c), inline
+ * for 9 to 15 bytes (most ids), where it is one word, then the rest as the
+ * last word's bytes. */
+uint64_t rg_str_hash_words(const char *s, size_t n);
+static inline uint64_t rg_str_hash(const char *s, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n > 8 && n < 16) {
+        uint64_t w, t, h = 0x9E3779B97F4A7C15ULL;
+        memcpy(&w, s, 8);
+        memcpy(&t, s + n - 8, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+        h ^= h >> 31;
+        h = (h ^ t >> (128 - 8 * n) ^ (uint64_t)(n - 8) << 56) * 0x94D049BB133111EBULL;
+        return h ^ h >> 29;
+    }
+#endif
+    return rg_str_hash_words(s, n);
+}
+/* Put and get with the key's length and rg_str_hash() given: key[0..len) is
+ * the key, whatever follows it (a key put must still end with its NUL). */
 bool rg_strmap_put_h(rg_strmap *m, const char *key, size_t len, uint64_t h, size_t val,
                      size_t *found);
 long rg_strmap_probe(const rg_strmap *m, const char *key, size_t len, uint64_t h);

@@ -721,7 +721,7 @@ static inline uint64_t tail_word(const unsigned char *p, size_t n, size_t total)
 }
 
 /* A string hash eight bytes at a time (a multiply-xorshift mix). */
-uint64_t rg_str_hash(const char *s, size_t n)
+uint64_t rg_str_hash_words(const char *s, size_t n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ULL;
     const unsigned char *p = (const unsigned char *)s;
