@@ -6,8 +6,9 @@
  * validator (SSSE3, AVX2: those the processor has) must agree with the
  * definition everywhere.  Checked on every
  * sequence of one to four bytes drawn from the bytes where UTF-8's rules
- * change (across the edges of 16- and 32-byte blocks, with ASCII or Chinese
- * around it, and at the end of the text), then on random texts.
+ * change (across the edges of 16- and 32-byte blocks and of the AVX2 way's
+ * pairs of blocks, with ASCII or Chinese around it, and at the end of the
+ * text), then on random texts.
  * rg_utf8_count(), rg_count_lines(), rg_count_lines_chars() (each way) and
  * rg_graphic_span() against byte loops on the same texts.
  * Prints "N passed, N failed".
@@ -86,8 +87,9 @@ int main(void)
                                           0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED,
                                           0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xF7, 0xFF};
     const size_t nb = sizeof bytes;
-    static const char *const around[] = {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-                                         "第第第第第第第第第第第第第第第第"};
+    static const char *const around[] = {
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "第第第第第第第第第第第第第第第第"};
     unsigned char buf[160];
     for (size_t len = 1; len <= 4; len++) {
         size_t total = 1;
@@ -97,7 +99,7 @@ int main(void)
             unsigned char seq[4];
             for (size_t k = 0, x = c; k < len; k++, x /= nb)
                 seq[k] = bytes[x % nb];
-            static const size_t offsets[] = {0, 13, 14, 15, 16, 17, 29, 30, 31, 32, 33};
+            static const size_t offsets[] = {0, 13, 14, 15, 16, 17, 29, 30, 31, 32, 33, 45, 62, 63, 64, 65};
             for (int a = 0; a < (len < 4 ? 2 : 1); a++)
                 for (size_t o = 0; o < sizeof offsets / sizeof *offsets; o++)
                     for (int tail = 0; tail < 2; tail++) {
