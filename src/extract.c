@@ -1190,7 +1190,9 @@ static size_t orig_offset(const scan *sc, size_t local)
 
 static raw *add_raw(scan *sc)
 {
-    if (!rg_grow(&sc->raws, &sc->rcap, sc->nraws + 1, sizeof *sc->raws)) {
+    /* rg_grow() only when full: most calls find room */
+    if (sc->nraws >= sc->rcap &&
+        !rg_grow(&sc->raws, &sc->rcap, sc->nraws + 1, sizeof *sc->raws)) {
         sc->nomem = true;
         return NULL;
     }
