@@ -642,7 +642,10 @@ static rg_body body_before(const char *text, size_t from, size_t item, bool vali
         unsigned char last = (unsigned char)text[start - 1];
         if (last == '\n') {
             size_t ls;
-            if (start >= 2 && furniture_before(text, 0, start, &ls) && ls > 0) {
+            /* an empty line (a newline before this one) is no furniture, and
+             * needs no search for its start */
+            if (start >= 2 && text[start - 2] != '\n' && furniture_before(text, 0, start, &ls) &&
+                ls > 0) {
                 /* a link, header or footer line: read on above it, and look for
                  * the words in it too (most such lines are ASCII, which starts
                  * none of them) */
@@ -668,9 +671,19 @@ static rg_body body_before(const char *text, size_t from, size_t item, bool vali
             else
                 while (q > 0 && ((unsigned char)text[q] & 0xC0) == 0x80)
                     q--;
-            /* the clause ends of three bytes start with EF or E3; others need no decoding */
+            /* the clause ends of three bytes start with EF or E3; others need no
+             * decoding.  In valid UTF-8 such a lead starts the three bytes before
+             * start, read as they stand: ，；：！？ are EF BC 8C/9B/9A/81/9F, 。 E3 80 82 */
             unsigned char lead = (unsigned char)text[q];
-            if (lead == 0xEF || lead == 0xE3) {
+            if (valid && lead == 0xEF) {
+                unsigned char c3 = (unsigned char)text[q + 2];
+                if ((unsigned char)text[q + 1] == 0xBC &&
+                    (c3 == 0x8C || c3 == 0x9B || c3 == 0x9A || c3 == 0x81 || c3 == 0x9F))
+                    break;
+            } else if (valid && lead == 0xE3) {
+                if ((unsigned char)text[q + 1] == 0x80 && (unsigned char)text[q + 2] == 0x82)
+                    break;
+            } else if (lead == 0xEF || lead == 0xE3) {
                 uint32_t c;
                 cp_at(text + q, text + start, &c);
                 if (is_clause_end(c))
@@ -2065,16 +2078,27 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
     return quick_paren(tz, q, a, e);
 }
 
-/* NOTAFTER: the character before p is none of [A-Za-z0-9./-] or a full-width digit. */
-static bool quick_not_after(const unsigned char *s, size_t p)
+/* the ASCII of [A-Za-z0-9./-] (NOTAFTER) */
+#define R2(c) [c] = 1, [c + 1] = 1
+#define R10(c) R2(c), R2(c + 2), R2(c + 4), R2(c + 6), R2(c + 8)
+#define R26(c) R10(c), R10(c + 10), R2(c + 20), R2(c + 22), R2(c + 24)
+static const bool not_after_ascii[128] = {R10('0'), R26('A'), R26('a'),
+                                          ['.'] = 1, ['/'] = 1, ['-'] = 1};
+#undef R2
+#undef R10
+#undef R26
+
+/* NOTAFTER: the character before p is none of [A-Za-z0-9./-] or a full-width
+ * digit.  Inlined: most characters before 第 are Chinese, whose last byte is
+ * mostly outside a full-width digit's 90-99. */
+static inline bool quick_not_after(const unsigned char *s, size_t p)
 {
     if (p == 0)
         return true;
     unsigned c = s[p - 1];
     if (c < 0x80)
-        return !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                 c == '.' || c == '/' || c == '-');
-    return !(p >= 3 && quick_fw_digit(s, p - 3, p));
+        return !not_after_ascii[c];
+    return c < 0x90 || c > 0x99 || !(p >= 3 && s[p - 3] == 0xEF && s[p - 2] == 0xBC);
 }
 
 /* 1990 年 12 月 2 日 at p (a digit, not '0'): T_DATE's first branch; its year,
