@@ -2035,29 +2035,13 @@ __attribute__((noinline)) static int quick_paren(tokenizer *tz, size_t q, long a
     return T_ITEM;
 }
 
-/* T_ITEM's first two branches from p (after 第 and its spaces, if any): "44/493",
- * "46 / 136", "S-10/2", "1325（2000）", "2625(XXV)", then 号 or a character none of the rest
- * can take.  prefix: S- and ES- may open it.  The token's reference goes to
- * tz->ref (quick_ref()).  Always inlined: the call and the registers it saves
- * cost about 20 instructions a token, and GCC would not inline it. */
-__attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_t p, bool prefix,
-                                                            size_t *e)
+/* quick_item() from p, past the prefix S- or ES- when special (e_prefix: ES-). */
+__attribute__((always_inline)) static inline int quick_item_from(tokenizer *tz, size_t p,
+                                                                 bool special, bool e_prefix,
+                                                                 size_t *e)
 {
     const unsigned char *s = (const unsigned char *)tz->text;
     size_t n = tz->len;
-    bool special = false, e_prefix = false;
-    if (prefix && p < n && (s[p] == 'E' || s[p] == 'S')) {
-        e_prefix = s[p] == 'E';
-        /* (?:(?:E SPS)?S SPS HY SPS)?: taken whole, else no first branch */
-        size_t q = p;
-        if (s[q] == 'E' && (q = quick_spaces(s, q + 1, n)) == SIZE_MAX)
-            return QUICK_UNSURE;
-        if (q >= n || s[q] != 'S' || (q = quick_spaces(s, q + 1, n)) == SIZE_MAX || q >= n ||
-            s[q] != '-' || (q = quick_spaces(s, q + 1, n)) == SIZE_MAX)
-            return QUICK_UNSURE;
-        p = q;
-        special = true;
-    }
     long a, b;
     size_t a_end = quick_num4_d(s, p, n, &a), q;
     if (a_end == SIZE_MAX || (q = quick_spaces(s, a_end, n)) == SIZE_MAX || q >= n)
@@ -2076,6 +2060,37 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
     if (special || !(s[q] == '(' || quick_is(s, q, n, "（")))
         return QUICK_UNSURE;
     return quick_paren(tz, q, a, e);
+}
+
+/* quick_item() at an E or S: (?:(?:E SPS)?S SPS HY SPS)?, taken whole, else no
+ * first branch.  Apart: the prefix is rare, and its tests made the common path
+ * slower. */
+__attribute__((noinline)) static int quick_item_prefixed(tokenizer *tz, size_t p, size_t *e)
+{
+    const unsigned char *s = (const unsigned char *)tz->text;
+    size_t n = tz->len;
+    bool e_prefix = s[p] == 'E';
+    size_t q = p;
+    if (s[q] == 'E' && (q = quick_spaces(s, q + 1, n)) == SIZE_MAX)
+        return QUICK_UNSURE;
+    if (q >= n || s[q] != 'S' || (q = quick_spaces(s, q + 1, n)) == SIZE_MAX || q >= n ||
+        s[q] != '-' || (q = quick_spaces(s, q + 1, n)) == SIZE_MAX)
+        return QUICK_UNSURE;
+    return quick_item_from(tz, q, true, e_prefix, e);
+}
+
+/* T_ITEM's first two branches from p (after 第 and its spaces, if any): "44/493",
+ * "46 / 136", "S-10/2", "1325（2000）", "2625(XXV)", then 号 or a character none of the rest
+ * can take.  prefix: S- and ES- may open it.  The token's reference goes to
+ * tz->ref (quick_ref()).  Always inlined: the call and the registers it saves
+ * cost about 20 instructions a token, and GCC would not inline it. */
+__attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_t p, bool prefix,
+                                                            size_t *e)
+{
+    const unsigned char *s = (const unsigned char *)tz->text;
+    if (prefix && p < tz->len && (s[p] == 'E' || s[p] == 'S'))
+        return quick_item_prefixed(tz, p, e);
+    return quick_item_from(tz, p, false, false, e);
 }
 
 /* the ASCII of [A-Za-z0-9./-] (NOTAFTER) */
