@@ -552,11 +552,17 @@ __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const c
 static inline bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *range)
 {
     *range = false;
-    /* the common gaps, read directly: none (a run of items), and 、 alone or
-     * before one space; neither holds a body word or says "to" */
+    /* the common gaps, read directly: none (a run of items), 、 alone or
+     * before one space, and one or two ASCII spaces (a line break, a line
+     * between); none holds a body word or says "to" */
     size_t n = (size_t)(end - s);
     if (n == 0 || ((n == 3 || (n == 4 && s[3] == ' ')) && !memcmp(s, "、", 3)))
         return true;
+    if (n <= 2) {
+        unsigned char a = (unsigned char)s[0], z = (unsigned char)s[n - 1];
+        if ((a == ' ' || (a >= '\t' && a <= '\r')) && (z == ' ' || (z >= '\t' && z <= '\r')))
+            return true;
+    }
     return gap_is_filler_words(s, end, body, range);
 }
 
@@ -712,6 +718,11 @@ static rg_body body_before(const char *text, size_t from, size_t item, bool vali
             }
             found = b;
             p += n;
+        } else if (valid) {
+            /* valid UTF-8, at a character's lead: its length from its top bits */
+            static const unsigned char lead_len[16] = {1, 1, 1, 1, 1, 1, 1, 1,
+                                                       1, 1, 1, 1, 2, 2, 3, 4};
+            p += lead_len[(unsigned char)*p >> 4];
         } else {
             p += char_len(p, end);
         }
