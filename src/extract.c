@@ -1567,6 +1567,30 @@ static const raw *next_raw(const scan *sc, size_t *ri, size_t *ai)
 static const bool link_trailing[256] = {['.'] = 1, [','] = 1, [';'] = 1, [':'] = 1,
                                         [']'] = 1, ['}'] = 1, ['\''] = 1, ['"'] = 1};
 
+/* The count of '(' less the count of ')' in p[0..n). */
+static int paren_depth(const char *p, size_t n)
+{
+    int depth = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* sixteen bytes at a time: a link that ends with ')' is read whole each
+     * time one comes off it */
+    for (; n - i >= 16; i += 16) {
+        /* each lane 1 at a '(' (a ')'), summed by lanes of eight bytes */
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i)), one = _mm_set1_epi8(1);
+        __m128i o = _mm_sad_epu8(_mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('(')), one),
+                                 _mm_setzero_si128());
+        __m128i c = _mm_sad_epu8(_mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(')')), one),
+                                 _mm_setzero_si128());
+        __m128i d = _mm_sub_epi64(o, c);
+        depth += _mm_cvtsi128_si32(d) + _mm_cvtsi128_si32(_mm_srli_si128(d, 8));
+    }
+#endif
+    for (; i < n; i++)
+        depth += p[i] == '(' ? 1 : p[i] == ')' ? -1 : 0;
+    return depth;
+}
+
 __attribute__((noinline)) static void on_link_full(scan *sc, size_t s, size_t e)
 {
     const bool *trailing = link_trailing;
@@ -1577,10 +1601,7 @@ __attribute__((noinline)) static void on_link_full(scan *sc, size_t s, size_t e)
             continue;
         }
         if (e > s && sc->text[e - 1] == ')') {
-            int depth = 0;
-            for (size_t i = s; i < e; i++)
-                depth += sc->text[i] == '(' ? 1 : sc->text[i] == ')' ? -1 : 0;
-            if (depth < 0) {
+            if (paren_depth(sc->text + s, e - s) < 0) {
                 e--;
                 continue;
             }
@@ -2110,6 +2131,8 @@ __attribute__((always_inline)) static inline int quick_item(tokenizer *tz, size_
 #define R26(c) R10(c), R10(c + 10), R2(c + 20), R2(c + 22), R2(c + 24)
 static const bool not_after_ascii[128] = {R10('0'), R26('A'), R26('a'),
                                           ['.'] = 1, ['/'] = 1, ['-'] = 1};
+/* a symbol's parts: 1 [A-Za-z0-9], 2 '-' */
+static const unsigned char symbol_byte[256] = {R10('0'), R26('A'), R26('a'), ['-'] = 2};
 #undef R2
 #undef R10
 #undef R26
@@ -2254,8 +2277,7 @@ static bool quick_furn_may(const unsigned char *s, size_t p, size_t n)
 
 static bool quick_alnum(const unsigned char *s, size_t p, size_t n)
 {
-    return p < n && ((s[p] >= 'A' && s[p] <= 'Z') || (s[p] >= 'a' && s[p] <= 'z') ||
-                     (s[p] >= '0' && s[p] <= '9'));
+    return p < n && symbol_byte[s[p]] == 1;
 }
 
 /* A document symbol at p (a capital): T_SYMBOL, the first of its class.  Past
@@ -2287,7 +2309,7 @@ static int quick_symbol(const unsigned char *s, size_t p, size_t n, size_t *e)
         size_t r = q < n && s[q] == '/' ? q + 1 : quick_is(s, q, n, "／") ? q + 3 : SIZE_MAX;
         if (r == SIZE_MAX || !quick_alnum(s, r, n))
             break;
-        for (r++; quick_alnum(s, r, n) || (r < n && s[r] == '-'); r++)
+        for (r++; r < n && symbol_byte[s[r]]; r++)
             ;
         while (r + 1 < n && s[r] == '.' && quick_alnum(s, r + 1, n))
             for (r += 2; quick_alnum(s, r, n); r++)
@@ -2417,8 +2439,6 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
     PCRE2_SPTR subject = (PCRE2_SPTR)tz->text;
     int rc;
     const enum tok *kinds = NULL; /* group g is kinds[g - 1]; NULL: group g is kind g */
-    tz->date[0] = 0;
-    tz->ref_known = false;
     if (tz->fast) {
         for (;;) {
             rg_start_class cls;
@@ -2432,6 +2452,10 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
                     return k;
                 }
             }
+            /* what the readers hand over is set by each of them for its own kind
+             * (quick_date(), quick_ref()); the JIT code's tokens have none */
+            tz->date[0] = 0;
+            tz->ref_known = false;
             rc = pcre2_jit_match(tz->at[cls], subject, tz->len, start, tz->options, tz->md,
                                  tz->mc);
             if (rc != PCRE2_ERROR_NOMATCH) {
@@ -2441,6 +2465,8 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
             pos = start + 1;
         }
     } else {
+        tz->date[0] = 0;
+        tz->ref_known = false;
         rc = pcre2_match(compiled.re, subject, tz->len, pos, tz->options, tz->md, tz->mc);
         if (rc == PCRE2_ERROR_NOMATCH)
             return T_NONE;
