@@ -94,7 +94,12 @@ enum tok {
 /* The alternatives, one capture group each in the whole pattern (group k is
  * token kind k).  prefilter.c knows which characters each can start with and
  * what stands between its start and its first '/', '(' or 年: keep the two in
- * step. */
+ * step.  The quick readers mirror them too and must change with them:
+ * quick_token() and what it calls (quick_item(), quick_item_prefixed(),
+ * quick_item_end(), quick_parts(), quick_partsep(), quick_paren(),
+ * quick_date(), quick_furn(), quick_symbol() and its ROOTS), and their tables
+ * space_lead (SPS), not_after_ascii (NOTAFTER) and symbol_byte (SYMBOL's
+ * parts). */
 static const char *const alternatives[T_COUNT] = {
     [T_LINK] = "https?://(?:www\\.)?undocs\\.org/[!-~]+",
     [T_FURN] = "(?m:^)[ \\t\\x{3000}]" RUN "[0-9]{2}-[0-9]{5}(?:[ \\t]" RUN "\\(C\\))?"
