@@ -317,44 +317,12 @@ static int may_start(const unsigned char *s, size_t n, size_t p, uint32_t c)
 
 /* --- triggers ------------------------------------------------------------------ */
 
-/* '/' '('; 年; 决 決; "http"; the '-' of a footer */
-enum trig { TR_ANCHOR, TR_NIAN, TR_JUE, TR_LINK, TR_LINE };
-
-/* Whether the bytes at p (p < n) are a trigger, and which. */
-static inline bool trigger_at(const unsigned char *s, size_t p, size_t n, enum trig *kind)
-{
-    unsigned c = s[p];
-    size_t left = n - p;
-    switch (c) {
-    case '/':
-    case '(':
-        *kind = TR_ANCHOR;
-        return true;
-    case '-':
-        *kind = TR_LINE;
-        return true;
-    case 'h':
-        *kind = TR_LINK;
-        return left >= 4 && !memcmp(s + p, "http", 4);
-    case 0xEF: /* ／ （ */
-        *kind = TR_ANCHOR;
-        return left >= 3 && s[p + 1] == 0xBC && (s[p + 2] == 0x8F || s[p + 2] == 0x88);
-    case 0xE5: /* 年, 决 */
-        if (left < 3)
-            return false;
-        if (s[p + 1] == 0xB9 && s[p + 2] == 0xB4) {
-            *kind = TR_NIAN;
-            return true;
-        }
-        *kind = TR_JUE;
-        return s[p + 1] == 0x86 && s[p + 2] == 0xB3;
-    case 0xE6: /* 決 */
-        *kind = TR_JUE;
-        return left >= 3 && s[p + 1] == 0xB1 && s[p + 2] == 0xBA;
-    default:
-        return false;
-    }
-}
+/* The first bytes of the triggers: '/' '(' ／ （ (EF BC 8F, EF BC 88); 年 (E5 B9 B4),
+ * 决 (E5 86 B3), 決 (E6 B1 BA); "http"; the '-' of a footer.  rg_starts_next()
+ * tests the bytes after them. */
+static const bool trigger_lead[256] = {
+    ['/'] = 1, ['('] = 1, ['-'] = 1, ['h'] = 1, [0xE5] = 1, [0xE6] = 1, [0xEF] = 1,
+};
 
 /* The places of a block that may hold a trigger: each byte tested with the two
  * after it, so that what is flagged is a trigger but for "ht" without "tp".
@@ -399,7 +367,7 @@ TRIGGER_MASK(mask16, LOAD16, _mm_set1_epi8, _mm_cmpeq_epi8, _mm_or_si128, _mm_an
  * halves, so this would flag exactly what mask16 flags.  The second and third
  * bytes are classed by their low halves alone, which flags a few places more
  * (？ EF BC 9F for ／ EF BC 8F, 婴 E5 A9 B4 for 年 E5 B9 B4, 摊 E6 91 8A for 決
- * E6 B1 BA …; 550 places in 8 MB of the bench text): trigger_at() tests all
+ * E6 B1 BA …; 550 places in 8 MB of the bench text): rg_starts_next() tests all
  * three bytes, and each half of a block takes eight instructions fewer. */
 #define LANES(...) {__VA_ARGS__, __VA_ARGS__} /* PSHUFB looks up within each 16-byte lane */
 static const unsigned char trig_class[4][32] = {
@@ -487,26 +455,22 @@ static unsigned scan16(const unsigned char *s, size_t *p, size_t n)
 }
 #endif
 
-/* The first trigger at or after p, and its kind; n when there is none.  The
- * flags of the last block searched are kept in st: the next search, from just
- * after the trigger found, goes on with them instead of searching the block's
- * bytes again. */
-static size_t next_trigger(rg_starts *st, const unsigned char *s, size_t p, size_t n,
-                           enum trig *kind)
+/* The first place at or after p that may hold a trigger: its first byte is
+ * one, and with vectors the bytes after it mostly are too (the caller tests
+ * them); n when there is none.  The flags of the last block searched are kept
+ * in st: the next search, from just after the place found, goes on with them
+ * instead of searching the block's bytes again. */
+static size_t next_place(rg_starts *st, const unsigned char *s, size_t p, size_t n)
 {
 #ifdef HAVE_VECTORS
     for (;;) {
         if (p < st->block_end) {
             /* the places of the block at or after p (p lies in the block: the
-             * search never goes back, and only goes on from a trigger of it) */
-            size_t base = st->block_start;
-            for (uint64_t mask = st->block_mask & ~(uint64_t)0 << (p - base); mask;
-                 mask &= mask - 1) {
-                size_t q = base + (size_t)__builtin_ctzll(mask);
-                if (trigger_at(s, q, n, kind)) {
-                    st->block_mask = mask & (mask - 1);
-                    return q;
-                }
+             * search never goes back, and only goes on from a place of it) */
+            uint64_t mask = st->block_mask & ~(uint64_t)0 << (p - st->block_start);
+            if (mask) {
+                st->block_mask = mask & (mask - 1);
+                return st->block_start + (size_t)__builtin_ctzll(mask);
             }
             p = st->block_end;
         }
@@ -522,7 +486,7 @@ static size_t next_trigger(rg_starts *st, const unsigned char *s, size_t p, size
     (void)st;
 #endif
     for (; p < n; p++)
-        if (trigger_at(s, p, n, kind))
+        if (trigger_lead[s[p]])
             return p;
     return n;
 }
@@ -602,6 +566,13 @@ static ALWAYS_INLINE size_t stretch_before(const unsigned char *s, size_t p, siz
             (((b1 = s[p - 2]) ^ 0x80) | (b2 ^ 0x80)) < 0x40) { /* E1-EC EE EF, 80-BF twice */
             q = p - 3;
             c = (b0 & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu);
+            /* in_w()'s common case, without a call */
+            if (c > 0x3000 && c < 0xFEFF) {
+                if (w_cjk[c & 0xFF] != c)
+                    return p;
+                p = q;
+                continue;
+            }
         } else {
             c = char_before(s, p, &q);
             if (q < lo || c == NONE)
@@ -684,32 +655,48 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
         }
         st->run = st->run_end = 0;
         /* the next trigger */
-        enum trig kind = TR_ANCHOR;
-        p = next_trigger(st, s, st->cursor > pos ? st->cursor : pos, n, &kind);
+        p = next_place(st, s, st->cursor > pos ? st->cursor : pos, n);
         if (p >= n) {
             st->cursor = n;
             return SIZE_MAX;
         }
         st->cursor = p + 1;
-        switch (kind) {
-        case TR_JUE:
+        size_t left = n - p;
+        switch (s[p]) {
+        case 0xE5: /* 年, 决 */
+            if (left >= 3 && s[p + 1] == 0xB9 && s[p + 2] == 0xB4) {
+                if (!nian_anchors(s, p + 3, n))
+                    break;
+                goto anchor;
+            }
+            if (!(left >= 3 && s[p + 1] == 0x86 && s[p + 2] == 0xB3))
+                break;
+            goto jue;
+        case 0xE6: /* 決 */
+            if (!(left >= 3 && s[p + 1] == 0xB1 && s[p + 2] == 0xBA))
+                break;
+        jue:
             st->cursor = p + 3;
             if (!jue_starts(s, p + 3, n))
                 break;
             *cls = RG_START_JUE;
             return p;
-        case TR_LINK:
+        case 'h':
+            if (!(left >= 4 && !memcmp(s + p, "http", 4)))
+                break;
             *cls = RG_START_LINK;
             return p;
-        case TR_NIAN:
-            if (!nian_anchors(s, p + 3, n))
+        case 0xEF: /* ／ （ */
+            if (!(left >= 3 && s[p + 1] == 0xBC && (s[p + 2] == 0x8F || s[p + 2] == 0x88)))
                 break;
             /* fall through */
-        case TR_ANCHOR:
+        case '/':
+        case '(':
+        anchor:
             st->run = stretch_before(s, p, pos);
             st->run_end = p;
             break;
-        case TR_LINE: {
+        case '-': {
             /* only spaces and two digits stand between the line start and the '-':
              * no other trigger comes between them */
             size_t line;
