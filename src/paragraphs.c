@@ -417,6 +417,13 @@ static bool ends_paragraph(uint32_t c)
  * read, and the ASCII characters of ends_paragraph(). */
 static const unsigned char trailing_space[256] = {[' '] = 1, ['\r'] = 1, ['\t'] = 1};
 static const bool clause_end_ascii[128] = {[','] = 1, [';'] = 1, [':'] = 1, ['.'] = 1};
+/* The three-byte characters of ends_paragraph(), by the low six bits of their
+ * last bytes, which differ: "，" (EF BC 8C), "；" (EF BC 9B), "。" (E3 80 82),
+ * "：" (EF BC 9A); 0 (no character) elsewhere. */
+static const uint32_t clause_end3[64] = {
+    [0x8C & 0x3F] = 0xEFBC8C, [0x9B & 0x3F] = 0xEFBC9B, [0x82 & 0x3F] = 0xE38082,
+    [0x9A & 0x3F] = 0xEFBC9A,
+};
 
 /* One call's paragraphs and the scanner state it carries on. */
 typedef struct state {
@@ -754,9 +761,9 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             if (u[-1] < 0x80) {
                 ended = clause_end_ascii[u[-1]];
             } else if (e - p >= 3 &&
-                       ((t = (uint32_t)u[-3] << 16 | (uint32_t)u[-2] << 8 | u[-1]) == 0xEFBC8C ||
-                        t == 0xEFBC9B || t == 0xE38082 || t == 0xEFBC9A)) {
-                ended = true; /* "，" (EF BC 8C), "；" (EF BC 9B), "。" (E3 80 82), "：" (EF BC 9A) */
+                       (t = (uint32_t)u[-3] << 16 | (uint32_t)u[-2] << 8 | u[-1]) ==
+                           clause_end3[u[-1] & 0x3F]) {
+                ended = true;
             } else if (e - p >= 3 && (t & 0xF0C0C0) == 0xE08080 && u[-3] != 0xE0 && u[-3] != 0xED) {
                 ended = false; /* another three-byte character, always valid from these lead bytes */
             } else {
