@@ -299,16 +299,22 @@ static const uint32_t subject_first[16] = {
     [0xAF >> 2 & 15] = 0xE881AF,
 };
 
+/* Whether a subject may open at p: 大 安 经 經 人 联 聯, or [编辑], in one look-up,
+ * as most lines open otherwise. */
+static inline bool subject_may(const char *p, const char *end)
+{
+    if (end - p < 3)
+        return false;
+    const unsigned char *u = (const unsigned char *)p;
+    uint32_t first = (uint32_t)u[0] << 16 | (uint32_t)u[1] << 8 | u[2];
+    return u[0] == '[' || subject_first[u[2] >> 2 & 15] == first;
+}
+
 /* The subject that opens a resolution: "大会，", "安全理事会," or the word alone on
  * its line. */
 static bool is_subject(const char *p, const char *end, const char **after)
 {
-    if (end - p < 3)
-        return false;
-    /* 大 安 经 經 人 联 聯, or [编辑]: one look-up, as most lines open otherwise */
-    const unsigned char *u = (const unsigned char *)p;
-    uint32_t first = (uint32_t)u[0] << 16 | (uint32_t)u[1] << 8 | u[2];
-    if (u[0] != '[' && subject_first[u[2] >> 2 & 15] != first)
+    if (!subject_may(p, end))
         return false;
     if (starts_with(p, end, "[编辑]"))
         p += strlen("[编辑]");
@@ -717,6 +723,12 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             ps->in_notes = false;
             push(&s, (size_t)(p - text), ps->body_label, ps->body_verb);
         }
+        /* a line that goes on with a clause (most that open none) opens a
+         * paragraph only with a subject or the next operative number: told
+         * from its first bytes, with no opening read */
+        if (!ended && ((unsigned char)*p < '0' || (unsigned char)*p > '9') && end - p < LONG_LINE &&
+            !subject_may(p, end))
+            goto next;
         opening o;
         read_opening(&o, p, end);
         if (o.subject && skip_space(o.subject_end, end) == end)
