@@ -562,6 +562,10 @@ static ALWAYS_INLINE size_t stretch_before(const unsigned char *s, size_t p, siz
         size_t q;
         uint32_t c;
         unsigned b0, b1, b2 = s[p - 1];
+        if (b2 == 0xAC && p - lo >= 3 && s[p - 2] == 0xAC && s[p - 3] == 0xE7) {
+            p -= 3; /* 第, before most numbers: with no decoding */
+            continue;
+        }
         if (p - lo >= 3 && (b0 = s[p - 3]) - 0xE1u < 15 && b0 != 0xED &&
             (((b1 = s[p - 2]) ^ 0x80) | (b2 ^ 0x80)) < 0x40) { /* E1-EC EE EF, 80-BF twice */
             q = p - 3;
@@ -644,8 +648,11 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
             for (p = pos; p < st->run_end && (s[p] & 0xC0) == 0x80; p++)
                 ;
         while (p < st->run_end) {
-            size_t l;
-            int k = may_start(s, n, p, stretch_char(s, p, &l));
+            size_t l = 3;
+            /* 第, the only character of W with an E7 lead, and the first of most
+             * references: what may_start() says of it, without a decoding */
+            int k = s[p] == 0xE7 ? (blocks_start(s, p) ? -1 : RG_START_DI)
+                                 : may_start(s, n, p, stretch_char(s, p, &l));
             if (k >= 0) {
                 st->run = p + l;
                 *cls = (rg_start_class)k;
