@@ -598,6 +598,8 @@ static bool nian_anchors(const unsigned char *s, size_t p, size_t n)
 {
     if (p >= n)
         return false;
+    if (s[p] < 0x80) /* most often a digit (2016年12月) */
+        return (s[p] >= '0' && s[p] <= '9') || s[p] == ' ' || (s[p] >= '\t' && s[p] <= '\r');
     size_t l;
     uint32_t c = char_at(s, p, n, &l);
     return c == NONE || is_digit(c) || rg_is_space(c) || is_cnp(c); /* invalid: as before */
