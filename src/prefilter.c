@@ -653,8 +653,22 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
             size_t l = 3;
             /* 第, the only character of W with an E7 lead, and the first of most
              * references: what may_start() says of it, without a decoding */
-            int k = s[p] == 0xE7 ? (blocks_start(s, p) ? -1 : RG_START_DI)
-                                 : may_start(s, n, p, stretch_char(s, p, &l));
+            int k;
+            if (s[p] == 0xE7) {
+                k = blocks_start(s, p) ? -1 : RG_START_DI;
+            } else if (s[p] == ' ' && p >= 5 && s[p - 1] >= 0x80 && s[p - 1] != 0xAC &&
+                       s[p - 3] != 0xAC && s[p - 4] != 0xAC) {
+                /* a space after a character that is neither 第 nor a space
+                 * after 第 (no 第 ends at p, p - 2 or p - 3), at no line start:
+                 * what may_start() says of it (after_di()) */
+                l = 1;
+                k = -1;
+            } else if (s[p] == '\n' && p >= 2 && s[p - 1] == ' ' && s[p - 2] != 0xAC) {
+                l = 1; /* the same of a line break after a space with no 第 before it */
+                k = -1;
+            } else {
+                k = may_start(s, n, p, stretch_char(s, p, &l));
+            }
             if (k >= 0) {
                 st->run = p + l;
                 *cls = (rg_start_class)k;
