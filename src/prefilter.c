@@ -651,10 +651,11 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
                 ;
         while (p < st->run_end) {
             size_t l = 3;
-            /* 第, the only character of W with an E7 lead, and the first of most
-             * references: what may_start() says of it, without a decoding */
             int k;
             if (s[p] == 0xE7) {
+                /* 第, the only character of W with an E7 lead, and the first of
+                 * most references: what may_start() says of it, without a
+                 * decoding */
                 k = blocks_start(s, p) ? -1 : RG_START_DI;
             } else if (s[p] == ' ' && p >= 5 && s[p - 1] >= 0x80 && s[p - 1] != 0xAC &&
                        s[p - 3] != 0xAC && s[p - 4] != 0xAC) {
