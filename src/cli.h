@@ -47,6 +47,10 @@ typedef struct inputs {
     long long *sizes; /* of regular files; -1 for standard input and the others, -2
                          for a regular file found in a directory (not measured) */
     size_t n, cap;
+    /* the paths' strings, in blocks freed together (not a malloc() each) */
+    struct path_block *blocks;
+    char *room;
+    size_t left;
 } inputs;
 
 int collect(int argc, char **argv, inputs *in);

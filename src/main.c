@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,8 +51,37 @@ void warn(const char *msg)
 
 /* --- inputs ------------------------------------------------------------------------ */
 
-/* size: of a regular file, else -1 */
-static bool add_path(inputs *in, const char *p, long long size)
+/* The paths' strings go into blocks of this size (or of one longer path): a
+ * directory of 20,000 files took a malloc() and a free() a path, and two more
+ * for its name and the path joined before it was copied. */
+#define PATH_BLOCK ((size_t)32 << 10)
+
+typedef struct path_block {
+    struct path_block *next;
+    char s[];
+} path_block;
+
+/* n bytes for a path, held until free_inputs(); NULL when out of memory. */
+static char *path_room(inputs *in, size_t n)
+{
+    if (n > in->left) {
+        size_t size = n > PATH_BLOCK ? n : PATH_BLOCK;
+        path_block *b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        b->next = in->blocks;
+        in->blocks = b;
+        in->room = b->s;
+        in->left = size;
+    }
+    char *r = in->room;
+    in->room += n;
+    in->left -= n;
+    return r;
+}
+
+/* p: from path_room(); size: of a regular file, else -1 */
+static bool add_path(inputs *in, char *p, long long size)
 {
     if (in->n == in->cap) {
         size_t cap = in->cap ? in->cap * 2 : 16;
@@ -65,13 +95,65 @@ static bool add_path(inputs *in, const char *p, long long size)
         in->cap = cap;
     }
     in->sizes[in->n] = size;
-    in->paths[in->n] = strdup(p);
-    return in->paths[in->n++] != NULL;
+    in->paths[in->n++] = p;
+    return true;
 }
 
-static int cmp_name(const void *a, const void *b)
+/* A directory's entry: its type ('f', 'd' or '?') and name, at `at` in the
+ * names read; key, the name's first eight bytes as a number (zeros after its
+ * end), which orders most names without a look at the strings. */
+typedef struct dir_name {
+    uint64_t key;
+    size_t at;
+} dir_name;
+
+static uint64_t name_key(const char *s)
 {
-    return strcmp(*(char *const *)a + 1, *(char *const *)b + 1); /* after the type */
+    uint64_t k = 0;
+    bool end = false;
+    for (int i = 0; i < 8; i++) {
+        unsigned char c = end ? 0 : (unsigned char)s[i];
+        end |= c == 0;
+        k = k << 8 | c;
+    }
+    return k;
+}
+
+/* a before b in strcmp()'s order of their names (unsigned bytes, as the keys) */
+static bool name_before(const dir_name *a, const dir_name *b, const char *names)
+{
+    if (a->key != b->key)
+        return a->key < b->key;
+    return strcmp(names + a->at + 1, names + b->at + 1) < 0;
+}
+
+/* A merge sort of the n entries at a, with room for n / 2 of them at tmp:
+ * qsort()'s call of a comparison through a pointer, and strcmp() on names that
+ * mostly differ in their first bytes, took most of the time of listing a
+ * directory of many files. */
+static void sort_names(dir_name *a, dir_name *tmp, size_t n, const char *names)
+{
+    if (n <= 8) {
+        for (size_t i = 1; i < n; i++) {
+            dir_name x = a[i];
+            size_t j = i;
+            for (; j > 0 && name_before(&x, &a[j - 1], names); j--)
+                a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_names(a, tmp, h, names);
+    sort_names(a + h, tmp, n - h, names);
+    if (!name_before(&a[h], &a[h - 1], names))
+        return; /* in order already */
+    memcpy(tmp, a, h * sizeof *a);
+    size_t i = 0, j = h, k = 0; /* k < j: the entries of the second half not yet taken stay */
+    while (i < h && j < n)
+        a[k++] = name_before(&a[j], &tmp[i], names) ? a[j++] : tmp[i++];
+    while (i < h)
+        a[k++] = tmp[i++];
 }
 
 /* A directory's regular files, recursively, in name order; hidden ones skipped. */
@@ -80,16 +162,28 @@ static int add_dir(inputs *in, const char *dir)
     DIR *d = opendir(dir);
     if (!d)
         return error(RG_EINPUT, "%s: cannot open directory: %s", dir, strerror(errno));
-    char **names = NULL;
+    char *names = NULL; /* the entries' types and names, one after another */
+    size_t len = 0, room = 0;
+    dir_name *ents = NULL;
     size_t n = 0, cap = 0;
     struct dirent *de;
     int rc = 0;
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.')
             continue;
+        size_t nl = strlen(de->d_name);
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
+            dir_name *ne = realloc(ents, cap * sizeof *ne);
+            if (!ne) {
+                rc = error(RG_ENOMEM, "out of memory");
+                break;
+            }
+            ents = ne;
+        }
+        if (room - len < nl + 2) {
+            room = room * 2 + nl + 4096;
+            char *nn = realloc(names, room);
             if (!nn) {
                 rc = error(RG_ENOMEM, "out of memory");
                 break;
@@ -98,66 +192,69 @@ static int add_dir(inputs *in, const char *dir)
         }
         /* the entry's type goes before its name: a stat() per file would cost
          * more than reading a small one, and in this thread, before any is read */
-        size_t nl = strlen(de->d_name);
-        char *e = malloc(nl + 2);
-        if (!e) {
-            rc = error(RG_ENOMEM, "out of memory");
-            break;
-        }
+        char *e = names + len;
 #ifdef _DIRENT_HAVE_D_TYPE
         e[0] = de->d_type == DT_REG ? 'f' : de->d_type == DT_DIR ? 'd' : '?';
 #else
         e[0] = '?';
 #endif
         memcpy(e + 1, de->d_name, nl + 1);
-        names[n++] = e;
+        ents[n].key = name_key(de->d_name);
+        ents[n++].at = len;
+        len += nl + 2;
     }
     closedir(d);
-    if (n)
-        qsort(names, n, sizeof *names, cmp_name);
-    for (size_t i = 0; i < n; i++) {
-        const char *name = names[i] + 1;
-        char *p = malloc(strlen(dir) + strlen(name) + 2);
-        if (p) {
-            size_t dl = strlen(dir), nl = strlen(name);
-            bool slash = dl && dir[dl - 1] == '/';
-            memcpy(p, dir, dl);
-            if (!slash)
-                p[dl++] = '/';
-            memcpy(p + dl, name, nl + 1); /* path joined without snprintf: one per file */
-            /* a regular file's size is left to the reader (-2); a link, or an
-             * entry of a file system that gives no type, is asked (stat follows
-             * links) */
-            struct stat sb;
-            char type = names[i][0];
-            bool known = type != '?' || stat(p, &sb) == 0;
-            bool is_dir = type == 'd' || (type == '?' && known && S_ISDIR(sb.st_mode));
-            bool is_reg = type == 'f' || (type == '?' && known && S_ISREG(sb.st_mode));
-            if (known && is_dir) {
-                int r2 = add_dir(in, p);
-                if (r2)
-                    rc = r2;
-            } else if (known && is_reg &&
-                       !add_path(in, p, type == 'f' ? -2 : (long long)sb.st_size)) {
-                rc = error(RG_ENOMEM, "out of memory");
-            }
+    dir_name *tmp = n > 1 ? malloc((n / 2) * sizeof *tmp) : NULL;
+    if (n > 1 && !tmp && !rc)
+        rc = error(RG_ENOMEM, "out of memory");
+    if (tmp)
+        sort_names(ents, tmp, n, names);
+    free(tmp);
+    size_t dl = strlen(dir);
+    bool slash = dl && dir[dl - 1] == '/';
+    for (size_t i = 0; i < n && rc != RG_ENOMEM; i++) {
+        const char *name = names + ents[i].at + 1;
+        size_t nl = strlen(name);
+        /* the path joined in its place among the inputs' (without snprintf: one per file) */
+        char *p = path_room(in, dl + !slash + nl + 1);
+        if (!p) {
+            rc = error(RG_ENOMEM, "out of memory");
+            break;
         }
-        free(p);
-        free(names[i]);
+        memcpy(p, dir, dl);
+        if (!slash)
+            p[dl] = '/';
+        memcpy(p + dl + !slash, name, nl + 1);
+        /* a regular file's size is left to the reader (-2); a link, or an
+         * entry of a file system that gives no type, is asked (stat follows
+         * links) */
+        struct stat sb;
+        char type = name[-1];
+        bool known = type != '?' || stat(p, &sb) == 0;
+        bool is_dir = type == 'd' || (type == '?' && known && S_ISDIR(sb.st_mode));
+        bool is_reg = type == 'f' || (type == '?' && known && S_ISREG(sb.st_mode));
+        if (known && is_dir) {
+            int r2 = add_dir(in, p);
+            if (r2)
+                rc = r2;
+        } else if (known && is_reg && !add_path(in, p, type == 'f' ? -2 : (long long)sb.st_size)) {
+            rc = error(RG_ENOMEM, "out of memory");
+        }
     }
     free(names);
+    free(ents);
     return rc;
 }
 
 void free_inputs(inputs *in)
 {
-    for (size_t i = 0; i < in->n; i++)
-        free(in->paths[i]);
+    for (path_block *b = in->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
     free(in->paths);
     free(in->sizes);
-    in->paths = NULL;
-    in->sizes = NULL;
-    in->n = in->cap = 0;
+    memset(in, 0, sizeof *in);
 }
 
 int collect(int argc, char **argv, inputs *in)
@@ -172,9 +269,12 @@ int collect(int argc, char **argv, inputs *in)
                 return r;
             if (r)
                 rc = r;
-        } else if (!add_path(in, argv[i],
-                             known && S_ISREG(sb.st_mode) ? (long long)sb.st_size : -1)) {
-            return error(RG_ENOMEM, "out of memory");
+        } else {
+            size_t l = strlen(argv[i]) + 1;
+            char *p = path_room(in, l);
+            if (!p || !add_path(in, memcpy(p, argv[i], l),
+                                known && S_ISREG(sb.st_mode) ? (long long)sb.st_size : -1))
+                return error(RG_ENOMEM, "out of memory");
         }
     }
     return rc;
