@@ -569,6 +569,79 @@ void rg_record_doc_free(rg_record_doc *h)
     memset(h, 0, sizeof *h);
 }
 
+/* A record in JSON at o; the place after it.  Inlined twice, for valid text
+ * and for other, so that the tests of `valid` fold away. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline char *json_record(char *o, const rg_record_doc *h, const rg_mention *m,
+                                const rg_record_lens *l, bool valid)
+{
+    o = put_part(o, h->doc, h->doc_len); /* {"doc":...,"id": */
+    o = put_json(o, m->id, l->id, valid);
+    size_t ti = type_index(m->type), fi = form_index(m->form);
+    memcpy(o, json_types[ti].s, PART_ROOM); /* ,"type":"...","body": */
+    o += json_types[ti].n;
+    /* the body, the date, the paragraph's label and verb are the library's
+     * own words (names, digits, labels, the verbs of paragraphs.c) */
+    o = put_word(o, m->body, l->body);
+    o = PUT(o, ",\"date\":");
+    o = put_own(o, m->date, l->date);
+    o = put_part(o, h->file, h->file_len); /* ,"file":...,"line": */
+    o = put_memo(o, &last_line, m->line);
+    o = PUT(o, ",\"col\":");
+    o = put_num(o, m->col);
+    o = PUT(o, ",\"offset\":");
+    o = put_offset(o, m->offset);
+    o = PUT(o, ",\"length\":");
+    o = put_num(o, m->length);
+    o = PUT(o, ",\"surface\":");
+    o = put_json(o, m->surface, l->surface, valid);
+    memcpy(o, json_forms[fi].s, PART_ROOM); /* ,"form":"...","list": */
+    o += json_forms[fi].n;
+    o = put_memo(o, &last_list, m->list);
+    o = PUT(o, ",\"para\":");
+    o = put_word(o, m->para, l->para);
+    o = PUT(o, ",\"verb\":");
+    o = put_word(o, m->verb, l->verb);
+    o = PUT(o, "}\n");
+    return o;
+}
+
+/* A record in TSV at o; the place after it. */
+static char *tsv_record(char *o, const rg_record_doc *h, const rg_mention *m,
+                        const rg_record_lens *l)
+{
+    o = put_part(o, h->doc, h->doc_len); /* with its tab */
+    o = put_tsv(o, m->id, l->id);
+    *o++ = '\t';
+    o = put_lit(o, type_name(m->type), type_len(m->type));
+    *o++ = '\t';
+    o = put_tsv(o, m->body, l->body);
+    *o++ = '\t';
+    o = put_tsv(o, m->date, l->date);
+    o = put_part(o, h->file, h->file_len); /* with its tabs */
+    o = put_memo(o, &last_line, m->line);
+    *o++ = '\t';
+    o = put_num(o, m->col);
+    *o++ = '\t';
+    o = put_offset(o, m->offset);
+    *o++ = '\t';
+    o = put_num(o, m->length);
+    *o++ = '\t';
+    o = put_tsv(o, m->surface, l->surface);
+    *o++ = '\t';
+    o = put_lit(o, form_name(m->form), form_len(m->form));
+    *o++ = '\t';
+    o = put_memo(o, &last_list, m->list);
+    *o++ = '\t';
+    o = put_tsv(o, m->para, l->para);
+    *o++ = '\t';
+    o = put_tsv(o, m->verb, l->verb);
+    *o++ = '\n';
+    return o;
+}
+
 void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
                       const rg_record_lens *lens, bool valid)
 {
@@ -590,64 +663,12 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
         return;
     }
     char *o = b->data + b->len;
-    if (h->fmt == RG_RECORDS_JSONL) {
-        o = put_part(o, h->doc, h->doc_len); /* {"doc":...,"id": */
-        o = put_json(o, m->id, idn, valid);
-        size_t ti = type_index(m->type), fi = form_index(m->form);
-        memcpy(o, json_types[ti].s, PART_ROOM); /* ,"type":"...","body": */
-        o += json_types[ti].n;
-        /* the body, the date, the paragraph's label and verb are the library's
-         * own words (names, digits, labels, the verbs of paragraphs.c) */
-        o = put_word(o, m->body, bodyn);
-        o = PUT(o, ",\"date\":");
-        o = put_own(o, m->date, daten);
-        o = put_part(o, h->file, h->file_len); /* ,"file":...,"line": */
-        o = put_memo(o, &last_line, m->line);
-        o = PUT(o, ",\"col\":");
-        o = put_num(o, m->col);
-        o = PUT(o, ",\"offset\":");
-        o = put_offset(o, m->offset);
-        o = PUT(o, ",\"length\":");
-        o = put_num(o, m->length);
-        o = PUT(o, ",\"surface\":");
-        o = put_json(o, m->surface, surfn, valid);
-        memcpy(o, json_forms[fi].s, PART_ROOM); /* ,"form":"...","list": */
-        o += json_forms[fi].n;
-        o = put_memo(o, &last_list, m->list);
-        o = PUT(o, ",\"para\":");
-        o = put_word(o, m->para, paran);
-        o = PUT(o, ",\"verb\":");
-        o = put_word(o, m->verb, verbn);
-        o = PUT(o, "}\n");
-    } else {
-        o = put_part(o, h->doc, h->doc_len); /* with its tab */
-        o = put_tsv(o, m->id, idn);
-        *o++ = '\t';
-        o = put_lit(o, type_name(m->type), type_len(m->type));
-        *o++ = '\t';
-        o = put_tsv(o, m->body, bodyn);
-        *o++ = '\t';
-        o = put_tsv(o, m->date, daten);
-        o = put_part(o, h->file, h->file_len); /* with its tabs */
-        o = put_memo(o, &last_line, m->line);
-        *o++ = '\t';
-        o = put_num(o, m->col);
-        *o++ = '\t';
-        o = put_offset(o, m->offset);
-        *o++ = '\t';
-        o = put_num(o, m->length);
-        *o++ = '\t';
-        o = put_tsv(o, m->surface, surfn);
-        *o++ = '\t';
-        o = put_lit(o, form_name(m->form), form_len(m->form));
-        *o++ = '\t';
-        o = put_memo(o, &last_list, m->list);
-        *o++ = '\t';
-        o = put_tsv(o, m->para, paran);
-        *o++ = '\t';
-        o = put_tsv(o, m->verb, verbn);
-        *o++ = '\n';
-    }
+    if (h->fmt != RG_RECORDS_JSONL)
+        o = tsv_record(o, h, m, lens);
+    else if (valid)
+        o = json_record(o, h, m, lens, true);
+    else
+        o = json_record(o, h, m, lens, false);
     b->len = (size_t)(o - b->data);
     b->data[b->len] = '\0';
 }
