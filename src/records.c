@@ -667,9 +667,9 @@ static char *tsv_record(char *o, const rg_record_doc *h, const rg_mention *m,
     *o++ = '\t';
     o = put_lit(o, type_name(m->type), type_len(m->type));
     *o++ = '\t';
-    o = put_tsv(o, m->body, l->body);
+    o = put_word_bytes(o, m->body, l->body); /* the library's own words, as in JSON */
     *o++ = '\t';
-    o = put_tsv(o, m->date, l->date);
+    o = put_lit(o, m->date, l->date);
     o = put_part(o, h->file, h->file_len); /* with its tabs */
     o = put_memo(o, &last_line, m->line);
     *o++ = '\t';
@@ -685,9 +685,9 @@ static char *tsv_record(char *o, const rg_record_doc *h, const rg_mention *m,
     *o++ = '\t';
     o = put_memo(o, &last_list, m->list);
     *o++ = '\t';
-    o = put_tsv(o, m->para, l->para);
+    o = put_word_bytes(o, m->para, l->para);
     *o++ = '\t';
-    o = put_tsv(o, m->verb, l->verb);
+    o = put_word_bytes(o, m->verb, l->verb);
     *o++ = '\n';
     return o;
 }
