@@ -137,23 +137,6 @@ static bool needs_look(const unsigned char *p, bool valid)
     return look_mask8(p, valid) != 0;
 }
 
-/* Whether a string of 8 to 16 bytes at p, in valid text, has a byte that
- * put_json() must look at: its first and last eight bytes (which overlap when
- * n < 16) tested at once. */
-static bool needs_look_short(const unsigned char *p, size_t n)
-{
-    return look_mask(_mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)p),
-                                        _mm_loadl_epi64((const __m128i *)(p + n - 8))),
-                     true) != 0;
-}
-
-/* The same for 16 to 32 bytes (surfaces of hyperlinks, longer ids), as its
- * first and last sixteen. */
-static bool needs_look_mid(const unsigned char *p, size_t n)
-{
-    return (look_mask(_mm_loadu_si128((const __m128i *)p), true) |
-            look_mask(_mm_loadu_si128((const __m128i *)(p + n - 16)), true)) != 0;
-}
 #else
 /* The mask: 0x80 in each byte looked at (byte k of the word for p[k]), and
  * maybe in bytes after the first such (a borrow may run on), never before
@@ -291,6 +274,73 @@ static char *put_json_any(char *o, const char *s, size_t n, bool valid)
     return o;
 }
 
+#if defined(__SSE2__)
+/* Bit k for each lane k of v that holds a line end. */
+static unsigned break_mask(__m128i v)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+}
+
+/* The string of n bytes (8 to 32) copied to t, with its line ends (bit k of
+ * breaks for the byte at k) escaped, at o: the pieces between them are moved
+ * as 32 bytes, the most a piece has (t has room to read them; the bytes past
+ * a piece are written over by what follows). */
+static char *put_pieces(char *o, const unsigned char *t, size_t n, unsigned breaks)
+{
+    *o++ = '"';
+    size_t at = 0;
+    for (; breaks; breaks &= breaks - 1) {
+        size_t k = (size_t)__builtin_ctz(breaks);
+        memcpy(o, t + at, 32);
+        o += k - at;
+        o[0] = '\\';
+        o[1] = t[k] == '\n' ? 'n' : 'r';
+        o += 2;
+        at = k + 1;
+    }
+    memcpy(o, t + at, 32);
+    o += n - at;
+    *o++ = '"';
+    return o;
+}
+
+/* Surfaces broken across lines (第\n\n50/515 号, an eighth of them) are
+ * mostly 8 to 32 bytes of valid text whose only bytes to look at are line
+ * ends: these write them from the vectors put_json() tested, and the lanes it
+ * found to look at, without put_json_any()'s loop.  NULL when a lane looked
+ * at is not a line end.  For 8 to 16 bytes: v holds the first eight and the
+ * last eight. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static char *put_breaks_short(char *o, __m128i v, size_t n, unsigned look)
+{
+    unsigned breaks = break_mask(v);
+    if (look != breaks)
+        return NULL;
+    unsigned char t[64] = {0}; /* the string, and room to read 32 past any piece */
+    _mm_storel_epi64((__m128i *)t, v);
+    _mm_storel_epi64((__m128i *)(t + n - 8), _mm_unpackhi_epi64(v, v));
+    return put_pieces(o, t, n, (breaks & 0xFF) | (breaks >> 8) << (n - 8));
+}
+
+/* The same for 17 to 32 bytes, the first sixteen in a and the last in b. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static char *put_breaks_mid(char *o, __m128i a, __m128i b, size_t n, unsigned la, unsigned lb)
+{
+    unsigned ba = break_mask(a), bb = break_mask(b);
+    if (la != ba || lb != bb)
+        return NULL;
+    unsigned char t[64] = {0}; /* the string, and room to read 32 past any piece */
+    _mm_storeu_si128((__m128i *)t, a);
+    _mm_storeu_si128((__m128i *)(t + n - 16), b);
+    return put_pieces(o, t, n, ba | bb << (n - 16));
+}
+#endif
+
 /* Ids and surfaces of valid text are mostly 8 to 32 bytes with nothing to
  * escape ("A/RES/36/103", "第 44/493 号", "https://undocs.org/ch/A/70/1"):
  * those take one test and two overlapping moves here, without the call and
@@ -298,6 +348,38 @@ static char *put_json_any(char *o, const char *s, size_t n, bool valid)
 static inline char *put_json(char *o, const char *s, size_t n, bool valid)
 {
     const unsigned char *p = (const unsigned char *)s;
+#if defined(__SSE2__)
+    if (valid && s && n >= 8 && n <= 16) {
+        /* the first and last eight bytes, overlapping when n < 16 */
+        __m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)p),
+                                       _mm_loadl_epi64((const __m128i *)(p + n - 8)));
+        unsigned look = look_mask(v, true);
+        if (!look) {
+            o[0] = '"';
+            memcpy(o + 1, p, 8);
+            memcpy(o + 1 + n - 8, p + n - 8, 8);
+            o[n + 1] = '"';
+            return o + n + 2;
+        }
+        char *e = put_breaks_short(o, v, n, look);
+        if (e)
+            return e;
+    } else if (valid && s && n > 16 && n <= 32) {
+        __m128i a = _mm_loadu_si128((const __m128i *)p),
+                b = _mm_loadu_si128((const __m128i *)(p + n - 16));
+        unsigned la = look_mask(a, true), lb = look_mask(b, true);
+        if (!(la | lb)) {
+            o[0] = '"';
+            memcpy(o + 1, p, 16);
+            memcpy(o + 1 + n - 16, p + n - 16, 16);
+            o[n + 1] = '"';
+            return o + n + 2;
+        }
+        char *e = put_breaks_mid(o, a, b, n, la, lb);
+        if (e)
+            return e;
+    }
+#else
     if (valid && s && n >= 8 && n <= 16 && !needs_look_short(p, n)) {
         o[0] = '"';
         memcpy(o + 1, p, 8);
@@ -312,6 +394,7 @@ static inline char *put_json(char *o, const char *s, size_t n, bool valid)
         o[n + 1] = '"';
         return o + n + 2;
     }
+#endif
     return put_json_any(o, s, n, valid);
 }
 
@@ -485,6 +568,32 @@ static inline unsigned dec8_zeros(uint64_t d)
 #endif
 }
 
+/* put_num() of v from 100000000: written in place from the last digit. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static char *put_num_long(char *o, size_t v)
+{
+    char *e = o + rg_dec_digits(v), *b = e;
+    while (v >= 100) {
+        b -= 2;
+        memcpy(b, rg_dec_pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        b -= 2;
+        memcpy(b, rg_dec_pairs + 2 * v, 2);
+    } else {
+        *--b = (char)('0' + v);
+    }
+    return e;
+}
+
+/* Inlined in each place (GCC would otherwise call it from the record's
+ * writer once that grows), the long numbers apart. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline char *put_num(char *o, size_t v)
 {
     if (v < 10000) /* lengths, columns, list numbers */
@@ -502,19 +611,7 @@ static inline char *put_num(char *o, size_t v)
         memcpy(o, w, 8);
         return o + 8 - z;
     }
-    char *e = o + rg_dec_digits(v), *b = e; /* written in place from the last digit */
-    while (v >= 100) {
-        b -= 2;
-        memcpy(b, rg_dec_pairs + 2 * (v % 100), 2);
-        v /= 100;
-    }
-    if (v >= 10) {
-        b -= 2;
-        memcpy(b, rg_dec_pairs + 2 * v, 2);
-    } else {
-        *--b = (char)('0' + v);
-    }
-    return e;
+    return put_num_long(o, v);
 }
 
 /* A number of the last record this thread wrote, and its digits: about half
