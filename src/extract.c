@@ -1118,6 +1118,7 @@ typedef struct docscan {
     size_t nids, icap;
     rg_body own;         /* its body */
     rg_strmap self;      /* the ids that name it */
+    uint64_t self_bits[8]; /* their self_bit()s: most ids cited are not hashed */
     rg_record_doc rdoc;  /* what its records share */
     /* in order */
     size_t lists;        /* enumerations in the segments placed so far */
@@ -2782,6 +2783,34 @@ static size_t lines_end(const char *s, size_t n, int lines)
     return n;
 }
 
+/* One of 512 bits for an id, from its length and last bytes (where the ids a
+ * document cites differ from its own), for a look-up that most often needs no
+ * hash. */
+static inline unsigned self_bit(const char *id, size_t n)
+{
+    uint64_t w = 0;
+    if (n >= 8)
+        memcpy(&w, id + n - 8, 8);
+    else
+        memcpy(&w, id, n);
+    return (unsigned)(((w ^ n) * 0x9E3779B97F4A7C15ULL) >> 55);
+}
+
+static void add_self_bit(docscan *ds, const char *id, size_t n)
+{
+    unsigned b = self_bit(id, n);
+    ds->self_bits[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+/* Whether id[0..n) names the document itself. */
+static inline bool names_self(const docscan *ds, const char *id, size_t n)
+{
+    unsigned b = self_bit(id, n);
+    if (!(ds->self_bits[b / 64] & (uint64_t)1 << (b % 64)))
+        return false;
+    return rg_strmap_get_h(&ds->self, id, n, rg_str_hash(id, n)) >= 0;
+}
+
 static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error *err)
 {
     docscan *ds = sc->ds;
@@ -2855,6 +2884,7 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
     /* every candidate names the document itself: a compilation has many headings */
     size_t found;
     bool ok = rg_strmap_put(&ds->self, d->id, 0, &found);
+    add_self_bit(ds, d->id, strlen(d->id));
     for (size_t i = 0; i < ds->nids && ok; i++) {
         const idcand *c = &ds->ids[i];
         char alias[256];
@@ -2867,6 +2897,8 @@ static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error 
                       sizeof alias);
         const char *kept = rg_arena_strdup(names, alias);
         ok = kept && rg_strmap_put(&ds->self, kept, i + 1, &found);
+        if (ok)
+            add_self_bit(ds, kept, strlen(kept));
     }
     ds->identified = true;
     if (ok && ds->records)
@@ -2955,12 +2987,10 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
             rg_ref_id(&r->ref, body, r->type, id, sizeof id);
             idl = strlen(id);
         }
-        uint64_t h = rg_str_hash(id, idl);
         bool has_part = idl > 3 && id[idl - 1] == ']' && id[idl - 3] == '[';
-        if (rg_strmap_get_h(&ds->self, id, idl, h) >= 0 ||
-            (has_part && rg_strmap_get_h(&ds->self, id, idl - 3, rg_str_hash(id, idl - 3)) >= 0))
+        if (names_self(ds, id, idl) || (has_part && names_self(ds, id, idl - 3)))
             continue; /* the document naming itself */
-        if ((ds->links && !note_cited(sc, id, idl, h, has_part)) ||
+        if ((ds->links && !note_cited(sc, id, idl, rg_str_hash(id, idl), has_part)) ||
             !rg_grow(&sc->ms, &sc->mcap, sc->nms + 1, sizeof *sc->ms))
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         prep *m = &sc->ms[sc->nms]; /* every field is set here (no memset) */
