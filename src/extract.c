@@ -1138,8 +1138,9 @@ typedef struct docscan {
 /* A reference resolved, before its paragraph and its place in the document
  * are known. */
 typedef struct prep {
-    const char *id;     /* in the segment's arena */
+    const char *id;     /* in the segment's arena, or NULL: in idbuf */
     size_t idlen;
+    char idbuf[32];     /* the id when shorter (most are), not copied to the arena */
     rg_type type;
     const char *body;
     char date[11];
@@ -2972,20 +2973,24 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
         }
         if (!r)
             break;
-        char id[256];
+        char buf[256];
+        const char *id = buf, *kept_id = NULL; /* kept_id: in the segment's arena already */
         size_t idl;
         rg_body body;
         if (r->form != RG_FORM_TEXT) {
             idl = strlen(r->symbol);
-            if (idl >= sizeof id)
-                idl = sizeof id - 1;
-            memcpy(id, r->symbol, idl);
-            id[idl] = '\0';
+            if (idl < sizeof buf) {
+                id = kept_id = r->symbol;
+            } else {
+                idl = sizeof buf - 1;
+                memcpy(buf, r->symbol, idl);
+                buf[idl] = '\0';
+            }
             body = rg_id_body(id);
         } else {
             body = rg_ref_body(&r->ref, r->word, ds->own);
-            rg_ref_id(&r->ref, body, r->type, id, sizeof id);
-            idl = strlen(id);
+            rg_ref_id(&r->ref, body, r->type, buf, sizeof buf);
+            idl = strlen(buf);
         }
         bool has_part = idl > 3 && id[idl - 1] == ']' && id[idl - 3] == '[';
         if (names_self(ds, id, idl) || (has_part && names_self(ds, id, idl - 3)))
@@ -2995,8 +3000,14 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         prep *m = &sc->ms[sc->nms]; /* every field is set here (no memset) */
         m->pa = NULL;               /* place_segment() gives it */
-        if (!(m->id = rg_arena_strndup(&sc->arena, id, idl)))
+        if (kept_id) {
+            m->id = kept_id;
+        } else if (idl < sizeof m->idbuf) {
+            memcpy(m->idbuf, buf, sizeof m->idbuf); /* (buf is longer) */
+            m->id = NULL;
+        } else if (!(m->id = rg_arena_strndup(&sc->arena, id, idl))) {
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        }
         m->idlen = idl;
         m->type = r->form != RG_FORM_TEXT ? rg_id_type(id) : r->type;
         m->body = r->form != RG_FORM_TEXT && body == RG_BODY_NONE
@@ -3117,7 +3128,7 @@ static rg_status emit_segment(scan *sc, rg_error *err)
         if (ds->records) {
             /* the record is written at once: the strings may be the segment's,
              * the surface the text itself (its length is given) */
-            m->id = p->id;
+            m->id = p->id ? p->id : p->idbuf;
             m->date = p->date[0] ? p->date : NULL;
             m->surface = sc->text + p->s;
             m->para = pa && pa->label[0] ? pa->label : NULL;
@@ -3136,7 +3147,8 @@ static rg_status emit_segment(scan *sc, rg_error *err)
             lens.date = m->date ? sizeof p->date - 1 : 0;
             lens.surface = sl;
         } else {
-            m->id = p->id; /* in the document's arena since place_segment() */
+            /* in the document's arena since place_segment(), or copied there */
+            m->id = p->id ? p->id : rg_arena_strndup(a, p->idbuf, p->idlen);
             m->date = p->date[0] ? rg_arena_strdup(a, p->date) : NULL;
             m->surface = rg_arena_strndup(a, sc->text + p->s, sl);
             m->para = m->verb = NULL;
