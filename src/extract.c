@@ -3094,25 +3094,81 @@ static rg_status place_segment(scan *sc, rg_error *err)
     return RG_OK;
 }
 
-static rg_status emit_segment(scan *sc, rg_error *err)
+/* emit_segment() when mentions become records: each is written at once, with
+ * its strings where they are (the segment's, the surface the text itself) and
+ * their lengths given.  What consecutive mentions share (a paragraph's label
+ * and verb, a body) is set and measured when it changes. */
+static rg_status emit_records(scan *sc, rg_error *err)
 {
     docscan *ds = sc->ds;
-    rg_doc *d = ds->doc;
-    if (!ds->records &&
-        !rg_grow(&d->mentions, &d->mcap, d->nmentions + sc->nms, sizeof *d->mentions))
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    rg_arena *a = &d->arena; /* the strings of kept mentions */
-    const char *last_para = NULL, *last_verb = NULL; /* shared by consecutive mentions */
     const rg_para *pend = sc->paras + sc->nparas;
-    /* the lengths of a record's strings: known, or measured once for the
-     * mentions of one paragraph */
+    rg_mention m;
+    m.context = NULL;
+    m.para = m.verb = NULL;
     rg_record_lens lens = {0};
     const rg_para *lens_pa = NULL;
     const char *lens_body = NULL; /* the body lens.body measured */
     for (size_t i = 0; i < sc->nms; i++) {
         const prep *p = &sc->ms[i];
         const rg_para *pa = p->pa;
-        rg_mention mm, *m = ds->records ? &mm : &d->mentions[d->nmentions];
+        m.id = p->id ? p->id : p->idbuf;
+        m.type = p->type;
+        m.body = p->body;
+        m.form = p->form;
+        m.offset = p->offset;
+        m.length = p->length;
+        m.line = sc->line_base + p->line + 1;
+        m.col = p->col;
+        m.list = p->list ? sc->list_base + p->list : 0;
+        m.date = p->date[0] ? p->date : NULL;
+        m.surface = sc->text + p->s;
+        if (pa != lens_pa || i == 0) {
+            m.para = pa && pa->label[0] ? pa->label : NULL;
+            m.verb = pa && pa->verb[0] ? pa->verb : NULL;
+            lens.para = m.para ? strlen(m.para) : 0;
+            lens.verb = m.verb ? strlen(m.verb) : 0;
+            lens_pa = pa;
+        }
+        lens.id = p->idlen;
+        if (m.body != lens_body) { /* a few constant names */
+            lens.body = strlen(m.body);
+            lens_body = m.body;
+        }
+        /* every date is format_date()'s YYYY-MM-DD */
+        lens.date = m.date ? sizeof p->date - 1 : 0;
+        lens.surface = p->e - p->s;
+        if (ds->context) {
+            size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
+            size_t phi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
+            if (plo > p->s)
+                plo = p->s;
+            if (phi < p->e)
+                phi = p->e;
+            if (!(m.context = context_of(&sc->arena, sc->text, plo, phi, p->s, p->e)))
+                return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+        }
+        rg_record_append(&sc->out, &ds->rdoc, &m, &lens, sc->t->valid);
+        if (sc->out.failed)
+            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    }
+    return RG_OK;
+}
+
+static rg_status emit_segment(scan *sc, rg_error *err)
+{
+    docscan *ds = sc->ds;
+    rg_doc *d = ds->doc;
+    if (ds->records)
+        return emit_records(sc, err);
+    if (!rg_grow(&d->mentions, &d->mcap, d->nmentions + sc->nms, sizeof *d->mentions))
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    rg_arena *a = &d->arena; /* the strings of kept mentions */
+    const char *last_para = NULL, *last_verb = NULL; /* shared by consecutive mentions */
+    const rg_para *pend = sc->paras + sc->nparas;
+    for (size_t i = 0; i < sc->nms; i++) {
+        const prep *p = &sc->ms[i];
+        const rg_para *pa = p->pa;
+        rg_mention *m = &d->mentions[d->nmentions];
         /* every field is set below (no memset) */
         m->context = NULL;
         m->type = p->type;
@@ -3123,49 +3179,23 @@ static rg_status emit_segment(scan *sc, rg_error *err)
         m->line = sc->line_base + p->line + 1;
         m->col = p->col;
         m->list = p->list ? sc->list_base + p->list : 0;
-        size_t sl = p->e - p->s;
-        bool lost = false; /* a string could not be kept (out of memory) */
-        if (ds->records) {
-            /* the record is written at once: the strings may be the segment's,
-             * the surface the text itself (its length is given) */
-            m->id = p->id ? p->id : p->idbuf;
-            m->date = p->date[0] ? p->date : NULL;
-            m->surface = sc->text + p->s;
-            m->para = pa && pa->label[0] ? pa->label : NULL;
-            m->verb = pa && pa->verb[0] ? pa->verb : NULL;
-            if (pa != lens_pa || i == 0) {
-                lens.para = m->para ? strlen(m->para) : 0;
-                lens.verb = m->verb ? strlen(m->verb) : 0;
-                lens_pa = pa;
-            }
-            lens.id = p->idlen;
-            if (m->body != lens_body) { /* a few constant names */
-                lens.body = strlen(m->body);
-                lens_body = m->body;
-            }
-            /* every date is format_date()'s YYYY-MM-DD */
-            lens.date = m->date ? sizeof p->date - 1 : 0;
-            lens.surface = sl;
-        } else {
-            /* in the document's arena since place_segment(), or copied there */
-            m->id = p->id ? p->id : rg_arena_strndup(a, p->idbuf, p->idlen);
-            m->date = p->date[0] ? rg_arena_strdup(a, p->date) : NULL;
-            m->surface = rg_arena_strndup(a, sc->text + p->s, sl);
-            m->para = m->verb = NULL;
-            if (pa && pa->label[0]) {
-                if (!last_para || strcmp(last_para, pa->label))
-                    last_para = rg_arena_strdup(a, pa->label);
-                m->para = last_para;
-            }
-            if (pa && pa->verb[0]) {
-                if (!last_verb || strcmp(last_verb, pa->verb))
-                    last_verb = rg_arena_strdup(a, pa->verb);
-                m->verb = last_verb;
-            }
-            /* (a record's strings are the segment's, there already) */
-            lost = !m->id || !m->surface || (p->date[0] && !m->date) ||
-                   (pa && pa->label[0] && !m->para) || (pa && pa->verb[0] && !m->verb);
+        /* in the document's arena since place_segment(), or copied there */
+        m->id = p->id ? p->id : rg_arena_strndup(a, p->idbuf, p->idlen);
+        m->date = p->date[0] ? rg_arena_strdup(a, p->date) : NULL;
+        m->surface = rg_arena_strndup(a, sc->text + p->s, p->e - p->s);
+        m->para = m->verb = NULL;
+        if (pa && pa->label[0]) {
+            if (!last_para || strcmp(last_para, pa->label))
+                last_para = rg_arena_strdup(a, pa->label);
+            m->para = last_para;
         }
+        if (pa && pa->verb[0]) {
+            if (!last_verb || strcmp(last_verb, pa->verb))
+                last_verb = rg_arena_strdup(a, pa->verb);
+            m->verb = last_verb;
+        }
+        bool lost = !m->id || !m->surface || (p->date[0] && !m->date) ||
+                    (pa && pa->label[0] && !m->para) || (pa && pa->verb[0] && !m->verb);
         if (ds->context) {
             size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
             size_t phi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
@@ -3173,18 +3203,12 @@ static rg_status emit_segment(scan *sc, rg_error *err)
                 plo = p->s;
             if (phi < p->e)
                 phi = p->e;
-            m->context = context_of(ds->records ? &sc->arena : a, sc->text, plo, phi, p->s, p->e);
+            m->context = context_of(a, sc->text, plo, phi, p->s, p->e);
             lost |= !m->context;
         }
         if (lost)
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        if (ds->records) {
-            rg_record_append(&sc->out, &ds->rdoc, m, &lens, sc->t->valid);
-            if (sc->out.failed)
-                return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        } else {
-            d->nmentions++;
-        }
+        d->nmentions++;
     }
     return RG_OK;
 }
