@@ -2961,12 +2961,31 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
     cursor cur = {0, 0, 1 + sc->col0};
     size_t li = 0; /* links given their lines */
     size_t ri = 0, ai = 0;
+    /* room for a mention of each (those naming the document are not) */
+    if (!rg_grow(&sc->ms, &sc->mcap, sc->nms + sc->nraws + sc->naside, sizeof *sc->ms))
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
+    /* what the loop reads of sc, in locals: a store to a mention (a char
+     * array among them) could change sc for all the compiler knows */
+    const raw *const raws = sc->raws, *const aside = sc->aside;
+    const size_t nraws = sc->nraws, naside = sc->naside, nlinks = sc->nlinks;
+    rg_link *const links = sc->links;
+    const bool converted = sc->t->orig != NULL; /* orig_offset()'s test */
+    const size_t shift = sc->t->skip + sc->base;
+    const rg_body own = ds->own;
+    const bool cites = ds->links;
+    size_t nms = sc->nms;
+    prep *const ms = sc->ms;
     for (;;) {
-        const raw *r = next_raw(sc, &ri, &ai);
+        /* next_raw(), on the locals */
+        const raw *r = NULL;
+        if (ri < nraws && (ai == naside || raws[ri].s <= aside[ai].s))
+            r = &raws[ri++];
+        else if (ai < naside)
+            r = &aside[ai++];
         /* the links up to the reference (they come in text order, as do the raws) */
         size_t upto = r ? r->s : sc->len;
-        for (; li < sc->nlinks && sc->links[li].offset <= upto; li++) {
-            rg_link *k = &sc->links[li];
+        for (; li < nlinks && links[li].offset <= upto; li++) {
+            rg_link *k = &links[li];
             advance(sc, &cur, k->offset);
             k->line = cur.line;
             k->offset = orig_offset(sc, k->offset);
@@ -2988,24 +3007,26 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
             }
             body = rg_id_body(id);
         } else {
-            body = rg_ref_body(&r->ref, r->word, ds->own);
+            body = rg_ref_body(&r->ref, r->word, own);
             rg_ref_id(&r->ref, body, r->type, buf, sizeof buf);
             idl = strlen(buf);
         }
         bool has_part = idl > 3 && id[idl - 1] == ']' && id[idl - 3] == '[';
         if (names_self(ds, id, idl) || (has_part && names_self(ds, id, idl - 3)))
             continue; /* the document naming itself */
-        if ((ds->links && !note_cited(sc, id, idl, rg_str_hash(id, idl), has_part)) ||
-            !rg_grow(&sc->ms, &sc->mcap, sc->nms + 1, sizeof *sc->ms))
+        if (cites && !note_cited(sc, id, idl, rg_str_hash(id, idl), has_part)) {
+            sc->nms = nms;
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        prep *m = &sc->ms[sc->nms]; /* every field is set here (no memset) */
-        m->pa = NULL;               /* place_segment() gives it */
+        }
+        prep *m = &ms[nms]; /* every field is set here (no memset) */
+        m->pa = NULL;       /* place_segment() gives it */
         if (kept_id) {
             m->id = kept_id;
         } else if (idl < sizeof m->idbuf) {
             memcpy(m->idbuf, buf, sizeof m->idbuf); /* (buf is longer) */
             m->id = NULL;
         } else if (!(m->id = rg_arena_strndup(&sc->arena, id, idl))) {
+            sc->nms = nms;
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         }
         m->idlen = idl;
@@ -3018,13 +3039,19 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
         m->s = r->s;
         m->e = r->e;
         m->list = r->form == RG_FORM_TEXT ? r->list : 0;
-        m->offset = orig_offset(sc, r->s);
-        m->length = orig_offset(sc, r->e) - m->offset;
+        if (converted) {
+            m->offset = orig_offset(sc, r->s);
+            m->length = orig_offset(sc, r->e) - m->offset;
+        } else {
+            m->offset = shift + r->s;
+            m->length = r->e - r->s;
+        }
         advance(sc, &cur, r->s);
         m->line = cur.line;
         m->col = cur.col;
-        sc->nms++;
+        nms++;
     }
+    sc->nms = nms;
     advance(sc, &cur, sc->len);
     sc->lines = cur.line;
     /* a link whose target the segment cites is matched already */
