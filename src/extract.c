@@ -2955,6 +2955,24 @@ static bool note_cited(scan *sc, const char *id, size_t n, uint64_t h, bool has_
     return true;
 }
 
+/* strlen() of an id in s, whose first 32 bytes are defined: most ids end
+ * within them. */
+static inline size_t id_len(const char *s)
+{
+#if defined(__SSE2__)
+    const __m128i z = _mm_setzero_si128();
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)s), z)) |
+                 (unsigned)_mm_movemask_epi8(
+                     _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + 16)), z))
+                     << 16;
+    if (m)
+        return (size_t)__builtin_ctz(m);
+    return 32 + strlen(s + 32);
+#else
+    return strlen(s);
+#endif
+}
+
 static rg_status prepare_segment(scan *sc, rg_error *err)
 {
     docscan *ds = sc->ds;
@@ -3008,8 +3026,9 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
             body = rg_id_body(id);
         } else {
             body = rg_ref_body(&r->ref, r->word, own);
+            memset(buf, 0, 32); /* for id_len() */
             rg_ref_id(&r->ref, body, r->type, buf, sizeof buf);
-            idl = strlen(buf);
+            idl = id_len(buf);
         }
         bool has_part = idl > 3 && id[idl - 1] == ']' && id[idl - 3] == '[';
         if (names_self(ds, id, idl) || (has_part && names_self(ds, id, idl - 3)))
@@ -3030,7 +3049,8 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         }
         m->idlen = idl;
-        m->type = r->form != RG_FORM_TEXT ? rg_id_type(id) : r->type;
+        /* a symbol's raw has its type, rg_id_type() of it, already */
+        m->type = r->form == RG_FORM_TEXT || kept_id ? r->type : rg_id_type(id);
         m->body = r->form != RG_FORM_TEXT && body == RG_BODY_NONE
                       ? (!strncmp(id, "ST/", 3) ? "Secretariat" : "other")
                       : rg_body_name(body);
@@ -3129,14 +3149,20 @@ static rg_status emit_records(scan *sc, rg_error *err)
 {
     docscan *ds = sc->ds;
     const rg_para *pend = sc->paras + sc->nparas;
+    /* what the loop reads of sc, in locals: rg_record_append() is given a
+     * part of sc, which it could change for all the compiler knows */
+    const prep *const ms = sc->ms;
+    const size_t nms = sc->nms, line_base = sc->line_base + 1, list_base = sc->list_base;
+    const char *const text = sc->text;
+    const bool context = ds->context, valid = sc->t->valid;
     rg_mention m;
     m.context = NULL;
     m.para = m.verb = NULL;
     rg_record_lens lens = {0};
     const rg_para *lens_pa = NULL;
     const char *lens_body = NULL; /* the body lens.body measured */
-    for (size_t i = 0; i < sc->nms; i++) {
-        const prep *p = &sc->ms[i];
+    for (size_t i = 0; i < nms; i++) {
+        const prep *p = &ms[i];
         const rg_para *pa = p->pa;
         m.id = p->id ? p->id : p->idbuf;
         m.type = p->type;
@@ -3144,11 +3170,11 @@ static rg_status emit_records(scan *sc, rg_error *err)
         m.form = p->form;
         m.offset = p->offset;
         m.length = p->length;
-        m.line = sc->line_base + p->line + 1;
+        m.line = line_base + p->line;
         m.col = p->col;
-        m.list = p->list ? sc->list_base + p->list : 0;
+        m.list = p->list ? list_base + p->list : 0;
         m.date = p->date[0] ? p->date : NULL;
-        m.surface = sc->text + p->s;
+        m.surface = text + p->s;
         if (pa != lens_pa || i == 0) {
             m.para = pa && pa->label[0] ? pa->label : NULL;
             m.verb = pa && pa->verb[0] ? pa->verb : NULL;
@@ -3164,17 +3190,17 @@ static rg_status emit_records(scan *sc, rg_error *err)
         /* every date is format_date()'s YYYY-MM-DD */
         lens.date = m.date ? sizeof p->date - 1 : 0;
         lens.surface = p->e - p->s;
-        if (ds->context) {
+        if (context) {
             size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
             size_t phi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
             if (plo > p->s)
                 plo = p->s;
             if (phi < p->e)
                 phi = p->e;
-            if (!(m.context = context_of(&sc->arena, sc->text, plo, phi, p->s, p->e)))
+            if (!(m.context = context_of(&sc->arena, text, plo, phi, p->s, p->e)))
                 return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         }
-        rg_record_append(&sc->out, &ds->rdoc, &m, &lens, sc->t->valid);
+        rg_record_append(&sc->out, &ds->rdoc, &m, &lens, valid);
         if (sc->out.failed)
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
