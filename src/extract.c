@@ -737,7 +737,7 @@ static rg_body body_before(const char *text, size_t from, size_t item, bool vali
 
 /* True when the text between a and b has no clause end and is short, not
  * counting lines of page furniture (a page break inside a recital). */
-static bool same_clause_near(const char *text, size_t a, size_t b, int max_chars)
+static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars)
 {
     size_t p = a;
     int n = 0;
@@ -750,8 +750,15 @@ static bool same_clause_near(const char *text, size_t a, size_t b, int max_chars
             }
         }
         /* the clause ends past ASCII start with EF or E3: no other character
-         * needs decoding */
+         * needs decoding, and a Chinese one (E4 to E9) no test */
         unsigned char lead = (unsigned char)text[p];
+        if (lead >= 0xE4 && lead <= 0xE9 && b - p >= 3 && ((unsigned char)text[p + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)text[p + 2] & 0xC0) == 0x80) {
+            p += 3;
+            if (++n > max_chars)
+                return false;
+            continue;
+        }
         uint32_t c = lead;
         if (lead < 0x80)
             p++;
@@ -763,6 +770,13 @@ static bool same_clause_near(const char *text, size_t a, size_t b, int max_chars
             return false;
     }
     return true;
+}
+
+/* Most dates end where their reference starts (2006 年 3 月 15 日第 60/251 号):
+ * nothing to walk. */
+static inline bool same_clause_near(const char *text, size_t a, size_t b, int max_chars)
+{
+    return a >= b || same_clause_walk(text, a, b, max_chars);
 }
 
 /* --- parsing a reference token ------------------------------------------- */
