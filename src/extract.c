@@ -1132,7 +1132,7 @@ typedef struct docscan {
     size_t nids, icap;
     rg_body own;         /* its body */
     rg_strmap self;      /* the ids that name it */
-    uint64_t self_bits[8]; /* their self_bit()s: most ids cited are not hashed */
+    uint64_t self_bits[32]; /* their self_bit()s: most ids cited are not hashed */
     rg_record_doc rdoc;  /* what its records share */
     /* in order */
     size_t lists;        /* enumerations in the segments placed so far */
@@ -2798,7 +2798,7 @@ static size_t lines_end(const char *s, size_t n, int lines)
     return n;
 }
 
-/* One of 512 bits for an id, from its length and last bytes (where the ids a
+/* One of 2048 bits for an id, from its length and last bytes (where the ids a
  * document cites differ from its own), for a look-up that most often needs no
  * hash. */
 static inline unsigned self_bit(const char *id, size_t n)
@@ -2808,7 +2808,7 @@ static inline unsigned self_bit(const char *id, size_t n)
         memcpy(&w, id + n - 8, 8);
     else
         memcpy(&w, id, n);
-    return (unsigned)(((w ^ n) * 0x9E3779B97F4A7C15ULL) >> 55);
+    return (unsigned)(((w ^ n) * 0x9E3779B97F4A7C15ULL) >> 53);
 }
 
 static void add_self_bit(docscan *ds, const char *id, size_t n)
@@ -3007,13 +3007,16 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
     const bool cites = ds->links;
     size_t nms = sc->nms;
     prep *const ms = sc->ms;
+    size_t aside_s = naside ? aside[0].s : SIZE_MAX; /* where the next kept aside is */
     for (;;) {
         /* next_raw(), on the locals */
         const raw *r = NULL;
-        if (ri < nraws && (ai == naside || raws[ri].s <= aside[ai].s))
+        if (ri < nraws && raws[ri].s <= aside_s) {
             r = &raws[ri++];
-        else if (ai < naside)
+        } else if (ai < naside) {
             r = &aside[ai++];
+            aside_s = ai < naside ? aside[ai].s : SIZE_MAX;
+        }
         /* the links up to the reference (they come in text order, as do the raws) */
         size_t upto = r ? r->s : sc->len;
         for (; li < nlinks && links[li].offset <= upto; li++) {
