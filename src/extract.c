@@ -752,7 +752,8 @@ static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars
         /* the clause ends past ASCII start with EF or E3: no other character
          * needs decoding, and a Chinese one (E4 to E9) no test */
         unsigned char lead = (unsigned char)text[p];
-        if (lead >= 0xE4 && lead <= 0xE9 && b - p >= 3 && ((unsigned char)text[p + 1] & 0xC0) == 0x80 &&
+        if (lead >= 0xE4 && lead <= 0xE9 && b - p >= 3 &&
+            ((unsigned char)text[p + 1] & 0xC0) == 0x80 &&
             ((unsigned char)text[p + 2] & 0xC0) == 0x80) {
             p += 3;
             if (++n > max_chars)
@@ -2975,10 +2976,10 @@ static inline size_t id_len(const char *s)
 {
 #if defined(__SSE2__)
     const __m128i z = _mm_setzero_si128();
-    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)s), z)) |
-                 (unsigned)_mm_movemask_epi8(
-                     _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + 16)), z))
-                     << 16;
+    __m128i lo = _mm_loadu_si128((const __m128i *)s);
+    __m128i hi = _mm_loadu_si128((const __m128i *)(s + 16));
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(lo, z)) |
+                 (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(hi, z)) << 16;
     if (m)
         return (size_t)__builtin_ctz(m);
     return 32 + strlen(s + 32);
