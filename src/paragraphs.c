@@ -291,12 +291,46 @@ static int footnote_at(const char *p, const char *end, const char **after)
     return *after < end ? n : 0;
 }
 
+/* Three bytes as one number, in the order that a load of four bytes gives
+ * them on a little-endian machine, where no shifts are needed to join them. */
+#define TRI(a, b, c) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16)
+
+static inline uint32_t tri_bytes(const unsigned char *u)
+{
+    return TRI(u[0], u[1], u[2]);
+}
+
+/* tri_bytes(u) where u[3] may be read too. */
+static inline uint32_t tri_at(const unsigned char *u)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t w;
+    memcpy(&w, u, 4);
+    return w & 0xFFFFFF;
+#else
+    return tri_bytes(u);
+#endif
+}
+
+/* tri_bytes(u - 3) where u[-4] may be read too. */
+static inline uint32_t tri_before(const unsigned char *u)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t w;
+    memcpy(&w, u - 4, 4);
+    return w >> 8;
+#else
+    return tri_bytes(u - 3);
+#endif
+}
+
 /* The first characters of the subjects (E5 A4 A7 大 …), at bits 2-5 of their
  * third byte, which tell them apart; 0 (no character) elsewhere. */
 static const uint32_t subject_first[16] = {
-    [0xA7 >> 2 & 15] = 0xE5A4A7, [0x89 >> 2 & 15] = 0xE5AE89, [0x8F >> 2 & 15] = 0xE7BB8F,
-    [0x93 >> 2 & 15] = 0xE7B693, [0xBA >> 2 & 15] = 0xE4BABA, [0x94 >> 2 & 15] = 0xE88194,
-    [0xAF >> 2 & 15] = 0xE881AF,
+    [0xA7 >> 2 & 15] = TRI(0xE5, 0xA4, 0xA7), [0x89 >> 2 & 15] = TRI(0xE5, 0xAE, 0x89),
+    [0x8F >> 2 & 15] = TRI(0xE7, 0xBB, 0x8F), [0x93 >> 2 & 15] = TRI(0xE7, 0xB6, 0x93),
+    [0xBA >> 2 & 15] = TRI(0xE4, 0xBA, 0xBA), [0x94 >> 2 & 15] = TRI(0xE8, 0x81, 0x94),
+    [0xAF >> 2 & 15] = TRI(0xE8, 0x81, 0xAF),
 };
 
 /* Whether a subject may open at p: 大 安 经 經 人 联 聯, or [编辑], in one look-up,
@@ -306,8 +340,9 @@ static inline bool subject_may(const char *p, const char *end)
     if (end - p < 3)
         return false;
     const unsigned char *u = (const unsigned char *)p;
-    uint32_t first = (uint32_t)u[0] << 16 | (uint32_t)u[1] << 8 | u[2];
-    return u[0] == '[' || subject_first[u[2] >> 2 & 15] == first;
+    /* the three bytes by one load, but for a line of three bytes */
+    uint32_t first = end - p >= 4 ? tri_at(u) : tri_bytes(u);
+    return u[0] == '[' || subject_first[first >> 18 & 15] == first;
 }
 
 /* The subject that opens a resolution: "大会，", "安全理事会," or the word alone on
@@ -427,8 +462,8 @@ static const bool clause_end_ascii[128] = {[','] = 1, [';'] = 1, [':'] = 1, ['.'
  * last bytes, which differ: "，" (EF BC 8C), "；" (EF BC 9B), "。" (E3 80 82),
  * "：" (EF BC 9A); 0 (no character) elsewhere. */
 static const uint32_t clause_end3[64] = {
-    [0x8C & 0x3F] = 0xEFBC8C, [0x9B & 0x3F] = 0xEFBC9B, [0x82 & 0x3F] = 0xE38082,
-    [0x9A & 0x3F] = 0xEFBC9A,
+    [0x8C & 0x3F] = TRI(0xEF, 0xBC, 0x8C), [0x9B & 0x3F] = TRI(0xEF, 0xBC, 0x9B),
+    [0x82 & 0x3F] = TRI(0xE3, 0x80, 0x82), [0x9A & 0x3F] = TRI(0xEF, 0xBC, 0x9A),
 };
 
 /* One call's paragraphs and the scanner state it carries on. */
@@ -772,11 +807,10 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             uint32_t t = 0;
             if (u[-1] < 0x80) {
                 ended = clause_end_ascii[u[-1]];
-            } else if (e - p >= 3 &&
-                       (t = (uint32_t)u[-3] << 16 | (uint32_t)u[-2] << 8 | u[-1]) ==
-                           clause_end3[u[-1] & 0x3F]) {
-                ended = true;
-            } else if (e - p >= 3 && (t & 0xF0C0C0) == 0xE08080 && u[-3] != 0xE0 && u[-3] != 0xED) {
+            } else if (e - p >= 4 && (t = tri_before(u)) == clause_end3[u[-1] & 0x3F]) {
+                ended = true; /* (the last three bytes by one load: four are there) */
+            } else if (e - p >= 4 && (t & TRI(0xF0, 0xC0, 0xC0)) == TRI(0xE0, 0x80, 0x80) &&
+                       u[-3] != 0xE0 && u[-3] != 0xED) {
                 ended = false; /* another three-byte character, always valid from these lead bytes */
             } else {
                 const char *q = e - 1;
