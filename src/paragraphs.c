@@ -794,6 +794,10 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
                 start_at(&s, text, &at);
             q = r;
         }
+        if (subject_line) {
+            ended = true; /* as after "，" */
+            continue;
+        }
     next:
         /* the line's last character decides whether the next line may open a
          * paragraph: whether it ends a clause (ends_paragraph()) is read from
@@ -820,8 +824,6 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
                 cp(q, e, &c);
                 ended = ends_paragraph(c);
             }
-            if (subject_line)
-                ended = true; /* as after "，" */
         }
     }
     ps->ended = ended;
