@@ -473,6 +473,9 @@ typedef struct state {
     bool failed;
     size_t base;       /* offset of the segment in the text */
     rg_para_state *ps; /* what goes on from segment to segment */
+    size_t body;       /* the body's last paragraph: v[body - 1], or ps->body_label and
+                          ps->body_verb when 0 (none in this segment yet), copied there
+                          at the end rather than at every paragraph */
 } state;
 
 /* Labels are copied whole: every one is a buffer of this size (rg_para's,
@@ -501,8 +504,7 @@ static void push(state *s, size_t start, const char *label, const char *verb)
 static void push_body(state *s, size_t start, const char *label, const char *verb)
 {
     push(s, start, label, verb);
-    memcpy(s->ps->body_label, label ? label : no_label, LABEL_SIZE);
-    s->ps->body_verb = verb ? verb : "";
+    s->body = s->n;
 }
 
 /* "P12", "O3", "F1" */
@@ -756,7 +758,10 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             if (!indented && s.n && s.v[s.n - 1].label[0] == 'F')
                 goto next; /* a footnote's second line */
             ps->in_notes = false;
-            push(&s, (size_t)(p - text), ps->body_label, ps->body_verb);
+            /* (copied first: the push may move s.v) */
+            char label[LABEL_SIZE];
+            memcpy(label, s.body ? s.v[s.body - 1].label : ps->body_label, LABEL_SIZE);
+            push(&s, (size_t)(p - text), label, s.body ? s.v[s.body - 1].verb : ps->body_verb);
         }
         /* a line that goes on with a clause (most that open none) opens a
          * paragraph only with a subject or the next operative number: told
@@ -827,6 +832,10 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
         }
     }
     ps->ended = ended;
+    if (s.body) {
+        memcpy(ps->body_label, s.v[s.body - 1].label, LABEL_SIZE);
+        ps->body_verb = s.v[s.body - 1].verb;
+    }
     *v = s.v;
     *cap = s.cap;
     if (s.failed)
