@@ -729,6 +729,10 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
         }
         /* most lines open with a character, or an indent of one space and a
          * character (no space: a non-zero byte of space_lead[] is the first of one) */
+        /* a link line (a third of those that open with ASCII): furniture, told
+         * before the indent is looked for */
+        if (*line == 'h' && end - line >= 8 && !memcmp(line, "https://", 8))
+            continue;
         const char *p = line;
         if (space_lead[(unsigned char)*p])
             p = *p == ' ' && end - p >= 2 && !space_lead[(unsigned char)p[1]] ? p + 1
