@@ -2970,24 +2970,6 @@ static bool note_cited(scan *sc, const char *id, size_t n, uint64_t h, bool has_
     return true;
 }
 
-/* strlen() of an id in s, whose first 32 bytes are defined: most ids end
- * within them. */
-static inline size_t id_len(const char *s)
-{
-#if defined(__SSE2__)
-    const __m128i z = _mm_setzero_si128();
-    __m128i lo = _mm_loadu_si128((const __m128i *)s);
-    __m128i hi = _mm_loadu_si128((const __m128i *)(s + 16));
-    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(lo, z)) |
-                 (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(hi, z)) << 16;
-    if (m)
-        return (size_t)__builtin_ctz(m);
-    return 32 + strlen(s + 32);
-#else
-    return strlen(s);
-#endif
-}
-
 static rg_status prepare_segment(scan *sc, rg_error *err)
 {
     docscan *ds = sc->ds;
@@ -3044,9 +3026,7 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
             body = rg_id_body(id);
         } else {
             body = rg_ref_body(&r->ref, r->word, own);
-            memset(buf, 0, 32); /* for id_len() */
-            rg_ref_id(&r->ref, body, r->type, buf, sizeof buf);
-            idl = id_len(buf);
+            idl = rg_ref_id(&r->ref, body, r->type, buf, sizeof buf);
         }
         bool has_part = idl > 3 && id[idl - 1] == ']' && id[idl - 3] == '[';
         if (names_self(ds, id, idl) || (has_part && names_self(ds, id, idl - 3)))

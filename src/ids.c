@@ -156,26 +156,24 @@ static const struct {
 /* rg_ref_id() into out of n bytes, fewer than REF_ID_MAX: made in full, then
  * cut to n, as a bounded writer would have it.  Out of line, so that the
  * usual call (256 bytes, written in place) sets up no frame for the buffer. */
-__attribute__((noinline)) static void ref_id_cut(const rg_ref *r, rg_body body, rg_type type,
-                                                 char *out, size_t n)
+__attribute__((noinline)) static size_t ref_id_cut(const rg_ref *r, rg_body body, rg_type type,
+                                                   char *out, size_t n)
 {
     if (n == 0)
-        return;
+        return 0;
     char buf[REF_ID_MAX];
-    rg_ref_id(r, body, type, buf, sizeof buf);
-    size_t len = strlen(buf);
+    size_t len = rg_ref_id(r, body, type, buf, sizeof buf);
     if (len > n - 1)
         len = n - 1;
     memcpy(out, buf, len);
     out[len] = '\0';
+    return len;
 }
 
-void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
+size_t rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
 {
-    if (n < REF_ID_MAX) {
-        ref_id_cut(r, body, type, out, n);
-        return;
-    }
+    if (n < REF_ID_MAX)
+        return ref_id_cut(r, body, type, out, n);
     char *o = out; /* callers give 256 bytes: written in place */
     if (r->shape == RG_SHAPE_YEAR) {
         o = PUT_LIT(o, "S/RES/");
@@ -184,7 +182,7 @@ void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
         o = put_dec(o, r->b);
         *o++ = ')';
         *o = '\0';
-        return;
+        return (size_t)(o - out);
     }
     size_t b = (unsigned)body <= RG_BODY_OWN ? (size_t)body : RG_BODY_NONE;
     size_t d = type == RG_DECISION;
@@ -211,6 +209,7 @@ void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
         o += 3;
     }
     *o = '\0';
+    return (size_t)(o - out);
 }
 
 /* Full-width forms (U+FF01..U+FF5E) to ASCII, ideographic and no-break spaces

@@ -400,8 +400,9 @@ const char *rg_body_name(rg_body b);
 /* The body a reference belongs to, from the word before it, its shape and the
  * citing document's body. */
 rg_body rg_ref_body(const rg_ref *r, rg_body word, rg_body own);
-/* Canonical id of a reference of the given body and type into out. */
-void rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n);
+/* Canonical id of a reference of the given body and type into out; its length
+ * (what strlen() gives of out). */
+size_t rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n);
 /* Canonical form of a document symbol as printed (spaces dropped, OCR l->1
  * in Rev.l, S/RES/N (YYYY) -> S/RES/N(YYYY)).  Returns false if not a symbol. */
 bool rg_symbol_canonical(const char *s, size_t n, char *out, size_t outn);
