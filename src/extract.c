@@ -735,38 +735,52 @@ static rg_body body_before(const char *text, size_t from, size_t item, bool vali
     return found;
 }
 
+/* The place after the lines of page furniture that start at p (a line start),
+ * before b. */
+static size_t skip_furniture_lines(const char *text, size_t p, size_t b)
+{
+    size_t next;
+    while (p < b && furniture_after(text, p, b, &next) && next <= b && next > p)
+        p = next; /* after the line's end, a line start again (or b) */
+    return p;
+}
+
 /* True when the text between a and b has no clause end and is short, not
- * counting lines of page furniture (a page break inside a recital). */
+ * counting lines of page furniture (a page break inside a recital).  Lines
+ * start at a after a line end, and after each line end the walk steps over:
+ * only there are lines of furniture looked for, not at every character. */
 static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars)
 {
-    size_t p = a;
+    size_t p = a > 0 && text[a - 1] == '\n' ? skip_furniture_lines(text, a, b) : a;
     int n = 0;
     while (p < b) {
-        if (p > 0 && text[p - 1] == '\n') {
-            size_t next;
-            if (furniture_after(text, p, b, &next) && next <= b && next > p) {
-                p = next;
-                continue;
-            }
-        }
         /* the clause ends past ASCII start with EF or E3: no other character
          * needs decoding, and a Chinese one (E4 to E9) no test */
         unsigned char lead = (unsigned char)text[p];
-        if (lead >= 0xE4 && lead <= 0xE9 && b - p >= 3 &&
-            ((unsigned char)text[p + 1] & 0xC0) == 0x80 &&
-            ((unsigned char)text[p + 2] & 0xC0) == 0x80) {
-            p += 3;
-            if (++n > max_chars)
-                return false;
-            continue;
+        if (lead - 0xE4u <= 0xE9 - 0xE4 && b - p >= 3) {
+            uint16_t tail; /* its two continuation bytes, tested as one */
+            memcpy(&tail, text + p + 1, 2);
+            if ((tail & 0xC0C0) == 0x8080) {
+                p += 3;
+                if (++n > max_chars)
+                    return false;
+                continue;
+            }
         }
         uint32_t c = lead;
-        if (lead < 0x80)
+        if (lead < 0x80) {
             p++;
-        else if (lead == 0xEF || lead == 0xE3)
+            if (lead == '\n') {
+                if (++n > max_chars)
+                    return false;
+                p = skip_furniture_lines(text, p, b);
+                continue;
+            }
+        } else if (lead == 0xEF || lead == 0xE3) {
             p += cp_at(text + p, text + b, &c);
-        else
+        } else {
             p += char_len(text + p, text + b);
+        }
         if (is_clause_end(c) || ++n > max_chars)
             return false;
     }
