@@ -1165,19 +1165,14 @@ typedef struct docscan {
 } docscan;
 
 /* A reference resolved, before its paragraph and its place in the document
- * are known. */
+ * are known: what its record is written from, filled in step by step
+ * (prepare_segment(), then place_segment() adds the lines and lists before
+ * the segment, and the paragraph's label and verb), so that the records are
+ * written from these as they stand.  r.id may be idbuf, and r.date the
+ * raw's: a segment's mentions and raws do not move once prepared. */
 typedef struct prep {
-    const char *id;     /* in the segment's arena, or NULL: in idbuf */
-    size_t idlen;
-    char idbuf[32];     /* the id when shorter (most are), not copied to the arena */
-    rg_type type;
-    const char *body;
-    char date[11];
-    rg_form form;
-    size_t s, e;        /* in the segment */
-    size_t list;        /* within the segment (0: none) */
-    size_t offset, length;
-    size_t line, col;   /* line within the segment (from 0), column */
+    rg_record_src r;    /* line and list within the segment until place_segment() */
+    char idbuf[32];     /* r.id when shorter (most are), not copied to the arena */
     const rg_para *pa;  /* its paragraph (place_segment) */
 } prep;
 
@@ -3005,6 +3000,9 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
     size_t nms = sc->nms;
     prep *const ms = sc->ms;
     size_t aside_s = naside ? aside[0].s : SIZE_MAX; /* where the next kept aside is */
+    const char *const text = sc->text;
+    const char *last_body = NULL; /* the body last_body_len measured */
+    uint8_t last_body_len = 0;
     for (;;) {
         /* next_raw(), on the locals */
         const raw *r = NULL;
@@ -3049,27 +3047,35 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
             sc->nms = nms;
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         }
-        prep *m = &ms[nms]; /* every field is set here (no memset) */
-        m->pa = NULL;       /* place_segment() gives it */
+        prep *p = &ms[nms]; /* every field is set here (no memset) */
+        rg_record_src *m = &p->r;
+        p->pa = NULL; /* place_segment() gives it, and the paragraph's label and verb */
         if (kept_id) {
             m->id = kept_id;
-        } else if (idl < sizeof m->idbuf) {
-            memcpy(m->idbuf, buf, sizeof m->idbuf); /* (buf is longer) */
-            m->id = NULL;
+        } else if (idl < sizeof p->idbuf) {
+            memcpy(p->idbuf, buf, sizeof p->idbuf); /* (buf is longer) */
+            m->id = p->idbuf;
         } else if (!(m->id = rg_arena_strndup(&sc->arena, id, idl))) {
             sc->nms = nms;
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         }
-        m->idlen = idl;
+        m->id_len = (uint32_t)idl; /* (at most 255) */
         /* a symbol's raw has its type, rg_id_type() of it, already */
-        m->type = r->form == RG_FORM_TEXT || kept_id ? r->type : rg_id_type(id);
+        m->type = (uint8_t)(r->form == RG_FORM_TEXT || kept_id ? r->type : rg_id_type(id));
         m->body = r->form != RG_FORM_TEXT && body == RG_BODY_NONE
                       ? (!strncmp(id, "ST/", 3) ? "Secretariat" : "other")
                       : rg_body_name(body);
-        memcpy(m->date, r->date, sizeof m->date);
-        m->form = r->form;
-        m->s = r->s;
-        m->e = r->e;
+        if (m->body != last_body) { /* a few constant names */
+            last_body = m->body;
+            last_body_len = (uint8_t)strlen(last_body);
+        }
+        m->body_len = last_body_len;
+        /* every date is format_date()'s YYYY-MM-DD */
+        m->date = r->date[0] ? r->date : NULL;
+        m->date_len = r->date[0] ? sizeof r->date - 1 : 0;
+        m->form = (uint8_t)r->form;
+        m->surface = text + r->s; /* the text itself: its length is given */
+        m->surface_len = (uint32_t)(r->e - r->s);
         m->list = r->form == RG_FORM_TEXT ? r->list : 0;
         if (converted) {
             m->offset = orig_offset(sc, r->s);
@@ -3099,17 +3105,42 @@ static rg_status place_segment(scan *sc, rg_error *err)
     if (!rg_paragraphs_feed(&ds->ps, sc->text, sc->len, sc->base, &sc->paras, &sc->pcap,
                             &sc->nparas))
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    const rg_para *pa = sc->nparas ? sc->paras : NULL, *pend = sc->paras + sc->nparas;
-    for (size_t i = 0; i < sc->nms; i++) {
-        size_t at = sc->base + sc->ms[i].s;
-        while (pa && pa + 1 < pend && pa[1].start <= at)
-            pa++;
-        sc->ms[i].pa = pa;
-    }
     sc->list_base = ds->lists;
     sc->line_base = ds->lines;
     ds->lists += sc->list;
     ds->lines += sc->lines;
+    /* each mention's paragraph, and its place in the document; what
+     * consecutive mentions share (a paragraph's label and verb) is looked up
+     * and measured when it changes */
+    const rg_para *pa = sc->nparas ? sc->paras : NULL, *pend = sc->paras + sc->nparas;
+    prep *const ms = sc->ms;
+    const char *const text = sc->text;
+    const size_t nms = sc->nms, base = sc->base, line_base = sc->line_base + 1,
+                 list_base = sc->list_base;
+    const rg_para *last_pa = NULL;
+    const char *para = NULL, *verb = NULL;
+    uint8_t para_len = 0, verb_len = 0;
+    for (size_t i = 0; i < nms; i++) {
+        rg_record_src *r = &ms[i].r;
+        size_t at = base + (size_t)(r->surface - text);
+        while (pa && pa + 1 < pend && pa[1].start <= at)
+            pa++;
+        if (pa != last_pa || i == 0) {
+            /* labels are shorter than 16 bytes, verbs a few characters */
+            para = pa && pa->label[0] ? pa->label : NULL;
+            verb = pa && pa->verb[0] ? pa->verb : NULL;
+            para_len = (uint8_t)(para ? strlen(para) : 0);
+            verb_len = (uint8_t)(verb ? strlen(verb) : 0);
+            last_pa = pa;
+        }
+        ms[i].pa = pa;
+        r->para = para;
+        r->verb = verb;
+        r->para_len = para_len;
+        r->verb_len = verb_len;
+        r->line += line_base;
+        r->list = r->list ? list_base + r->list : 0;
+    }
     if (!ds->adopted[0])
         memcpy(ds->adopted, sc->adopted, sizeof ds->adopted);
     /* what it cites joins what the document cites: the first segment's become
@@ -3153,66 +3184,35 @@ static rg_status place_segment(scan *sc, rg_error *err)
     return RG_OK;
 }
 
-/* emit_segment() when mentions become records: each is written at once, with
- * its strings where they are (the segment's, the surface the text itself) and
- * their lengths given.  What consecutive mentions share (a paragraph's label
- * and verb, a body) is set and measured when it changes. */
+/* emit_segment() when mentions become records: each is written at once, as
+ * prepare_segment() and place_segment() made it, with its strings where they
+ * are (the segment's, the surface the text itself) and their lengths given. */
 static rg_status emit_records(scan *sc, rg_error *err)
 {
     docscan *ds = sc->ds;
-    const rg_para *pend = sc->paras + sc->nparas;
     /* what the loop reads of sc, in locals: rg_record_append() is given a
      * part of sc, which it could change for all the compiler knows */
     const prep *const ms = sc->ms;
-    const size_t nms = sc->nms, line_base = sc->line_base + 1, list_base = sc->list_base;
-    const char *const text = sc->text;
-    const bool context = ds->context, valid = sc->t->valid;
-    rg_mention m;
-    m.context = NULL;
-    m.para = m.verb = NULL;
-    rg_record_lens lens = {0};
-    const rg_para *lens_pa = NULL;
-    const char *lens_body = NULL; /* the body lens.body measured */
-    for (size_t i = 0; i < nms; i++) {
-        const prep *p = &ms[i];
-        const rg_para *pa = p->pa;
-        m.id = p->id ? p->id : p->idbuf;
-        m.type = p->type;
-        m.body = p->body;
-        m.form = p->form;
-        m.offset = p->offset;
-        m.length = p->length;
-        m.line = line_base + p->line;
-        m.col = p->col;
-        m.list = p->list ? list_base + p->list : 0;
-        m.date = p->date[0] ? p->date : NULL;
-        m.surface = text + p->s;
-        if (pa != lens_pa || i == 0) {
-            m.para = pa && pa->label[0] ? pa->label : NULL;
-            m.verb = pa && pa->verb[0] ? pa->verb : NULL;
-            lens.para = m.para ? strlen(m.para) : 0;
-            lens.verb = m.verb ? strlen(m.verb) : 0;
-            lens_pa = pa;
-        }
-        lens.id = p->idlen;
-        if (m.body != lens_body) { /* a few constant names */
-            lens.body = strlen(m.body);
-            lens_body = m.body;
-        }
-        /* every date is format_date()'s YYYY-MM-DD */
-        lens.date = m.date ? sizeof p->date - 1 : 0;
-        lens.surface = p->e - p->s;
-        if (context) {
+    const size_t nms = sc->nms;
+    const bool valid = sc->t->valid;
+    if (ds->context) { /* made as for kept mentions, though records do not show it */
+        const rg_para *pend = sc->paras + sc->nparas;
+        for (size_t i = 0; i < nms; i++) {
+            const prep *p = &ms[i];
+            const rg_para *pa = p->pa;
+            size_t s = (size_t)(p->r.surface - sc->text), e = s + p->r.surface_len;
             size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
             size_t phi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
-            if (plo > p->s)
-                plo = p->s;
-            if (phi < p->e)
-                phi = p->e;
-            if (!(m.context = context_of(&sc->arena, text, plo, phi, p->s, p->e)))
+            if (plo > s)
+                plo = s;
+            if (phi < e)
+                phi = e;
+            if (!context_of(&sc->arena, sc->text, plo, phi, s, e))
                 return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         }
-        rg_record_append(&sc->out, &ds->rdoc, &m, &lens, valid);
+    }
+    for (size_t i = 0; i < nms; i++) {
+        rg_record_append(&sc->out, &ds->rdoc, &ms[i].r, valid);
         if (sc->out.failed)
             return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }
@@ -3234,41 +3234,43 @@ static rg_status emit_segment(scan *sc, rg_error *err)
         const prep *p = &sc->ms[i];
         const rg_para *pa = p->pa;
         rg_mention *m = &d->mentions[d->nmentions];
+        const rg_record_src *r = &p->r;
+        size_t ps = (size_t)(r->surface - sc->text), pe = ps + r->surface_len;
         /* every field is set below (no memset) */
         m->context = NULL;
-        m->type = p->type;
-        m->body = p->body;
-        m->form = p->form;
-        m->offset = p->offset;
-        m->length = p->length;
-        m->line = sc->line_base + p->line + 1;
-        m->col = p->col;
-        m->list = p->list ? sc->list_base + p->list : 0;
+        m->type = (rg_type)r->type;
+        m->body = r->body;
+        m->form = (rg_form)r->form;
+        m->offset = r->offset;
+        m->length = r->length;
+        m->line = r->line;
+        m->col = r->col;
+        m->list = r->list;
         /* in the document's arena since place_segment(), or copied there */
-        m->id = p->id ? p->id : rg_arena_strndup(a, p->idbuf, p->idlen);
-        m->date = p->date[0] ? rg_arena_strdup(a, p->date) : NULL;
-        m->surface = rg_arena_strndup(a, sc->text + p->s, p->e - p->s);
+        m->id = r->id != p->idbuf ? r->id : rg_arena_strndup(a, p->idbuf, r->id_len);
+        m->date = r->date ? rg_arena_strndup(a, r->date, r->date_len) : NULL;
+        m->surface = rg_arena_strndup(a, sc->text + ps, pe - ps);
         m->para = m->verb = NULL;
-        if (pa && pa->label[0]) {
-            if (!last_para || strcmp(last_para, pa->label))
-                last_para = rg_arena_strdup(a, pa->label);
+        if (r->para) {
+            if (!last_para || strcmp(last_para, r->para))
+                last_para = rg_arena_strdup(a, r->para);
             m->para = last_para;
         }
-        if (pa && pa->verb[0]) {
-            if (!last_verb || strcmp(last_verb, pa->verb))
-                last_verb = rg_arena_strdup(a, pa->verb);
+        if (r->verb) {
+            if (!last_verb || strcmp(last_verb, r->verb))
+                last_verb = rg_arena_strdup(a, r->verb);
             m->verb = last_verb;
         }
-        bool lost = !m->id || !m->surface || (p->date[0] && !m->date) ||
+        bool lost = !m->id || !m->surface || (r->date && !m->date) ||
                     (pa && pa->label[0] && !m->para) || (pa && pa->verb[0] && !m->verb);
         if (ds->context) {
             size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
             size_t phi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
-            if (plo > p->s)
-                plo = p->s;
-            if (phi < p->e)
-                phi = p->e;
-            m->context = context_of(a, sc->text, plo, phi, p->s, p->e);
+            if (plo > ps)
+                plo = ps;
+            if (phi < pe)
+                phi = pe;
+            m->context = context_of(a, sc->text, plo, phi, ps, pe);
             lost |= !m->context;
         }
         if (lost)

@@ -362,16 +362,20 @@ void rg_record_doc_free(rg_record_doc *h);
 int rg_doc_records_format(const rg_doc *doc);
 /* The memory a document read holds, about (extract.c). */
 size_t rg_doc_bytes(const rg_doc *doc);
-/* The lengths of a mention's strings (0 for NULL), when the caller knows them. */
-typedef struct rg_record_lens {
-    size_t id, body, date, surface, para, verb;
-} rg_record_lens;
-/* Appends the record of m to b (b->failed when out of memory); valid: its
- * strings are known to be valid UTF-8.  lens: their lengths (then they need
- * not end with a NUL: the surface may be the text itself), or NULL to measure
- * them. */
-void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
-                      const rg_record_lens *lens, bool valid);
+/* What a record is written from: a mention's fields, and the lengths of its
+ * strings (0 for NULL), which then need not end with a NUL (the surface may
+ * be the text itself).  Compact, as a segment's reader keeps one for each of
+ * its mentions until they are written. */
+typedef struct rg_record_src {
+    const char *id, *body, *date, *surface, *para, *verb;
+    size_t offset, length, line, col, list;
+    uint32_t id_len, surface_len;
+    uint8_t type, form; /* rg_type, rg_form */
+    uint8_t body_len, date_len, para_len, verb_len;
+} rg_record_src;
+/* Appends the record of r to b (b->failed when out of memory); valid: its
+ * strings are known to be valid UTF-8. */
+void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_record_src *r, bool valid);
 
 /* ids.c ---------------------------------------------------------------------- */
 

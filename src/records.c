@@ -721,89 +721,80 @@ void rg_record_doc_free(rg_record_doc *h)
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
-static inline char *json_record(char *o, const rg_record_doc *h, const rg_mention *m,
-                                const rg_record_lens *l, bool valid)
+static inline char *json_record(char *o, const rg_record_doc *h, const rg_record_src *r,
+                                bool valid)
 {
     o = put_part(o, h->doc, h->doc_len); /* {"doc":...,"id": */
-    o = put_json(o, m->id, l->id, valid);
-    size_t ti = type_index(m->type), fi = form_index(m->form);
+    o = put_json(o, r->id, r->id_len, valid);
+    size_t ti = type_index(r->type), fi = form_index(r->form);
     memcpy(o, json_types[ti].s, PART_ROOM); /* ,"type":"...","body": */
     o += json_types[ti].n;
     /* the body, the date, the paragraph's label and verb are the library's
      * own words (names, digits, labels, the verbs of paragraphs.c) */
-    o = put_word(o, m->body, l->body);
+    o = put_word(o, r->body, r->body_len);
     o = PUT(o, ",\"date\":");
-    o = put_own(o, m->date, l->date);
+    o = put_own(o, r->date, r->date_len);
     o = put_part(o, h->file, h->file_len); /* ,"file":...,"line": */
-    o = put_memo(o, &last_line, m->line);
+    o = put_memo(o, &last_line, r->line);
     o = PUT(o, ",\"col\":");
-    o = put_num(o, m->col);
+    o = put_num(o, r->col);
     o = PUT(o, ",\"offset\":");
-    o = put_offset(o, m->offset);
+    o = put_offset(o, r->offset);
     o = PUT(o, ",\"length\":");
-    o = put_num(o, m->length);
+    o = put_num(o, r->length);
     o = PUT(o, ",\"surface\":");
-    o = put_json(o, m->surface, l->surface, valid);
+    o = put_json(o, r->surface, r->surface_len, valid);
     memcpy(o, json_forms[fi].s, PART_ROOM); /* ,"form":"...","list": */
     o += json_forms[fi].n;
-    o = put_memo(o, &last_list, m->list);
+    o = put_memo(o, &last_list, r->list);
     o = PUT(o, ",\"para\":");
-    o = put_word(o, m->para, l->para);
+    o = put_word(o, r->para, r->para_len);
     o = PUT(o, ",\"verb\":");
-    o = put_word(o, m->verb, l->verb);
+    o = put_word(o, r->verb, r->verb_len);
     o = PUT(o, "}\n");
     return o;
 }
 
 /* A record in TSV at o; the place after it. */
-static char *tsv_record(char *o, const rg_record_doc *h, const rg_mention *m,
-                        const rg_record_lens *l)
+static char *tsv_record(char *o, const rg_record_doc *h, const rg_record_src *r)
 {
     o = put_part(o, h->doc, h->doc_len); /* with its tab */
-    o = put_tsv(o, m->id, l->id);
+    o = put_tsv(o, r->id, r->id_len);
     *o++ = '\t';
-    o = put_lit(o, type_name(m->type), type_len(m->type));
+    o = put_lit(o, type_name(r->type), type_len(r->type));
     *o++ = '\t';
-    o = put_word_bytes(o, m->body, l->body); /* the library's own words, as in JSON */
+    o = put_word_bytes(o, r->body, r->body_len); /* the library's own words, as in JSON */
     *o++ = '\t';
-    o = put_lit(o, m->date, l->date);
+    o = put_lit(o, r->date, r->date_len);
     o = put_part(o, h->file, h->file_len); /* with its tabs */
-    o = put_memo(o, &last_line, m->line);
+    o = put_memo(o, &last_line, r->line);
     *o++ = '\t';
-    o = put_num(o, m->col);
+    o = put_num(o, r->col);
     *o++ = '\t';
-    o = put_offset(o, m->offset);
+    o = put_offset(o, r->offset);
     *o++ = '\t';
-    o = put_num(o, m->length);
+    o = put_num(o, r->length);
     *o++ = '\t';
-    o = put_tsv(o, m->surface, l->surface);
+    o = put_tsv(o, r->surface, r->surface_len);
     *o++ = '\t';
-    o = put_lit(o, form_name(m->form), form_len(m->form));
+    o = put_lit(o, form_name(r->form), form_len(r->form));
     *o++ = '\t';
-    o = put_memo(o, &last_list, m->list);
+    o = put_memo(o, &last_list, r->list);
     *o++ = '\t';
-    o = put_word_bytes(o, m->para, l->para);
+    o = put_word_bytes(o, r->para, r->para_len);
     *o++ = '\t';
-    o = put_word_bytes(o, m->verb, l->verb);
+    o = put_word_bytes(o, r->verb, r->verb_len);
     *o++ = '\n';
     return o;
 }
 
-void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
-                      const rg_record_lens *lens, bool valid)
+void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_record_src *r, bool valid)
 {
-    rg_record_lens measured;
-    if (!lens) {
-        measured = (rg_record_lens){len_of(m->id),      len_of(m->body), len_of(m->date),
-                                    len_of(m->surface), len_of(m->para), len_of(m->verb)};
-        lens = &measured;
-    }
-    size_t idn = lens->id, bodyn = lens->body, daten = lens->date, surfn = lens->surface,
-           paran = lens->para, verbn = lens->verb;
     /* room for the keys and numbers, and for what put_part() and the moves of
      * type and form write past their ends */
     size_t need = 320 + DOC_PART_ROOM + h->doc_len + h->file_len +
-                  ESCAPED_MAX(idn + bodyn + daten + surfn + paran + verbn);
+                  ESCAPED_MAX((size_t)r->id_len + r->body_len + r->date_len + r->surface_len +
+                              r->para_len + r->verb_len);
     /* the buffer of a segment's records mostly has the room: no call */
     if (b->failed || (b->len + need + 1 > b->cap && !rg_grow(&b->data, &b->cap, b->len + need + 1, 1))) {
         b->failed = true;
@@ -811,13 +802,39 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_mention *m,
     }
     char *o = b->data + b->len;
     if (h->fmt != RG_RECORDS_JSONL)
-        o = tsv_record(o, h, m, lens);
+        o = tsv_record(o, h, r);
     else if (valid)
-        o = json_record(o, h, m, lens, true);
+        o = json_record(o, h, r, true);
     else
-        o = json_record(o, h, m, lens, false);
+        o = json_record(o, h, r, false);
     b->len = (size_t)(o - b->data);
     b->data[b->len] = '\0';
+}
+
+/* The record source of a mention kept by its document: its strings measured.
+ * The library's own words (body, date, label, verb) are short. */
+static rg_record_src record_src(const rg_mention *m)
+{
+    size_t idn = len_of(m->id), surfn = len_of(m->surface);
+    return (rg_record_src){.id = m->id,
+                           .body = m->body,
+                           .date = m->date,
+                           .surface = m->surface,
+                           .para = m->para,
+                           .verb = m->verb,
+                           .offset = m->offset,
+                           .length = m->length,
+                           .line = m->line,
+                           .col = m->col,
+                           .list = m->list,
+                           .id_len = (uint32_t)idn,
+                           .surface_len = (uint32_t)surfn,
+                           .type = (uint8_t)m->type,
+                           .form = (uint8_t)m->form,
+                           .body_len = (uint8_t)len_of(m->body),
+                           .date_len = (uint8_t)len_of(m->date),
+                           .para_len = (uint8_t)len_of(m->para),
+                           .verb_len = (uint8_t)len_of(m->verb)};
 }
 
 rg_status rg_records_begin(FILE *out, rg_record_format fmt, rg_error *err)
@@ -855,7 +872,8 @@ rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, r
     rg_buf b = {0};
     rg_status st = RG_OK;
     for (size_t i = 0; i < rg_doc_mention_count(doc) && st == RG_OK; i++) {
-        rg_record_append(&b, &h, rg_doc_mention(doc, i), NULL, false);
+        rg_record_src r = record_src(rg_doc_mention(doc, i));
+        rg_record_append(&b, &h, &r, false);
         if (b.failed)
             st = rg_fail(err, RG_ENOMEM, "out of memory writing records");
         else if (b.len > 60000) {
