@@ -3026,6 +3026,7 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
         const char *id = buf, *kept_id = NULL; /* kept_id: in the segment's arena already */
         size_t idl;
         rg_body body;
+        bool has_part;
         if (r->form != RG_FORM_TEXT) {
             idl = strlen(r->symbol);
             if (idl < sizeof buf) {
@@ -3036,11 +3037,12 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
                 buf[idl] = '\0';
             }
             body = rg_id_body(id);
+            has_part = idl > 3 && id[idl - 1] == ']' && id[idl - 3] == '[';
         } else {
             body = rg_ref_body(&r->ref, r->word, own);
             idl = rg_ref_id(&r->ref, body, r->type, buf, sizeof buf);
+            has_part = r->ref.part != 0; /* the id ends with it: A/RES/43/78[H] */
         }
-        bool has_part = idl > 3 && id[idl - 1] == ']' && id[idl - 3] == '[';
         if (names_self(ds, id, idl) || (has_part && names_self(ds, id, idl - 3)))
             continue; /* the document naming itself */
         if (cites && !note_cited(sc, id, idl, rg_str_hash(id, idl), has_part)) {
