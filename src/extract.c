@@ -643,7 +643,8 @@ static inline bool body_start(const char *text, size_t p, size_t end)
  * that belongs to it) and across lines of page furniture.  valid: the text
  * is valid UTF-8, so that the characters stepped over backwards are those
  * read forwards. */
-static rg_body body_before(const char *text, size_t from, size_t item, bool valid)
+__attribute__((always_inline)) static inline rg_body body_before_in(const char *text, size_t from,
+                                                                    size_t item, bool valid)
 {
     size_t start = from;
     /* the first character back there that may start a body word (match_in()'s
@@ -743,6 +744,21 @@ static size_t skip_furniture_lines(const char *text, size_t p, size_t b)
     while (p < b && furniture_after(text, p, b, &next) && next <= b && next > p)
         p = next; /* after the line's end, a line start again (or b) */
     return p;
+}
+
+/* body_before_in() of a text not valid UTF-8, apart: the tests of valid fold
+ * away in the copy for valid text, which nearly all texts are. */
+__attribute__((noinline)) static rg_body body_before_invalid(const char *text, size_t from,
+                                                             size_t item)
+{
+    return body_before_in(text, from, item, false);
+}
+
+static inline rg_body body_before(const char *text, size_t from, size_t item, bool valid)
+{
+    if (valid)
+        return body_before_in(text, from, item, true);
+    return body_before_invalid(text, from, item);
 }
 
 /* True when the text between a and b has no clause end and is short, not
