@@ -97,9 +97,9 @@ enum tok {
  * step.  The quick readers mirror them too and must change with them:
  * quick_token() and what it calls (quick_item(), quick_item_prefixed(),
  * quick_item_end(), quick_parts(), quick_partsep(), quick_paren(),
- * quick_date(), quick_furn(), quick_symbol() and its ROOTS), and their tables
- * space_lead (SPS), not_after_ascii (NOTAFTER) and symbol_byte (SYMBOL's
- * parts). */
+ * quick_date(), quick_date_wide(), quick_furn(), quick_symbol() and its
+ * ROOTS), and their tables space_lead (SPS), not_after_ascii (NOTAFTER) and
+ * symbol_byte (SYMBOL's parts). */
 static const char *const alternatives[T_COUNT] = {
     [T_LINK] = "https?://(?:www\\.)?undocs\\.org/[!-~]+",
     [T_FURN] = "(?m:^)[ \\t\\x{3000}]" RUN "[0-9]{2}-[0-9]{5}(?:[ \\t]" RUN "\\(C\\))?"
@@ -1826,6 +1826,22 @@ static inline bool quick_fw_digit(const unsigned char *s, size_t p, size_t n)
     return n - p >= 3 && s[p] == 0xEF && s[p + 1] == 0xBC && s[p + 2] >= 0x90 && s[p + 2] <= 0x99;
 }
 
+/* A digit (D: ASCII or full-width) at *q: its value, *q moved past it; -1
+ * (and *q as it was) when there is none. */
+static inline int quick_d(const unsigned char *s, size_t *q, size_t n)
+{
+    size_t p = *q;
+    if (quick_digit(s, p, n)) {
+        *q = p + 1;
+        return s[p] - '0';
+    }
+    if (quick_fw_digit(s, p, n)) {
+        *q = p + 3;
+        return s[p + 2] - 0x90;
+    }
+    return -1;
+}
+
 /* the length of the space a byte may start: most bytes start none */
 static const unsigned char space_lead[256] = {['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1,
                                               ['\r'] = 1, [' '] = 1,   [0xC2] = 2, [0xE3] = 3};
@@ -2201,8 +2217,9 @@ static inline bool quick_not_after(const unsigned char *s, size_t p)
  * month and day in ymd (all in ASCII digits, as parse_date() reads them).  The
  * caller has read YEAR SPS 年 (four digits and no fifth, their value year): q
  * is the place after 年. */
-static int quick_date(const unsigned char *s, size_t p, size_t q, size_t n, int year,
-                      size_t *e, int ymd[3])
+__attribute__((always_inline)) static inline int quick_date(const unsigned char *s, size_t p,
+                                                            size_t q, size_t n, int year,
+                                                            size_t *e, int ymd[3], bool wide)
 {
     static const char units[3][4] = {"年", "月", "日"};
     /* the lookbehind: no digit, ASCII or full-width, before it */
@@ -2212,11 +2229,22 @@ static int quick_date(const unsigned char *s, size_t p, size_t q, size_t n, int 
     int got[3] = {year, 0, 0};
     for (int k = 1; k < 3; k++) {
         /* SPS, then NUM2: one or two digits (a third is no unit, below) */
-        if ((q = quick_spaces(s, q, n)) == SIZE_MAX || !quick_digit(s, q, n))
+        if ((q = quick_spaces(s, q, n)) == SIZE_MAX)
             return QUICK_UNSURE;
-        int v = s[q++] - '0';
-        if (quick_digit(s, q, n))
-            v = v * 10 + (s[q++] - '0');
+        int v;
+        if (wide) { /* D: ASCII or full-width */
+            if ((v = quick_d(s, &q, n)) < 0)
+                return QUICK_UNSURE;
+            int w = quick_d(s, &q, n);
+            if (w >= 0)
+                v = v * 10 + w;
+        } else {
+            if (!quick_digit(s, q, n))
+                return QUICK_UNSURE;
+            v = s[q++] - '0';
+            if (quick_digit(s, q, n))
+                v = v * 10 + (s[q++] - '0');
+        }
         got[k] = v;
         /* spaces and the unit: after one digit, BRK finds no digit after them */
         q = quick_spaces(s, q, n);
@@ -2227,6 +2255,28 @@ static int quick_date(const unsigned char *s, size_t p, size_t q, size_t n, int 
     memcpy(ymd, got, sizeof got);
     *e = q;
     return T_DATE;
+}
+
+/* A date at p, a full-width digit (１９９５ 年 ３ 月 ２ 日): its four digits of
+ * the year (D, ASCII or full-width, no fifth) and 年, then quick_date().  No
+ * other alternative of the class can match at a full-width digit first: T_FURN
+ * and T_HEADCN start with a space or an ASCII digit.  Apart, for it is rare;
+ * unsure for the rest (numbers such as ６８／３７). */
+__attribute__((noinline)) static int quick_date_wide(tokenizer *tz, size_t p, size_t *e)
+{
+    const unsigned char *s = (const unsigned char *)tz->text;
+    size_t n = tz->len, q = p;
+    int year = 0;
+    for (int k = 0; k < 4; k++) {
+        int v = quick_d(s, &q, n);
+        if (v < 0)
+            return QUICK_UNSURE;
+        year = year * 10 + v;
+    }
+    size_t r = quick_d(s, &q, n) >= 0 ? SIZE_MAX : quick_spaces(s, q, n);
+    if (r == SIZE_MAX || !quick_is(s, r, n, "年"))
+        return QUICK_UNSURE;
+    return quick_date(s, p, r + 3, n, year, e, tz->date, true);
 }
 
 /* After p, a run of spaces and tabs (and returns when cr) that [ \t]{0,16} or
@@ -2432,6 +2482,8 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
         return quick_item(tz, q, true, e);
     }
     case RG_START_DIGIT: {
+        if (s[p] == 0xEF)
+            return quick_date_wide(tz, p, e);
         /* not '0', a Chinese digit (CN) for T_HEADCN and T_DATE's second branch */
         if (!quick_digit(s, p, n) || s[p] == '0')
             return QUICK_UNSURE;
@@ -2440,7 +2492,7 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
         size_t q = quick_num4(s, p, n, &v);
         size_t r = q != SIZE_MAX && q - p == 4 ? quick_spaces(s, q, n) : SIZE_MAX;
         if (r != SIZE_MAX && quick_is(s, r, n, "年"))
-            return quick_date(s, p, r + 3, n, (int)v, e, tz->date);
+            return quick_date(s, p, r + 3, n, (int)v, e, tz->date, false);
         /* 46/136, 1325(2000): no date (a '/' or '(' after the digits and their
          * spaces, no 年); a footer may start so at a line start, and comes first */
         if (p == 0 || !quick_not_after(s, p))
