@@ -96,7 +96,7 @@ enum tok {
  * what stands between its start and its first '/', '(' or 年: keep the two in
  * step.  The quick readers mirror them too and must change with them:
  * quick_token() and what it calls (quick_item(), quick_item_prefixed(),
- * quick_item_end(), quick_parts(), quick_partsep(), quick_paren(),
+ * quick_item_end(), quick_parts(), quick_partsep(), quick_paren(), quick_item_upper(),
  * quick_date(), quick_date_wide(), quick_furn(), quick_symbol() and its
  * ROOTS), and their tables space_lead (SPS), not_after_ascii (NOTAFTER) and
  * symbol_byte (SYMBOL's parts). */
@@ -1807,7 +1807,7 @@ static void tokenizer_free(tokenizer *tz)
  * back, no later alternative is reached) and give the same end; for anything
  * else they answer "unsure" and the JIT code is asked.  They read valid UTF-8
  * only.  They follow `alternatives` and class_kinds: keep them in step. */
-enum { QUICK_UNSURE = -1 };
+enum { QUICK_UNSURE = -1, QUICK_NONE = -2 /* no alternative of the class matches */ };
 
 static inline bool quick_digit(const unsigned char *s, size_t p, size_t n)
 {
@@ -2080,10 +2080,11 @@ static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefi
 }
 
 /* T_ITEM's second branch after NUM4 SPS, at q (an LP): LP SPS (?:YEAR|[IVXL]{1,7})
- * SPS RP (no capital before LP), then 号 or a character SPS cannot take; the
- * number before it is a.  Apart from quick_item(): the
+ * SPS RP, then 号 or a character SPS cannot take; the number before it is a,
+ * the capital before LP part (0: none).  Apart from quick_item(): the
  * shape is rarer, and the code inlined there made the common path slower. */
-__attribute__((noinline)) static int quick_paren(tokenizer *tz, size_t q, long a, size_t *e)
+__attribute__((noinline)) static int quick_paren(tokenizer *tz, size_t q, long a, size_t *e,
+                                                 char part)
 {
     const unsigned char *s = (const unsigned char *)tz->text;
     size_t n = tz->len;
@@ -2126,8 +2127,40 @@ __attribute__((noinline)) static int quick_paren(tokenizer *tz, size_t q, long a
             return QUICK_UNSURE;
         *e = q;
     }
-    quick_ref(tz, shape, false, false, a, b, 0);
+    quick_ref(tz, shape, false, false, a, b, part != 0);
+    if (part) {
+        /* 217 A(III), its one part; parse_ref() takes no year with a part */
+        tz->parts[0] = part;
+        if (shape == RG_SHAPE_YEAR)
+            tz->nref = 0;
+    }
     return T_ITEM;
+}
+
+/* T_ITEM's second branch after NUM4 SPS, at q (an ASCII capital): UP SPS LP
+ * and the rest as quick_paren() reads them, the capital the reference's part
+ * (217 A(III)).  With no LP after the capital and its spaces (1 A/78/1, a
+ * footnote's number before a symbol) no alternative of the class matches:
+ * the first branch wants SL there, the second UP SPS LP or LP, the two after
+ * it CN, which the number's first digit is not (or LP after CN{2,5}), T_DATE
+ * four digits and 年, and T_FURN and T_HEADCN a line start that
+ * quick_token() has ruled out.  Apart: the shapes are rare. */
+__attribute__((noinline)) static int quick_item_upper(tokenizer *tz, size_t q, long a, size_t *e)
+{
+    const unsigned char *s = (const unsigned char *)tz->text;
+    size_t n = tz->len;
+    size_t r = quick_spaces(s, q + 1, n);
+    if (r == SIZE_MAX || r >= n)
+        return QUICK_UNSURE;
+    if (s[r] == '(' || quick_is(s, r, n, "（"))
+        return quick_paren(tz, r, a, e, (char)s[q]);
+    /* a space SPS takes and quick_spaces() does not, before LP: unsure */
+    if (s[r] >= 0x80) {
+        size_t l = rg_utf8_seqlen(s + r, n - r);
+        if (!l || rg_is_space(rg_utf8_decode(s + r, l)))
+            return QUICK_UNSURE;
+    }
+    return QUICK_NONE;
 }
 
 /* quick_item() from p, past the prefix S- or ES- when special (e_prefix: ES-). */
@@ -2152,9 +2185,13 @@ __attribute__((always_inline)) static inline int quick_item_from(tokenizer *tz, 
             quick_ref(tz, RG_SHAPE_SLASH, e_prefix, special, a, b, np);
         return k;
     }
-    if (special || !(s[q] == '(' || quick_is(s, q, n, "（")))
+    if (special)
         return QUICK_UNSURE;
-    return quick_paren(tz, q, a, e);
+    if (s[q] >= 'A' && s[q] <= 'Z')
+        return quick_item_upper(tz, q, a, e);
+    if (!(s[q] == '(' || quick_is(s, q, n, "（")))
+        return QUICK_UNSURE;
+    return quick_paren(tz, q, a, e, 0);
 }
 
 /* quick_item() at an E or S: (?:(?:E SPS)?S SPS HY SPS)?, taken whole, else no
@@ -2549,6 +2586,10 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
                 if (k > 0) {
                     *s = start;
                     return k;
+                }
+                if (k == QUICK_NONE) { /* what the JIT code's no match would say */
+                    pos = start + 1;
+                    continue;
                 }
             }
             /* what the readers hand over is set by each of them for its own kind
