@@ -97,6 +97,7 @@ enum tok {
  * step.  The quick readers mirror them too and must change with them:
  * quick_token() and what it calls (quick_item(), quick_item_prefixed(),
  * quick_item_end(), quick_parts(), quick_partsep(), quick_paren(), quick_item_upper(),
+ * quick_item_broken(), quick_stops(),
  * quick_date(), quick_date_wide(), quick_furn(), quick_symbol() and its
  * ROOTS), and their tables space_lead (SPS), not_after_ascii (NOTAFTER) and
  * symbol_byte (SYMBOL's parts). */
@@ -2079,6 +2080,18 @@ static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefi
     tz->nref = !valid ? 0 : np ? np : 1;
 }
 
+/* Whether the character at q (q < n, where quick_spaces() stopped) can go on
+ * neither a number (D) nor a run of spaces (SPS takes some that quick_spaces()
+ * does not: their leads C2, E1 to E3 and EF, which full-width digits and forms
+ * share). */
+static bool quick_stops(const unsigned char *s, size_t q)
+{
+    unsigned char c = s[q];
+    if (c < 0x80)
+        return !(c >= '0' && c <= '9') && !rg_is_space(c);
+    return c != 0xC2 && (c < 0xE1 || c > 0xE3) && c != 0xEF;
+}
+
 /* T_ITEM's second branch after NUM4 SPS, at q (an LP): LP SPS (?:YEAR|[IVXL]{1,7})
  * SPS RP, then 号 or a character SPS cannot take; the number before it is a,
  * the capital before LP part (0: none).  Apart from quick_item(): the
@@ -2163,6 +2176,31 @@ __attribute__((noinline)) static int quick_item_upper(tokenizer *tz, size_t q, l
     return QUICK_NONE;
 }
 
+/* After the number at p (ending at a_end) and spaces, at q a digit (议程项目
+ * 69⏎⏎2016 年…): BRK may join the two runs of digits into NUM4 or YEAR when
+ * the spaces hold a line break, which is taken to be so.  No alternative of the class matches when none of the
+ * readings can go on: after the second run a character that is no D, space,
+ * SL, LP or capital, and not 年 after four digits in all.  (The first run's
+ * digits alone leave spaces and a digit, no SL, LP or capital; a reading that
+ * ends inside the second run a digit.  CN, T_FURN and T_HEADCN as in
+ * quick_item_upper().)  Else unsure; apart, as it is rare. */
+__attribute__((noinline)) static int quick_item_broken(const tokenizer *tz, size_t p,
+                                                       size_t a_end, size_t q)
+{
+    const unsigned char *s = (const unsigned char *)tz->text;
+    size_t n = tz->len, r = q;
+    for (size_t i = p; i < a_end; i++)
+        if (!quick_digit(s, i, n))
+            return QUICK_UNSURE; /* a full-width digit among them */
+    while (quick_digit(s, r, n))
+        r++;
+    if (r >= n || !quick_stops(s, r) || s[r] == '/' || s[r] == '(' ||
+        (s[r] >= 'A' && s[r] <= 'Z') ||
+        ((a_end - p) + (r - q) == 4 && quick_is(s, r, n, "年")))
+        return QUICK_UNSURE;
+    return QUICK_NONE;
+}
+
 /* quick_item() from p, past the prefix S- or ES- when special (e_prefix: ES-). */
 __attribute__((always_inline)) static inline int quick_item_from(tokenizer *tz, size_t p,
                                                                  bool special, bool e_prefix,
@@ -2189,6 +2227,8 @@ __attribute__((always_inline)) static inline int quick_item_from(tokenizer *tz, 
         return QUICK_UNSURE;
     if (s[q] >= 'A' && s[q] <= 'Z')
         return quick_item_upper(tz, q, a, e);
+    if (s[q] >= '0' && s[q] <= '9') /* after spaces (most often with a line break) */
+        return quick_item_broken(tz, p, a_end, q);
     if (!(s[q] == '(' || quick_is(s, q, n, "（")))
         return QUICK_UNSURE;
     return quick_paren(tz, q, a, e, 0);
