@@ -2316,8 +2316,11 @@ __attribute__((always_inline)) static inline int quick_date(const unsigned char 
             if (w >= 0)
                 v = v * 10 + w;
         } else {
+            /* no digit after 年 or 月 and their spaces (2030 年⏎⏎可持续…): no
+             * alternative of the class matches (T_ITEM wants SL, LP or a
+             * capital after the year) */
             if (!quick_digit(s, q, n))
-                return QUICK_UNSURE;
+                return q < n && quick_stops(s, q) ? QUICK_NONE : QUICK_UNSURE;
             v = s[q++] - '0';
             if (quick_digit(s, q, n))
                 v = v * 10 + (s[q++] - '0');
