@@ -333,6 +333,18 @@ static const char *skip_spaces(const char *p, const char *end)
     return p;
 }
 
+/* skip_spaces() where most places start no space: a Chinese character
+ * (leads E4 to E9) or ASCII other than a space is told without a call. */
+static inline const char *skip_spaces_at(const char *p, const char *end)
+{
+    if (p < end) {
+        unsigned char b = (unsigned char)*p;
+        if (b < 0x80 ? b != ' ' && !(b >= '\t' && b <= '\r') : b >= 0xE4 && b <= 0xE9)
+            return p;
+    }
+    return skip_spaces(p, end);
+}
+
 /* Reads digits written one by one (ASCII, full-width or Chinese); a line
  * break between two digits (6⏎9/28) does not end the number. */
 static const char *read_digits(const char *p, const char *end, long *val, int *ndig)
@@ -493,8 +505,21 @@ static void index_words(void)
     index_list(&sep_index, separators, sizeof separators / sizeof *separators);
 }
 
-static size_t match_in(const word *ws, const word_index *x, const char *p, const char *end,
-                       int *tag)
+/* Whether p starts with w, of len bytes: most words are of one Chinese
+ * character or two, compared in place rather than by a call of memcmp(). */
+static inline bool word_eq(const char *p, const char *w, size_t len)
+{
+    if (len == 3)
+        return !memcmp(p, w, 3);
+    if (len == 6)
+        return !memcmp(p, w, 6);
+    return !memcmp(p, w, len);
+}
+
+/* (always inlined, as match_body() is: their callers read most characters) */
+__attribute__((always_inline)) static inline size_t match_in(const word *ws, const word_index *x,
+                                                            const char *p, const char *end,
+                                                            int *tag)
 {
     size_t avail = (size_t)(end - p);
     if (avail == 0)
@@ -505,7 +530,7 @@ static size_t match_in(const word *ws, const word_index *x, const char *p, const
     m &= avail >= 2 ? x->second[(unsigned char)p[1]] : x->short1;
     for (; m; m &= m - 1) {
         const word *w = &ws[__builtin_ctz(m)];
-        if (w->len <= avail && !memcmp(p, w->s, w->len)) {
+        if (w->len <= avail && word_eq(p, w->s, w->len)) {
             *tag = w->body;
             return w->len;
         }
@@ -519,7 +544,8 @@ static size_t match_word(const char *p, const char *end, const char *w)
     return (size_t)(end - p) >= n && memcmp(p, w, n) == 0 ? n : 0;
 }
 
-static size_t match_body(const char *p, const char *end, rg_body *body)
+__attribute__((always_inline)) static inline size_t match_body(const char *p, const char *end,
+                                                              rg_body *body)
 {
     int tag;
     size_t n = match_in(body_words, &body_index, p, end, &tag);
@@ -533,7 +559,7 @@ __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const c
                                                         rg_body *body, bool *range)
 {
     size_t n;
-    for (const char *p = skip_spaces(s, end); p < end; p = skip_spaces(p, end)) {
+    for (const char *p = skip_spaces_at(s, end); p < end; p = skip_spaces_at(p, end)) {
         rg_body b;
         n = match_body(p, end, &b);
         if (n) {
@@ -677,6 +703,11 @@ __attribute__((always_inline)) static inline rg_body body_before_in(const char *
             /* to the character's lead byte: two bytes back for most (three-byte
              * Chinese characters), else byte by byte */
             unsigned char b2 = q >= 2 ? (unsigned char)text[q - 2] : 0;
+            if (valid && b2 >= 0xE4 && b2 <= 0xE9) {
+                /* most often a Chinese character (leads E4 to E9): no clause end */
+                q -= 2;
+                goto stepped;
+            }
             if (valid ? b2 >= 0xE0 && b2 <= 0xEF
                       : q >= 2 && (last & 0xC0) == 0x80 &&
                             ((unsigned char)text[q - 1] & 0xC0) == 0x80 && (b2 & 0xC0) != 0x80)
@@ -705,6 +736,7 @@ __attribute__((always_inline)) static inline rg_body body_before_in(const char *
         } else if (is_clause_end(last)) {
             break;
         }
+    stepped:
         if (body_start(text, q, item))
             first = q;
         start = q;
