@@ -2323,9 +2323,10 @@ static inline bool quick_not_after(const unsigned char *s, size_t p)
 }
 
 /* 1990 年 12 月 2 日 at p (a digit, not '0'): T_DATE's first branch; its year,
- * month and day in ymd (all in ASCII digits, as parse_date() reads them).  The
- * caller has read YEAR SPS 年 (four digits and no fifth, their value year): q
- * is the place after 年. */
+ * month and day in ymd (in ASCII digits, or D when wide, as parse_date() reads
+ * them).  The caller has read YEAR SPS 年 (four digits and no fifth, their
+ * value year): q is the place after 年.  QUICK_NONE when no digit follows 年
+ * or 月 and their spaces. */
 __attribute__((always_inline)) static inline int quick_date(const unsigned char *s, size_t p,
                                                             size_t q, size_t n, int year,
                                                             size_t *e, int ymd[3], bool wide)
