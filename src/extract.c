@@ -2955,6 +2955,16 @@ static char *context_of(rg_arena *a, const char *text, size_t lo, size_t hi, siz
     return out;
 }
 
+/* The context of the mention at [s, e) of a segment, within its paragraph pa
+ * (pend: after the segment's last paragraph). */
+static char *mention_context(rg_arena *a, const scan *sc, const rg_para *pa, const rg_para *pend,
+                             size_t s, size_t e)
+{
+    size_t lo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
+    size_t hi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
+    return context_of(a, sc->text, lo < s ? lo : s, hi > e ? hi : e, s, e);
+}
+
 /* --- the document's identity --------------------------------------------------- */
 
 #define HEAD_BYTES 65536 /* the opening of a document, where its identity stands */
@@ -3388,13 +3398,7 @@ static rg_status emit_records(scan *sc, rg_error *err)
             const prep *p = &ms[i];
             const rg_para *pa = p->pa;
             size_t s = (size_t)(p->r.surface - sc->text), e = s + p->r.surface_len;
-            size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
-            size_t phi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
-            if (plo > s)
-                plo = s;
-            if (phi < e)
-                phi = e;
-            if (!context_of(&sc->arena, sc->text, plo, phi, s, e))
+            if (!mention_context(&sc->arena, sc, pa, pend, s, e))
                 return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
         }
     }
@@ -3451,13 +3455,7 @@ static rg_status emit_segment(scan *sc, rg_error *err)
         bool lost = !m->id || !m->surface || (r->date && !m->date) ||
                     (pa && pa->label[0] && !m->para) || (pa && pa->verb[0] && !m->verb);
         if (ds->context) {
-            size_t plo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
-            size_t phi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
-            if (plo > ps)
-                plo = ps;
-            if (phi < pe)
-                phi = pe;
-            m->context = context_of(a, sc->text, plo, phi, ps, pe);
+            m->context = mention_context(a, sc, pa, pend, ps, pe);
             lost |= !m->context;
         }
         if (lost)
