@@ -104,8 +104,7 @@ static char *put_short(char *o, const char *s, size_t max)
     return o;
 }
 
-/* v in decimal, written in place from its last digit, two digits a step
- * (a step costs about what one digit did by % 10 and / 10). */
+/* v in decimal, with its sign. */
 static char *put_dec_long(char *o, long v)
 {
     unsigned long u = (unsigned long)v;
@@ -113,18 +112,7 @@ static char *put_dec_long(char *o, long v)
         *o++ = '-';
         u = 0 - u;
     }
-    char *e = o + rg_dec_digits(u), *b = e;
-    while (u >= 100) {
-        b -= 2;
-        memcpy(b, rg_dec_pairs + 2 * (u % 100), 2);
-        u /= 100;
-    }
-    if (u >= 10) {
-        memcpy(b - 2, rg_dec_pairs + 2 * u, 2);
-    } else {
-        b[-1] = (char)('0' + u);
-    }
-    return e;
+    return rg_put_dec(o, u);
 }
 
 /* v in decimal.  The numbers of ids are sessions, numbers within them and

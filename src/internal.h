@@ -172,6 +172,10 @@ static inline char *rg_put_dec4(char *o, unsigned v)
     return o + 4;
 }
 
+/* v in decimal at o, written from its last digit two digits a step: the
+ * place after it.  For any v (rg_put_dec4() is the quicker for small ones). */
+char *rg_put_dec(char *o, size_t v);
+
 /* Number of characters in s[0..n); an invalid byte counts as one. */
 size_t rg_utf8_count(const char *s, size_t n);
 /* Number of line breaks in s[0..n); *after_last: the place after the last (0: none). */

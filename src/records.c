@@ -568,27 +568,6 @@ static inline unsigned dec8_zeros(uint64_t d)
 #endif
 }
 
-/* put_num() of v from 100000000: written in place from the last digit. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static char *put_num_long(char *o, size_t v)
-{
-    char *e = o + rg_dec_digits(v), *b = e;
-    while (v >= 100) {
-        b -= 2;
-        memcpy(b, rg_dec_pairs + 2 * (v % 100), 2);
-        v /= 100;
-    }
-    if (v >= 10) {
-        b -= 2;
-        memcpy(b, rg_dec_pairs + 2 * v, 2);
-    } else {
-        *--b = (char)('0' + v);
-    }
-    return e;
-}
-
 /* Inlined in each place (GCC would otherwise call it from the record's
  * writer once that grows), the long numbers apart. */
 #if defined(__GNUC__)
@@ -611,7 +590,7 @@ static inline char *put_num(char *o, size_t v)
         memcpy(o, w, 8);
         return o + 8 - z;
     }
-    return put_num_long(o, v);
+    return rg_put_dec(o, v); /* (out of line) */
 }
 
 /* A number of the last record this thread wrote, and its digits: about half

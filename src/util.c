@@ -473,6 +473,21 @@ const char rg_dec_pairs[201] = "000102030405060708091011121314151617181920212223
                                "50515253545556575859606162636465666768697071727374"
                                "75767778798081828384858687888990919293949596979899";
 
+char *rg_put_dec(char *o, size_t v)
+{
+    char *e = o + rg_dec_digits(v), *b = e;
+    while (v >= 100) {
+        b -= 2;
+        memcpy(b, rg_dec_pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10)
+        memcpy(b - 2, rg_dec_pairs + 2 * v, 2);
+    else
+        b[-1] = (char)('0' + v);
+    return e;
+}
+
 size_t rg_utf8_count(const char *s, size_t n)
 {
     /* every byte that is not a continuation byte starts a character (a stray
