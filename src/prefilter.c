@@ -549,14 +549,27 @@ static const unsigned char w_byte[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, /* P-Z */
 };
 
-/* The start of the stretch of W characters ending at p, not before lo. */
-static ALWAYS_INLINE size_t stretch_before(const unsigned char *s, size_t p, size_t lo)
+/* What stands before a stretch, when stretch_before() knows it without a
+ * test more: a byte of ASCII outside W, a valid character from 0x80 on outside
+ * W (neither a digit nor a full-width one, nor [A-Za-z0-9./-]), or neither
+ * known (the bound lo, invalid bytes). */
+enum { BEFORE_UNKNOWN, BEFORE_ASCII, BEFORE_WIDE };
+
+/* The start of the stretch of W characters ending at p, not before lo; what
+ * stands before it in *before. */
+static ALWAYS_INLINE size_t stretch_before(const unsigned char *s, size_t p, size_t lo, int *before)
 {
     for (;;) {
         while (p > lo && w_byte[s[p - 1]])
             p--;
-        if (p == lo || s[p - 1] < 0x80)
+        if (p == lo) {
+            *before = BEFORE_UNKNOWN;
             return p;
+        }
+        if (s[p - 1] < 0x80) {
+            *before = BEFORE_ASCII;
+            return p;
+        }
         /* the common case, a three-byte character within the bounds: what
          * char_before() finds for it, from its bytes read once */
         size_t q;
@@ -572,18 +585,24 @@ static ALWAYS_INLINE size_t stretch_before(const unsigned char *s, size_t p, siz
             c = (b0 & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu);
             /* in_w()'s common case, without a call */
             if (c > 0x3000 && c < 0xFEFF) {
-                if (w_cjk[c & 0xFF] != c)
+                if (w_cjk[c & 0xFF] != c) {
+                    *before = BEFORE_WIDE;
                     return p;
+                }
                 p = q;
                 continue;
             }
         } else {
             c = char_before(s, p, &q);
-            if (q < lo || c == NONE)
+            if (q < lo || c == NONE) {
+                *before = BEFORE_UNKNOWN;
                 return p;
+            }
         }
-        if (!in_w(c))
+        if (!in_w(c)) {
+            *before = BEFORE_WIDE;
             return p;
+        }
         p = q;
     }
 }
@@ -667,6 +686,9 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
             } else if (s[p] == '\n' && p >= 2 && s[p - 1] == ' ' && s[p - 2] != 0xAC) {
                 l = 1; /* the same of a line break after a space with no 第 before it */
                 k = -1;
+            } else if (s[p] >= '1' && s[p] <= '9') {
+                l = 1;
+                k = at_line_start(s, p) || !digit_before(s, p) ? RG_START_DIGIT : -1;
             } else {
                 k = may_start(s, n, p, stretch_char(s, p, &l));
             }
@@ -716,18 +738,37 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
             /* fall through */
         case '/':
         case '(':
-        anchor:
-            st->run = stretch_before(s, p, pos);
+        anchor: {
+            int before;
+            size_t q = stretch_before(s, p, pos, &before);
             st->run_end = p;
+            /* the stretch's first character handed over at once when what
+             * stands before it says what may_start() would: a digit after no
+             * digit, 第 after a character that is not [A-Za-z0-9./-] */
+            if (q < p && before != BEFORE_UNKNOWN) {
+                if (s[q] >= '0' && s[q] <= '9') {
+                    st->run = q + 1;
+                    *cls = RG_START_DIGIT;
+                    return q;
+                }
+                if (s[q] == 0xE7 && before == BEFORE_WIDE) {
+                    st->run = q + 3;
+                    *cls = RG_START_DI;
+                    return q;
+                }
+            }
+            st->run = q;
             break;
+        }
         case '-': {
             /* only spaces and two digits stand between the line start and the '-':
              * no other trigger comes between them */
             size_t line;
             if (footer_of_dash(s, p, n, &line)) {
                 size_t l;
+                int before;
                 char_at(s, line, n, &l);
-                st->run = stretch_before(s, line, pos);
+                st->run = stretch_before(s, line, pos, &before);
                 st->run_end = line + l;
             }
             break;
