@@ -413,44 +413,47 @@ __attribute__((target("avx2"))) static inline uint32_t block_flags(__m256i m)
     return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
 }
 
-/* The flags of the first block from *p on with a place flagged, *p left at its
- * start and its width (64, or 32 near the end of the text) in *width; 0 when
- * the blocks end, *p left where they end.  Most blocks have no trigger: the
- * bits of a block are tested at once (VPTEST) before its flags are made.
- * About two blocks of 32 in five have a trigger: a block of 64, its halves
- * tested together, takes fewer calls, each of which loads the tables anew. */
-__attribute__((target("avx2"))) static uint64_t scan64(const unsigned char *s, size_t *p, size_t n,
-                                                       size_t *width)
+/* The flags of the first block from q on with a place flagged, its start and
+ * end (64 bytes on, or 32 near the end of the text) set in st; 0 when the
+ * blocks end, both set where they end.  Most blocks have no trigger: the bits
+ * of a block are tested at once (VPTEST) before its flags are made.  About two
+ * blocks of 32 in five have a trigger: a block of 64, its halves tested
+ * together, takes fewer calls, each of which loads the tables anew. */
+__attribute__((target("avx2"))) static uint64_t scan64(rg_starts *st, const unsigned char *s,
+                                                       size_t q, size_t n)
 {
-    size_t q = *p;
     for (; q + 66 <= n; q += 64) {
         __m256i m0 = block_bits(s + q), m1 = block_bits(s + q + 32);
         __m256i m = _mm256_or_si256(m0, m1);
         if (!_mm256_testz_si256(m, m)) {
-            *p = q;
-            *width = 64;
+            st->block_start = q;
+            st->block_end = q + 64;
             return (uint64_t)block_flags(m1) << 32 | block_flags(m0);
         }
     }
     for (; q + 34 <= n; q += 32) {
         __m256i m = block_bits(s + q);
         if (!_mm256_testz_si256(m, m)) {
-            *p = q;
-            *width = 32;
+            st->block_start = q;
+            st->block_end = q + 32;
             return block_flags(m);
         }
     }
-    *p = q;
+    st->block_start = st->block_end = q;
     return 0;
 }
 
-static unsigned scan16(const unsigned char *s, size_t *p, size_t n)
+static uint64_t scan16(rg_starts *st, const unsigned char *s, size_t q, size_t n)
 {
-    for (; *p + 18 <= n; *p += 16) {
-        unsigned mask = mask16(s + *p);
-        if (mask)
+    for (; q + 18 <= n; q += 16) {
+        unsigned mask = mask16(s + q);
+        if (mask) {
+            st->block_start = q;
+            st->block_end = q + 16;
             return mask;
+        }
     }
+    st->block_start = st->block_end = q;
     return 0;
 }
 #endif
@@ -463,24 +466,21 @@ static unsigned scan16(const unsigned char *s, size_t *p, size_t n)
 static size_t next_place(rg_starts *st, const unsigned char *s, size_t p, size_t n)
 {
 #ifdef HAVE_VECTORS
-    for (;;) {
-        if (p < st->block_end) {
-            /* the places of the block at or after p (p lies in the block: the
-             * search never goes back, and only goes on from a place of it) */
-            uint64_t mask = st->block_mask & ~(uint64_t)0 << (p - st->block_start);
-            if (mask) {
-                st->block_mask = mask & (mask - 1);
-                return st->block_start + (size_t)__builtin_ctzll(mask);
-            }
+    /* the places of the last block at or after p (p lies in the block when
+     * before its end: the search never goes back, and only goes on from a
+     * place of it) */
+    uint64_t mask = 0;
+    if (p < st->block_end)
+        mask = st->block_mask & ~(uint64_t)0 << (p - st->block_start);
+    if (!mask) {
+        if (p < st->block_end)
             p = st->block_end;
-        }
-        size_t width = 16;
-        uint64_t mask = st->vectors32 ? scan64(s, &p, n, &width) : scan16(s, &p, n);
-        if (!mask)
-            break;
-        st->block_start = p;
-        st->block_end = p + width;
-        st->block_mask = mask;
+        mask = st->vectors32 ? scan64(st, s, p, n) : scan16(st, s, p, n);
+        p = st->block_end;
+    }
+    if (mask) {
+        st->block_mask = mask & (mask - 1);
+        return st->block_start + (size_t)__builtin_ctzll(mask);
     }
 #else
     (void)st;
