@@ -425,11 +425,11 @@ __attribute__((target("avx2"))) static uint64_t scan64(rg_starts *st, const unsi
     for (; q + 66 <= n; q += 64) {
         __m256i m0 = block_bits(s + q), m1 = block_bits(s + q + 32);
         __m256i m = _mm256_or_si256(m0, m1);
-        if (!_mm256_testz_si256(m, m)) {
-            st->block_start = q;
-            st->block_end = q + 64;
-            return (uint64_t)block_flags(m1) << 32 | block_flags(m0);
-        }
+        if (_mm256_testz_si256(m, m))
+            continue;
+        st->block_start = q;
+        st->block_end = q + 64;
+        return (uint64_t)block_flags(m1) << 32 | block_flags(m0);
     }
     for (; q + 34 <= n; q += 32) {
         __m256i m = block_bits(s + q);
