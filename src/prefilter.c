@@ -699,7 +699,7 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
             }
             p += l;
         }
-        st->run = st->run_end = 0;
+        st->run_end = 0; /* the stretch is done (st->run needs no change for it) */
         /* the next trigger */
         p = next_place(st, s, st->cursor > pos ? st->cursor : pos, n);
         if (p >= n) {
