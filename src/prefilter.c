@@ -579,6 +579,10 @@ static ALWAYS_INLINE size_t stretch_before(const unsigned char *s, size_t p, siz
             p -= 3; /* 第, before most numbers: with no decoding */
             continue;
         }
+        if (b2 == 0x81 && p - lo >= 3 && s[p - 2] == 0x80 && s[p - 3] == 0xE3) {
+            *before = BEFORE_WIDE; /* 、, before most of the others */
+            return p;
+        }
         if (p - lo >= 3 && (b0 = s[p - 3]) - 0xE1u < 15 && b0 != 0xED &&
             (((b1 = s[p - 2]) ^ 0x80) | (b2 ^ 0x80)) < 0x40) { /* E1-EC EE EF, 80-BF twice */
             q = p - 3;
