@@ -712,8 +712,15 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
         }
         st->cursor = p + 1;
         size_t left = n - p;
+        /* the most frequent first (a switch tests 'h' and the bytes below it
+         * before these) */
+        if (s[p] == 0xE5)
+            goto e5;
+        if (s[p] == '/')
+            goto anchor;
         switch (s[p]) {
-        case 0xE5: /* 年, 决 */
+        case 0xE5:
+        e5: /* 年, 决 */
             if (left >= 3 && s[p + 1] == 0xB9 && s[p + 2] == 0xB4) {
                 if (!nian_anchors(s, p + 3, n))
                     break;
