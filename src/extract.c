@@ -43,6 +43,17 @@
 #endif
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RG_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define RG_ASAN 1
+#endif
+#ifdef RG_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 /* --- the pattern ---------------------------------------------------------- */
 
@@ -3727,7 +3738,10 @@ static void pool_free(void)
     pthread_mutex_unlock(&pool.lock);
 }
 
-/* A reading buffer of at least cap bytes: the one kept when it is large enough. */
+/* A reading buffer of at least need bytes: the one kept when it is large
+ * enough.  Under AddressSanitizer the bytes past need are poisoned, so that a
+ * read past the text is caught as in a buffer of the text's size (it would
+ * find an earlier document's bytes). */
 static char *kept_buf_take(size_t need, size_t *cap)
 {
     kept *k = thread_kept();
@@ -3736,6 +3750,9 @@ static char *kept_buf_take(size_t need, size_t *cap)
         *cap = k->cap;
         k->buf = NULL;
         k->cap = 0;
+#ifdef RG_ASAN
+        ASAN_POISON_MEMORY_REGION(b + need, *cap - need);
+#endif
         return b;
     }
     *cap = need;
@@ -3744,6 +3761,10 @@ static char *kept_buf_take(size_t need, size_t *cap)
 
 static void kept_buf_give(char *buf, size_t cap)
 {
+#ifdef RG_ASAN
+    if (buf)
+        ASAN_UNPOISON_MEMORY_REGION(buf, cap);
+#endif
     kept *k = thread_kept();
     if (k && buf && cap <= KEEP_BYTES && (!k->buf || k->cap < cap)) {
         free(k->buf);
