@@ -877,10 +877,23 @@ static long ascii_digits(const char **p, const char *end, int *nd)
     return v;
 }
 
+/* Whether a/b may be a reference: a session (1 to 99) or a year (1946 to
+ * 2100), and a number. */
+static inline bool slash_ok(long a, long b)
+{
+    return a >= 1 && b >= 1 && !(a > 99 && a < 1946) && a <= 2100;
+}
+
+/* Whether y may be the year of a reference (2625(XXV) is not). */
+static inline bool year_ok(long y)
+{
+    return y >= 1946 && y <= 2100;
+}
+
 /* The reference a/b (both read) into refs[0]: 1, or 0 when it is none. */
 static size_t slash_ref(long a, long b, rg_ref *refs)
 {
-    if (b < 1 || a < 1 || (a > 99 && a < 1946) || a > 2100)
+    if (!slash_ok(a, b))
         return 0;
     memset(&refs[0], 0, sizeof refs[0]);
     refs[0].shape = RG_SHAPE_SLASH;
@@ -980,9 +993,7 @@ static size_t parse_ref(const char *p, const char *end, rg_ref *refs)
         r.shape = RG_SHAPE_SLASH;
         p = skip_spaces(p + l, end);
         p = read_digits(p, end, &r.b, &nd);
-        if (nd == 0 || r.b < 1)
-            return 0;
-        if (r.a < 1 || (r.a > 99 && r.a < 1946) || r.a > 2100)
+        if (nd == 0 || !slash_ok(r.a, r.b))
             return 0;
         /* parts: A, A 和 B, A 至 C */
         bool range = false;
@@ -1031,7 +1042,7 @@ static size_t parse_ref(const char *p, const char *end, rg_ref *refs)
         l = cp_at(p, end, &c);
         if (digit_value(c) >= 0 && (c < 0x80 || (c >= 0xFF10 && c <= 0xFF19))) {
             p = read_digits(p, end, &r.b, &nd);
-            if (nd != 4 || r.b < 1946 || r.b > 2100 || nparts)
+            if (nd != 4 || !year_ok(r.b) || nparts)
                 return 0;
             r.shape = RG_SHAPE_YEAR;
         } else if (c == 'I' || c == 'V' || c == 'X' || c == 'L') {
@@ -1305,9 +1316,7 @@ static size_t orig_offset(const scan *sc, size_t local)
 
 static raw *add_raw(scan *sc)
 {
-    /* rg_grow() only when full: most calls find room */
-    if (sc->nraws >= sc->rcap &&
-        !rg_grow(&sc->raws, &sc->rcap, sc->nraws + 1, sizeof *sc->raws)) {
+    if (!rg_grow(&sc->raws, &sc->rcap, sc->nraws + 1, sizeof *sc->raws)) {
         sc->nomem = true;
         return NULL;
     }
@@ -2058,6 +2067,14 @@ static size_t quick_num4(const unsigned char *s, size_t p, size_t n, long *v)
     return k >= 1 && k <= 4 ? p + k : SIZE_MAX;
 }
 
+/* Whether the character at r is a space quick_spaces() does not take (or not
+ * one character): the pattern's SPS might, so the reader is unsure. */
+static inline bool quick_odd_space(const unsigned char *s, size_t r, size_t n)
+{
+    size_t l = rg_utf8_seqlen(s + r, n - r);
+    return !l || rg_is_space(rg_utf8_decode(s + r, l));
+}
+
 /* quick_num4() for digits ASCII or full-width (D), mixed, read one by one. */
 __attribute__((noinline)) static size_t quick_num4_mixed(const unsigned char *s, size_t p,
                                                          size_t n, long *v)
@@ -2065,17 +2082,8 @@ __attribute__((noinline)) static size_t quick_num4_mixed(const unsigned char *s,
     size_t q = p;
     int k = 0;
     long x = 0;
-    for (; k < 5; k++) {
-        if (q < n && s[q] >= '0' && s[q] <= '9') {
-            x = x * 10 + (s[q] - '0');
-            q++;
-        } else if (quick_fw_digit(s, q, n)) {
-            x = x * 10 + (s[q + 2] - 0x90);
-            q += 3;
-        } else {
-            break;
-        }
-    }
+    for (int d; k < 5 && (d = quick_d(s, &q, n)) >= 0; k++)
+        x = x * 10 + d;
     *v = x;
     return k >= 1 && k <= 4 ? q : SIZE_MAX;
 }
@@ -2115,9 +2123,9 @@ static void quick_ref(tokenizer *tz, rg_shape shape, bool e_prefix, bool s_prefi
     tz->nparts = np;
     bool valid;
     if (shape == RG_SHAPE_SLASH)
-        valid = !(b < 1 || a < 1 || (a > 99 && a < 1946) || a > 2100);
+        valid = slash_ok(a, b);
     else if (shape == RG_SHAPE_YEAR)
-        valid = b >= 1946 && b <= 2100;
+        valid = year_ok(b);
     else
         valid = b != 0; /* a Roman numeral rg_roman_value() rejects */
     tz->nref = !valid ? 0 : np ? np : 1;
@@ -2178,8 +2186,7 @@ __attribute__((noinline)) static int quick_paren(tokenizer *tz, size_t q, long a
     if (quick_is(s, r, n, "号") || quick_is(s, r, n, "號")) {
         *e = r + 3;
     } else {
-        size_t l = rg_utf8_seqlen(s + r, n - r);
-        if (!l || rg_is_space(rg_utf8_decode(s + r, l)))
+        if (quick_odd_space(s, r, n))
             return QUICK_UNSURE;
         *e = q;
     }
@@ -2211,11 +2218,8 @@ __attribute__((noinline)) static int quick_item_upper(tokenizer *tz, size_t q, l
     if (s[r] == '(' || quick_is(s, r, n, "（"))
         return quick_paren(tz, r, a, e, (char)s[q]);
     /* a space SPS takes and quick_spaces() does not, before LP: unsure */
-    if (s[r] >= 0x80) {
-        size_t l = rg_utf8_seqlen(s + r, n - r);
-        if (!l || rg_is_space(rg_utf8_decode(s + r, l)))
-            return QUICK_UNSURE;
-    }
+    if (s[r] >= 0x80 && quick_odd_space(s, r, n))
+        return QUICK_UNSURE;
     return QUICK_NONE;
 }
 
@@ -2563,8 +2567,7 @@ static int quick_symbol(const unsigned char *s, size_t p, size_t n, size_t *e)
             q += 6;
     } else if (r < n && s[r] >= 0x80) {
         /* a space SPS takes and quick_spaces() does not: the JIT code says */
-        size_t cl = rg_utf8_seqlen(s + r, n - r);
-        if (!cl || rg_is_space(rg_utf8_decode(s + r, cl)))
+        if (quick_odd_space(s, r, n))
             return QUICK_UNSURE;
     }
     *e = q;
@@ -2857,9 +2860,8 @@ static rg_body subject_body(const char *text, size_t len)
 
 static bool title_line(scan *sc, const raw *r)
 {
-    /* a line of the first few that holds nothing but this reference */
-    if (r->s >= sc->title_limit)
-        return false;
+    /* a line of the first few (the caller stops past them) that holds nothing
+     * but this reference */
     size_t ls, le, ls2, le2;
     line_of(sc, r->s, &ls, &le);
     line_of(sc, r->e, &ls2, &le2);
