@@ -82,12 +82,17 @@ static bool is_cnp(uint32_t c)
 #define DI 0x7B2C   /* 第 */
 #define NIAN 0x5E74 /* 年 */
 
-/* The ASCII characters of W below 64: \t-\r, ' ', '-', 0-9 (A-Z are the rest). */
-#define W_ASCII_LOW                                                                             \
-    ((uint64_t)0x1F << '\t' | (uint64_t)1 << ' ' | (uint64_t)1 << '-' | (uint64_t)0x3FF << '0')
-
-/* The same for the ASCII characters from 64 on: A-Z. */
-#define W_ASCII_HIGH ((uint64_t)0x3FFFFFF << ('A' - 64))
+/* W's ASCII characters, one byte each (0 for every byte from 0x80 on): most of
+ * a stretch is ASCII (digits, spaces, line breaks), read back a byte a look-up:
+ * \t-\r, ' ', '-', 0-9 and A-Z. */
+static const unsigned char w_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, /* \t-\r */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, /* ' ', '-' */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 0-9 */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* A-O */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, /* P-Z */
+};
 
 /* W from U+3001 to U+FEFE: 第, 〇 and the Chinese digits, whose low bytes
  * differ, so that each is found at its low byte (0: none). */
@@ -101,7 +106,7 @@ static const uint16_t w_cjk[256] = {
 static bool in_w(uint32_t c)
 {
     if (c < 0x80)
-        return (c < 64 ? W_ASCII_LOW : W_ASCII_HIGH) >> (c & 63) & 1;
+        return w_byte[c];
     /* most characters that end a stretch are Chinese or CJK punctuation (、。《》
      * from U+3001 on): from U+3001 to U+FEFE only 〇, 第 and the Chinese digits
      * are in W (the other characters of W lie outside) */
@@ -537,17 +542,6 @@ static bool footer_of_dash(const unsigned char *s, size_t q, size_t n, size_t *l
     return footer_start(s, p, n);
 }
 
-/* W's ASCII characters, one byte each (0 for every byte from 0x80 on): most of
- * a stretch is ASCII (digits, spaces, line breaks), and a look-up a byte reads
- * it back with fewer instructions than a test of a bit of W_ASCII_LOW/HIGH. */
-static const unsigned char w_byte[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, /* \t-\r */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, /* ' ', '-' */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, /* 0-9 */
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* A-O */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, /* P-Z */
-};
 
 /* What stands before a stretch, when stretch_before() knows it without a
  * test more: a byte of ASCII outside W, a valid character from 0x80 on outside
