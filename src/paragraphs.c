@@ -22,7 +22,6 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define HAVE_AVX2 1
-static bool have_avx2; /* set once, with the word lists */
 #endif
 
 /* Verbs that open clauses, longest first where one begins another. */
@@ -173,9 +172,6 @@ static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
 static void index_all(void)
 {
-#ifdef HAVE_AVX2
-    have_avx2 = __builtin_cpu_supports("avx2");
-#endif
     index_words(&verb_words, verbs, NVERBS);
     index_words(&prefix_words, prefixes, NPREFIXES);
 }
@@ -215,7 +211,8 @@ static inline const char *verb_here(const char *p, size_t avail, uint64_t head, 
 
 /* verb_at() where a prefix may stand at p: the verb after it, if any, else
  * the verb at p. */
-static const char *verb_after_prefix(const char *p, const char *end);
+static const char *verb_after_prefix(const char *p, const char *end, size_t avail,
+                                     uint64_t head, unsigned k);
 
 /* The verb opening the clause at p (after 又, 还 …), or NULL. */
 static inline const char *verb_at(const char *p, const char *end)
@@ -228,17 +225,13 @@ static inline const char *verb_at(const char *p, const char *end)
         memcpy(&head, p, 8);
     unsigned k = key_of(p);
     if (prefix_words.head[k]) /* 又, 还 … or a character with the same key */
-        return verb_after_prefix(p, end);
+        return verb_after_prefix(p, end, avail, head, k);
     return verb_here(p, avail, head, k);
 }
 
-static const char *verb_after_prefix(const char *p, const char *end)
+static const char *verb_after_prefix(const char *p, const char *end, size_t avail,
+                                     uint64_t head, unsigned k)
 {
-    size_t avail = (size_t)(end - p);
-    uint64_t head = 0;
-    if (avail >= 8)
-        memcpy(&head, p, 8);
-    unsigned k = key_of(p);
     for (unsigned i = prefix_words.head[k]; i; i = prefix_words.next[i - 1]) {
         if (word_at(&prefix_words, i - 1, prefixes[i - 1], p, avail, head)) {
             const char *v = verb_at(p + prefix_words.len[i - 1], end);
@@ -521,15 +514,7 @@ static void make_label(char *out, char kind, int n)
         }
         return;
     }
-    char tmp[12];
-    int k = 0;
-    unsigned v = n > 0 ? (unsigned)n : 0;
-    do
-        tmp[k++] = (char)('0' + v % 10);
-    while ((v /= 10) && k < 11);
-    while (k > 0)
-        *out++ = tmp[--k];
-    *out = '\0';
+    *rg_put_dec(out, n > 0 ? (size_t)n : 0) = '\0';
 }
 
 /* What may open a paragraph at p, read once: the line's tests that decide
@@ -680,7 +665,7 @@ static size_t newlines_from(const char *text, size_t at, size_t len, uint64_t *o
     if (n > BLOCKS)
         n = BLOCKS;
 #ifdef HAVE_AVX2
-    if (have_avx2) {
+    if (__builtin_cpu_supports("avx2")) {
         newline_blocks_avx2(text + at, n, out);
         return n;
     }
