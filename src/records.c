@@ -775,7 +775,7 @@ void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_record_src *r,
                   ESCAPED_MAX((size_t)r->id_len + r->body_len + r->date_len + r->surface_len +
                               r->para_len + r->verb_len);
     /* the buffer of a segment's records mostly has the room: no call */
-    if (b->failed || (b->len + need + 1 > b->cap && !rg_grow(&b->data, &b->cap, b->len + need + 1, 1))) {
+    if (b->failed || !rg_grow(&b->data, &b->cap, b->len + need + 1, 1)) {
         b->failed = true;
         return;
     }
