@@ -278,11 +278,11 @@ static long compact(const char *src, size_t len, char *out, size_t outn, bool *d
      * (A/DEC/44/493): blocks of 16 with nothing to look at are copied whole,
      * noting digits and '/' by vector tests, and so are the last bytes, fewer
      * than 16, as the string's last 16 when the block before was copied (the
-     * bytes both share are written again, the same).  A string of 8 to 15
-     * bytes is tested as its first and last eight.  out has room when
+     * bytes both share are written again, the same); shorter ones were
+     * symbol_quick()'s.  out has room when
      * len < outn (the copy is never longer than src).  What has something to
      * look at goes byte by byte below. */
-    if (len < outn && len >= 8) {
+    if (len < outn && len >= 16) {
         __m128i v, marks = _mm_setzero_si128(); /* digits and '/' among the bytes copied whole */
         bool copied = false;                  /* the block before was */
         for (; len - i >= 16; i += 16) {
@@ -296,25 +296,14 @@ static long compact(const char *src, size_t len, char *out, size_t outn, bool *d
             marks = _mm_or_si128(marks, sym_marks(v));
             copied = true;
         }
-        if (i < len && (copied || len < 16)) {
+        if (i < len && copied) {
             size_t rest = len - i;
-            if (len >= 16) {
-                v = _mm_loadu_si128((const __m128i *)(src + len - 16));
-                if (!sym_look(v)) {
-                    _mm_storeu_si128((__m128i *)(out + o + rest - 16), v);
-                    o += rest;
-                    i = len;
-                    marks = _mm_or_si128(marks, sym_marks(v));
-                }
-            } else {
-                v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)src),
-                                       _mm_loadl_epi64((const __m128i *)(src + len - 8)));
-                if (!sym_look(v)) {
-                    _mm_storel_epi64((__m128i *)out, v);
-                    _mm_storel_epi64((__m128i *)(out + len - 8), _mm_unpackhi_epi64(v, v));
-                    o = i = len;
-                    marks = sym_marks(v);
-                }
+            v = _mm_loadu_si128((const __m128i *)(src + len - 16));
+            if (!sym_look(v)) {
+                _mm_storeu_si128((__m128i *)(out + o + rest - 16), v);
+                o += rest;
+                i = len;
+                marks = _mm_or_si128(marks, sym_marks(v));
             }
         }
         if (_mm_movemask_epi8(marks))
