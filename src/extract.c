@@ -858,6 +858,26 @@ static inline bool same_clause_near(const char *text, size_t a, size_t b, int ma
 
 #define MAX_PARTS 26
 
+/* Whether c between two parts says "to" (A 至 C, A-C): the parts between are
+ * spread. */
+static inline bool part_to(uint32_t c)
+{
+    return c == 0x81F3 || c == 0x5230 || c == '-' || c == 0xFF0D || c == '~' || c == 0xFF5E ||
+           (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
+}
+
+/* The part letter after parts[0..*k): with the letters between when range
+ * said "to" before it (A 至 C: A, B, C); at most MAX_PARTS. */
+static inline void add_part(char *parts, size_t *k, char letter, bool range)
+{
+    if (range && *k > 0 && letter > parts[*k - 1]) {
+        for (char x = (char)(parts[*k - 1] + 1); x <= letter && *k < MAX_PARTS; x++)
+            parts[(*k)++] = x;
+    } else if (*k < MAX_PARTS) {
+        parts[(*k)++] = letter;
+    }
+}
+
 static bool ascii_space(char b)
 {
     return b == ' ' || (b >= '\t' && b <= '\r');
@@ -1008,12 +1028,7 @@ static size_t parse_ref(const char *p, const char *end, rg_ref *refs)
             else if (c >= 0xFF21 && c <= 0xFF3A)
                 letter = (char)('A' + (c - 0xFF21));
             if (letter) {
-                if (range && nparts > 0 && letter > parts[nparts - 1]) {
-                    for (char x = (char)(parts[nparts - 1] + 1); x <= letter && nparts < MAX_PARTS; x++)
-                        parts[nparts++] = x;
-                } else if (nparts < MAX_PARTS) {
-                    parts[nparts++] = letter;
-                }
+                add_part(parts, &nparts, letter, range);
                 range = false;
                 p = q + l;
                 continue;
@@ -1021,8 +1036,7 @@ static size_t parse_ref(const char *p, const char *end, rg_ref *refs)
             if (nparts == 0)
                 break;
             /* a separator between two letters */
-            if (c == 0x81F3 || c == 0x5230 || c == '-' || c == 0xFF0D || c == '~' || c == 0xFF5E ||
-                (c >= 0x2010 && c <= 0x2015) || c == 0x2212)
+            if (part_to(c))
                 range = true;
             else if (!(c == 0x3001 || c == 0x548C || c == 0x53CA || c == 0x4EE5 || c == 0x4E0E ||
                        c == 0x8207))
@@ -1933,7 +1947,7 @@ static size_t quick_partsep(const unsigned char *s, size_t t, size_t n, bool *ra
 {
     uint32_t c = s[t];
     if (c < 0x80) {
-        *range = c == '~' || c == '-';
+        *range = part_to(c);
         return *range;
     }
     size_t l = rg_utf8_seqlen(s + t, n - t);
@@ -1942,8 +1956,7 @@ static size_t quick_partsep(const unsigned char *s, size_t t, size_t n, bool *ra
     c = rg_utf8_decode(s + t, l);
     if (rg_is_space(c))
         return SIZE_MAX;
-    *range = c == 0x81F3 || c == 0x5230 || c == 0xFF5E || c == 0xFF0D ||
-             (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
+    *range = part_to(c);
     if (*range || c == 0x3001 || c == 0x548C || c == 0x53CA || c == 0x4E0E || c == 0x8207)
         return l;
     if (c == 0x4EE5 && quick_is(s, t + l, n, "及")) /* 以及 */
@@ -1969,13 +1982,7 @@ __attribute__((noinline)) static int quick_parts(const unsigned char *s, size_t 
             (n - (r + 1) >= 3 && x == 0xEF && s[r + 2] == 0xBC && s[r + 3] >= 0xA1 &&
              s[r + 3] <= 0xBA))
             break; /* no part here: the token ends after the last one (or at q) */
-        char letter = (char)s[r];
-        if (range && k > 0 && letter > parts[k - 1]) {
-            for (char c = (char)(parts[k - 1] + 1); c <= letter && k < MAX_PARTS; c++)
-                parts[k++] = c;
-        } else if (k < MAX_PARTS) {
-            parts[k++] = letter;
-        }
+        add_part(parts, &k, (char)s[r], range);
         end = r + 1;
         /* then 号, or PARTSEP and another part, or nothing more */
         size_t t = quick_spaces(s, end, n);
