@@ -21,7 +21,7 @@ BUILD ?= build
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS))
 
-LIB_SRC = src/util.c src/text.c src/ids.c src/paragraphs.c src/prefilter.c src/extract.c src/batch.c src/records.c \
+LIB_SRC = src/util.c src/text.c src/ids.c src/paragraphs.c src/prefilter.c src/extract.c src/identity.c src/document.c src/stream.c src/batch.c src/records.c \
           src/graph.c \
           src/lineage.c src/render.c src/export.c src/output.c
 LIB_OBJ = $(LIB_SRC:src/%.c=$(BUILD)/%.o)
@@ -41,6 +41,9 @@ $(BUILD)/%.o: src/%.c src/resgraph.h src/internal.h | $(BUILD)
 
 $(BUILD):
 	mkdir -p $(BUILD)
+
+# the stage that reads texts shares its own header
+$(BUILD)/extract.o $(BUILD)/identity.o $(BUILD)/document.o $(BUILD)/stream.o: src/scan.h
 
 $(BUILD)/libresgraph.a: $(LIB_OBJ)
 	rm -f $@

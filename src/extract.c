@@ -21,18 +21,15 @@
  * over, with only the alternatives that can start there; the search of every
  * byte (`reference`) gives the same tokens and is kept to check that.
  *
- * The citing document's identity (its symbol in a header line, its title,
- * its resolution heading "54/254.") is settled after the scan of its first
- * segment; references to itself are dropped, and ids and bodies are resolved
- * then.  A long document or a stream is read in segments cut at quiet points,
- * which worker threads read beside one another (see "documents read in
- * segments" below).  This is the only file that includes pcre2.h.
+ * The scan of a segment ends here, with its references (raws), hyperlinks
+ * and the candidates for the citing document's identity; identity.c settles
+ * that identity, document.c resolves, places and writes the references, and
+ * stream.c cuts long inputs into segments (scan.h).  This is the only file
+ * that includes pcre2.h.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "internal.h"
+#include "scan.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pcre2.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -40,19 +37,6 @@
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
-#endif
-#include <sys/stat.h>
-#include <unistd.h>
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RG_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define RG_ASAN 1
-#endif
-#ifdef RG_ASAN
-#include <sanitizer/asan_interface.h>
 #endif
 
 /* --- the pattern ---------------------------------------------------------- */
@@ -252,14 +236,50 @@ static void compile_re(void)
     rg_buf_free(&b);
 }
 
-static void kept_release(void);
-static void pool_free(void);
-
-void rg_cleanup(void)
+/* The match data a thread keeps from one text to the next, in the room
+ * document.c keeps for it (rg_kept_match()).  Not inlined, so that the
+ * tokenizer's functions stay small enough to be. */
+__attribute__((noinline)) static void kept_match_take(pcre2_match_data **md,
+                                                      pcre2_match_context **mc)
 {
-    rg_render_cleanup();
-    kept_release();
-    pool_free();
+    rg_match_room *k = rg_kept_match();
+    *md = NULL;
+    *mc = NULL;
+    if (k) {
+        *md = k->md;
+        *mc = k->mc;
+        k->md = NULL;
+        k->mc = NULL;
+    }
+}
+
+__attribute__((noinline)) static void kept_match_give(pcre2_match_data *md,
+                                                      pcre2_match_context *mc)
+{
+    rg_match_room *k = rg_kept_match();
+    if (k && !k->md && !k->mc) {
+        k->md = md;
+        k->mc = mc;
+        return;
+    }
+    pcre2_match_data_free(md);
+    pcre2_match_context_free(mc);
+}
+
+void rg_scan_init(void)
+{
+    pthread_once(&compiled.once, compile_patterns);
+}
+
+void rg_scan_match_free(rg_match_room *k)
+{
+    pcre2_match_data_free(k->md);
+    pcre2_match_context_free(k->mc);
+    k->md = k->mc = NULL;
+}
+
+void rg_scan_cleanup(void)
+{
     if (compiled.re) {
         pcre2_code_free(compiled.re);
         compiled.re = NULL;
@@ -273,22 +293,7 @@ void rg_cleanup(void)
 
 /* --- characters ------------------------------------------------------------ */
 
-static size_t cp_at(const char *p, const char *end, uint32_t *cp)
-{
-    if (p < end && (unsigned char)*p < 0x80) {
-        *cp = (unsigned char)*p;
-        return 1;
-    }
-    size_t l = rg_utf8_seqlen((const unsigned char *)p, (size_t)(end - p));
-    if (l == 0) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = rg_utf8_decode((const unsigned char *)p, l);
-    return l;
-}
-
-/* The length cp_at() would step over, without decoding. */
+/* The length rg_cp_at() would step over, without decoding. */
 static size_t char_len(const char *p, const char *end)
 {
     if ((unsigned char)*p < 0x80)
@@ -321,7 +326,7 @@ static int digit_value(uint32_t c)
     }
 }
 
-static const char *skip_spaces(const char *p, const char *end)
+const char *rg_skip_spaces(const char *p, const char *end)
 {
     while (p < end) {
         unsigned char b = (unsigned char)*p;
@@ -336,7 +341,7 @@ static const char *skip_spaces(const char *p, const char *end)
         if (b != 0xC2 && (b < 0xE1 || b > 0xE3) && b != 0xEF)
             break;
         uint32_t c;
-        size_t l = cp_at(p, end, &c);
+        size_t l = rg_cp_at(p, end, &c);
         if (!rg_is_space(c))
             break;
         p += l;
@@ -344,7 +349,7 @@ static const char *skip_spaces(const char *p, const char *end)
     return p;
 }
 
-/* skip_spaces() where most places start no space: a Chinese character
+/* rg_skip_spaces() where most places start no space: a Chinese character
  * (leads E4 to E9) or ASCII other than a space is told without a call. */
 static inline const char *skip_spaces_at(const char *p, const char *end)
 {
@@ -353,7 +358,7 @@ static inline const char *skip_spaces_at(const char *p, const char *end)
         if (b < 0x80 ? b != ' ' && !(b >= '\t' && b <= '\r') : b >= 0xE4 && b <= 0xE9)
             return p;
     }
-    return skip_spaces(p, end);
+    return rg_skip_spaces(p, end);
 }
 
 /* Reads digits written one by one (ASCII, full-width or Chinese); a line
@@ -385,12 +390,12 @@ static const char *read_digits(const char *p, const char *end, long *val, int *n
                 newline |= *q == '\n';
             unsigned char nb = q < end ? (unsigned char)*q : 0;
             if (nb == 0xC2 || (nb >= 0xE1 && nb <= 0xE3) || nb == 0xEF) {
-                /* other spaces may follow (see skip_spaces()) */
-                q = skip_spaces(q, end);
+                /* other spaces may follow (see rg_skip_spaces()) */
+                q = rg_skip_spaces(q, end);
                 newline = memchr(p, '\n', (size_t)(q - p)) != NULL;
             }
             uint32_t c2;
-            if (!newline || q >= end || (cp_at(q, end, &c2), digit_value(c2) < 0))
+            if (!newline || q >= end || (rg_cp_at(q, end, &c2), digit_value(c2) < 0))
                 break;
             p = q;
             continue;
@@ -403,13 +408,13 @@ static const char *read_digits(const char *p, const char *end, long *val, int *n
               (b == 0xE5 && end - p >= 2 && (p[1] == (char)0x85 || p[1] == (char)0x9B))))
             break;
         uint32_t c;
-        size_t l = cp_at(p, end, &c);
+        size_t l = rg_cp_at(p, end, &c);
         int d = digit_value(c);
         if (d < 0 && n > 0 && rg_is_space(c)) {
-            const char *q = skip_spaces(p, end);
+            const char *q = rg_skip_spaces(p, end);
             uint32_t c2;
             bool newline = memchr(p, '\n', (size_t)(q - p)) != NULL;
-            if (newline && q < end && (cp_at(q, end, &c2), digit_value(c2) >= 0)) {
+            if (newline && q < end && (rg_cp_at(q, end, &c2), digit_value(c2) >= 0)) {
                 p = q;
                 continue;
             }
@@ -426,13 +431,13 @@ static const char *read_digits(const char *p, const char *end, long *val, int *n
 }
 
 /* Reads a positional Chinese numeral: 五, 十六, 二十一, 七十八. */
-static const char *read_positional(const char *p, const char *end, long *val)
+const char *rg_read_positional(const char *p, const char *end, long *val)
 {
     long total = 0, cur = 0;
     bool any = false;
     while (p < end) {
         uint32_t c;
-        size_t l = cp_at(p, end, &c);
+        size_t l = rg_cp_at(p, end, &c);
         if (c == 0x5341) { /* 十 */
             total += (cur ? cur : 1) * 10;
             cur = 0;
@@ -549,12 +554,6 @@ __attribute__((always_inline)) static inline size_t match_in(const word *ws, con
     return 0;
 }
 
-static size_t match_word(const char *p, const char *end, const char *w)
-{
-    size_t n = strlen(w);
-    return (size_t)(end - p) >= n && memcmp(p, w, n) == 0 ? n : 0;
-}
-
 __attribute__((always_inline)) static inline size_t match_body(const char *p, const char *end,
                                                               rg_body *body)
 {
@@ -563,6 +562,11 @@ __attribute__((always_inline)) static inline size_t match_body(const char *p, co
     if (n)
         *body = (rg_body)tag;
     return n;
+}
+
+size_t rg_match_body(const char *p, const char *end, rg_body *body)
+{
+    return match_body(p, end, body);
 }
 
 /* gap_is_filler() past its common gaps. */
@@ -609,7 +613,7 @@ static inline bool gap_is_filler(const char *s, const char *end, rg_body *body, 
     return gap_is_filler_words(s, end, body, range);
 }
 
-static bool is_clause_end(uint32_t c)
+bool rg_is_clause_end(uint32_t c)
 {
     switch (c) {
     case 0xFF0C: /* ， */
@@ -740,11 +744,11 @@ __attribute__((always_inline)) static inline rg_body body_before_in(const char *
                     break;
             } else if (lead == 0xEF || lead == 0xE3) {
                 uint32_t c;
-                cp_at(text + q, text + start, &c);
-                if (is_clause_end(c))
+                rg_cp_at(text + q, text + start, &c);
+                if (rg_is_clause_end(c))
                     break;
             }
-        } else if (is_clause_end(last)) {
+        } else if (rg_is_clause_end(last)) {
             break;
         }
     stepped:
@@ -762,7 +766,7 @@ __attribute__((always_inline)) static inline rg_body body_before_in(const char *
             /* 其 ("its") is the body named before it in the clause (大会在其…决议中),
              * else the citing document's; and only right before a reference */
             if (b == RG_BODY_OWN && n == 3 && !strncmp(p, "其", 3)) {
-                const char *q = skip_spaces(p + n, end);
+                const char *q = rg_skip_spaces(p + n, end);
                 if (q != end || found != RG_BODY_NONE)
                     b = found;
             }
@@ -837,11 +841,11 @@ static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars
                 continue;
             }
         } else if (lead == 0xEF || lead == 0xE3) {
-            p += cp_at(text + p, text + b, &c);
+            p += rg_cp_at(text + p, text + b, &c);
         } else {
             p += char_len(text + p, text + b);
         }
-        if (is_clause_end(c) || ++n > max_chars)
+        if (rg_is_clause_end(c) || ++n > max_chars)
             return false;
     }
     return true;
@@ -973,10 +977,10 @@ static size_t parse_ref(const char *p, const char *end, rg_ref *refs)
     size_t l;
     /* leading 第 or 决议案 and spaces */
     for (;;) {
-        p = skip_spaces(p, end);
+        p = rg_skip_spaces(p, end);
         if (p >= end)
             return 0;
-        l = cp_at(p, end, &c);
+        l = rg_cp_at(p, end, &c);
         if (c == 0x7B2C /* 第 */ || c == 0x51B3 || c == 0x6C7A /* 决 決 */ ||
             c == 0x8BAE || c == 0x8B70 /* 议 議 */ || c == 0x6848 /* 案 */) {
             p += l;
@@ -989,39 +993,39 @@ static size_t parse_ref(const char *p, const char *end, rg_ref *refs)
         size_t k = 0;
         if (*p == 'E') {
             r.prefix[k++] = 'E';
-            p = skip_spaces(p + 1, end);
+            p = rg_skip_spaces(p + 1, end);
         }
         if (p >= end || *p != 'S')
             return 0;
         r.prefix[k++] = 'S';
         r.prefix[k] = '\0';
-        p = skip_spaces(p + 1, end);
-        l = cp_at(p, end, &c); /* the hyphen */
-        p = skip_spaces(p + l, end);
+        p = rg_skip_spaces(p + 1, end);
+        l = rg_cp_at(p, end, &c); /* the hyphen */
+        p = rg_skip_spaces(p + l, end);
     }
     int nd;
     p = read_digits(p, end, &r.a, &nd);
     if (nd == 0 || nd > 5)
         return 0;
-    p = skip_spaces(p, end);
+    p = rg_skip_spaces(p, end);
     if (p >= end)
         return 0;
-    l = cp_at(p, end, &c);
+    l = rg_cp_at(p, end, &c);
     char parts[MAX_PARTS];
     size_t nparts = 0;
     if (c == '/' || c == 0xFF0F) {
         r.shape = RG_SHAPE_SLASH;
-        p = skip_spaces(p + l, end);
+        p = rg_skip_spaces(p + l, end);
         p = read_digits(p, end, &r.b, &nd);
         if (nd == 0 || !slash_ok(r.a, r.b))
             return 0;
         /* parts: A, A 和 B, A 至 C */
         bool range = false;
         for (;;) {
-            const char *q = skip_spaces(p, end);
+            const char *q = rg_skip_spaces(p, end);
             if (q >= end)
                 break;
-            l = cp_at(q, end, &c);
+            l = rg_cp_at(q, end, &c);
             char letter = 0;
             if (c >= 'A' && c <= 'Z')
                 letter = (char)c;
@@ -1047,13 +1051,13 @@ static size_t parse_ref(const char *p, const char *end, rg_ref *refs)
         /* 217 A(III), 1325(2000), 2625(XXV), 三九六(五) */
         if ((c >= 'A' && c <= 'Z') || (c >= 0xFF21 && c <= 0xFF3A)) {
             parts[nparts++] = c < 0x80 ? (char)c : (char)('A' + (c - 0xFF21));
-            p = skip_spaces(p + l, end);
-            l = cp_at(p, end, &c);
+            p = rg_skip_spaces(p + l, end);
+            l = rg_cp_at(p, end, &c);
         }
         if (c != '(' && c != 0xFF08)
             return 0;
-        p = skip_spaces(p + l, end);
-        l = cp_at(p, end, &c);
+        p = rg_skip_spaces(p + l, end);
+        l = rg_cp_at(p, end, &c);
         if (digit_value(c) >= 0 && (c < 0x80 || (c >= 0xFF10 && c <= 0xFF19))) {
             p = read_digits(p, end, &r.b, &nd);
             if (nd != 4 || !year_ok(r.b) || nparts)
@@ -1069,7 +1073,7 @@ static size_t parse_ref(const char *p, const char *end, rg_ref *refs)
             r.shape = RG_SHAPE_ROMAN;
             p = q;
         } else {
-            p = read_positional(p, end, &r.b);
+            p = rg_read_positional(p, end, &r.b);
             if (r.b < 1 || r.b > 80)
                 return 0;
             r.shape = RG_SHAPE_ROMAN;
@@ -1091,18 +1095,18 @@ static bool parse_date(const char *p, const char *end, int *y, int *m, int *d)
 {
     long v[3];
     for (int i = 0; i < 3; i++) {
-        p = skip_spaces(p, end);
+        p = rg_skip_spaces(p, end);
         int nd;
         const char *q = read_digits(p, end, &v[i], &nd);
         if (i > 0 && q == p) {
-            q = read_positional(p, end, &v[i]);
+            q = rg_read_positional(p, end, &v[i]);
         } else if (i > 0 && nd == 1 && end - q >= 3 && !memcmp(q, "十", 3)) {
             /* 十二 after a first digit is positional: re-read */
-            q = read_positional(p, end, &v[i]);
+            q = rg_read_positional(p, end, &v[i]);
         }
         if (q == p)
             return false;
-        p = skip_spaces(q, end);
+        p = rg_skip_spaces(q, end);
         p += p < end ? char_len(p, end) : 1; /* 年 月 日 */
     }
     if (v[0] < 1900 || v[0] > 2100 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
@@ -1129,11 +1133,11 @@ static void format_date(char out[11], int y, int m, int d)
 /* After a date, words that make it the document's own adoption date:
  * "…日第93次全体会议", "…日安全理事会第4213次会议通过", "…日通过的决议". */
 /* The end of a meeting's number at p: digits, or Chinese numerals with 十 百 千. */
-static const char *skip_meeting_number(const char *p, const char *end)
+const char *rg_skip_meeting_number(const char *p, const char *end)
 {
     while (p < end) {
         uint32_t c;
-        size_t l = cp_at(p, end, &c);
+        size_t l = rg_cp_at(p, end, &c);
         if (digit_value(c) < 0 && c != 0x5341 && c != 0x767E && c != 0x5343) /* 十 百 千 */
             break;
         p += l;
@@ -1145,10 +1149,10 @@ static bool adoption_after(const char *p, const char *end)
 {
     const char *lim = end - p > 90 ? p + 90 : end;
     for (int words = 0; p < lim && words < 3;) {
-        const char *q = skip_spaces(p, lim);
+        const char *q = rg_skip_spaces(p, lim);
         if (q < lim && (*q == ',' || !strncmp(q, "，", 3) || !strncmp(q, "、", 3)))
             q += *q == ',' ? 1 : 3;
-        q = skip_spaces(q, lim);
+        q = rg_skip_spaces(q, lim);
         rg_body b;
         size_t n = match_body(q, lim, &b);
         if (n && b != RG_BODY_OWN) {
@@ -1165,7 +1169,7 @@ static bool adoption_after(const char *p, const char *end)
         return false;
     /* 第 + number (digits or Chinese) + 次 + 全体会议 / 会议 */
     p += 3;
-    const char *q = skip_meeting_number(p, lim);
+    const char *q = rg_skip_meeting_number(p, lim);
     if (q == p || (size_t)(lim - q) < 3 || memcmp(q, "次", 3))
         return false;
     q += 3;
@@ -1174,159 +1178,6 @@ static bool adoption_after(const char *p, const char *end)
            ((size_t)(lim - q) >= 6 && (!memcmp(q, "会议", 6) || !memcmp(q, "會議", 6)));
 }
 
-/* --- the document ---------------------------------------------------------- */
-
-/* A reference found by the scan, before the document's identity is known. */
-typedef struct raw {
-    size_t s, e;       /* surface, UTF-8 offsets in the text */
-    rg_ref ref;
-    rg_body word;      /* the body word in force */
-    rg_type type;
-    char date[11];
-    size_t list;
-    rg_form form;
-    const char *symbol; /* for symbols: canonical symbol (arena) */
-} raw;
-
-/* A candidate for the document's own identity. */
-typedef enum { ID_SYMBOL_LINE, ID_TITLE, ID_HEADING } id_kind;
-typedef struct idcand {
-    id_kind kind;
-    const char *symbol; /* ID_SYMBOL_LINE */
-    rg_ref ref;         /* ID_TITLE, ID_HEADING */
-    rg_body word;
-    size_t count, first;
-} idcand;
-
-struct rg_doc {
-    char *file;
-    rg_buf records;     /* read with opt->records: the records of its mentions */
-    int records_format; /* their format, or -1 */
-    const char *id, *body, *date;
-    int session;
-    rg_arena arena;
-    rg_mention *mentions;
-    size_t nmentions, mcap;
-    rg_link *links;
-    size_t nlinks, lcap;
-    char **warnings;
-    size_t nwarnings, wcap;
-};
-
-/* What the segments of one document share: how it is read, its identity
- * (settled by the first segment, read-only after), what goes on from one
- * segment to the next (changed only in place_segment(), one segment at a time,
- * in order), and the reading's own record (invalid bytes, NULs, warnings:
- * changed only by the thread that reads the input). */
-typedef struct docscan {
-    const char *name;
-    rg_doc *doc;
-    bool reference;      /* scan the whole text, without the prefilter */
-    bool context;        /* give each mention its sentence */
-    bool records;        /* mentions become records (opt->records), not kept */
-    bool streamed;       /* the document is handed on segment by segment */
-    bool links;          /* keep its hyperlinks, and what it cites for them */
-    /* identity */
-    bool identified;
-    idcand *ids;         /* candidates, from the first segment */
-    size_t nids, icap;
-    rg_body own;         /* its body */
-    rg_strmap self;      /* the ids that name it */
-    uint64_t self_bits[32]; /* their self_bit()s: most ids cited are not hashed */
-    rg_record_doc rdoc;  /* what its records share */
-    /* in order */
-    size_t lists;        /* enumerations in the segments placed so far */
-    size_t lines;        /* lines in the segments placed so far */
-    rg_para_state ps;    /* paragraphs */
-    rg_strmap cited;     /* the ids it cites, for its links */
-    rg_arena cited_names;
-    char adopted[11];    /* its own adoption date, when a segment found one */
-    size_t nbad, skip0;  /* invalid UTF-8 bytes reported; byte-order mark */
-    size_t nuls;         /* NUL bytes read as spaces */
-    size_t ncuts, first_cut; /* segments cut where no quiet point was found */
-    size_t nconv;        /* bad sequences of a converted stream */
-    rg_buf warn;         /* the reading's warnings, before they go to the document */
-    bool nomem;
-} docscan;
-
-/* A reference resolved, before its paragraph and its place in the document
- * are known: what its record is written from, filled in step by step
- * (prepare_segment(), then place_segment() adds the lines and lists before
- * the segment, and the paragraph's label and verb), so that the records are
- * written from these as they stand.  r.id may be idbuf, and r.date the
- * raw's: a segment's mentions and raws do not move once prepared. */
-typedef struct prep {
-    rg_record_src r;    /* line and list within the segment until place_segment() */
-    char idbuf[32];     /* r.id when shorter (most are), not copied to the arena */
-    const rg_para *pa;  /* its paragraph (place_segment) */
-} prep;
-
-/* One segment of a document being read: a stretch of text that begins at a
- * line start after a clause end, so that no enumeration, date or body word
- * reaches across its edges. */
-typedef struct scan {
-    docscan *ds;
-    const char *name;
-    const rg_text *t;
-    const char *text;
-    size_t len;
-    size_t base;        /* UTF-8 offset of the segment in the document */
-    size_t col0;        /* characters before it on its first line (0: it starts a line) */
-    size_t orig_base;   /* converted text: the input's bytes before it */
-    raw *raws;
-    size_t nraws, rcap;
-    raw *aside; /* symbols alone on their lines (page headers), in text order */
-    size_t naside, acap;
-    /* enumeration state */
-    size_t pend_start;  /* raws[pend_start..nraws) await a closing word */
-    size_t pend_group;  /* raws[pend_group..nraws) are the last item token's refs */
-    bool run_active;
-    size_t run_end;     /* end of the last token of the current enumeration */
-    size_t line_lo, line_hi; /* the line cursor of line_of() */
-    bool line_ok;
-    size_t title_limit; /* titles stand in the first 30 lines */
-    size_t list;        /* enumerations so far in the segment */
-    rg_body run_body;
-    /* the last date not yet given to a reference */
-    bool have_date;
-    size_t date_s, date_e;
-    char date[11];
-    char adopted[11];   /* the first adoption date of the segment */
-    /* what the segment found, resolved */
-    rg_arena arena;     /* its strings */
-    rg_link *links;     /* its hyperlinks (offsets in the segment until placed) */
-    size_t nlinks, lcap;
-    prep *ms;
-    size_t nms, mcap;
-    rg_strmap cites;    /* the ids it cites (and their bases), for the links */
-    struct cite {
-        const char *id;
-        size_t len;
-        uint64_t hash;
-    } *cite_list;       /* the same, in the order first cited */
-    size_t ncites, cite_cap;
-    size_t lines;       /* line breaks in the segment */
-    rg_para *paras;     /* its paragraphs (place_segment) */
-    size_t nparas, pcap;
-    size_t list_base, line_base; /* enumerations and lines before it */
-    rg_buf out;         /* its records */
-    bool nomem;
-} scan;
-
-/* The match data a thread keeps from one text to the next (see `kept`); not
- * inlined, so that the tokenizer's functions stay small enough to be. */
-__attribute__((noinline)) static void kept_match_take(pcre2_match_data **md,
-                                                      pcre2_match_context **mc);
-__attribute__((noinline)) static void kept_match_give(pcre2_match_data *md,
-                                                      pcre2_match_context *mc);
-
-/* The original byte offset of a position of the segment. */
-static size_t orig_offset(const scan *sc, size_t local)
-{
-    if (sc->t->orig) /* converted text, mapped back */
-        return sc->orig_base + rg_text_orig_offset(sc->t, local);
-    return sc->t->skip + sc->base + local;
-}
 
 static raw *add_raw(scan *sc)
 {
@@ -1339,35 +1190,11 @@ static raw *add_raw(scan *sc)
     return r;
 }
 
-static void add_id(scan *sc, const idcand *c)
-{
-    docscan *ds = sc->ds;
-    if (ds->identified)
-        return; /* the identity comes from the document's opening */
-    for (size_t i = 0; i < ds->nids; i++) {
-        idcand *o = &ds->ids[i];
-        if (o->kind != c->kind)
-            continue;
-        bool same = c->kind == ID_SYMBOL_LINE ? strcmp(o->symbol, c->symbol) == 0
-                                              : memcmp(&o->ref, &c->ref, sizeof c->ref) == 0;
-        if (same) {
-            o->count++;
-            return;
-        }
-    }
-    if (!rg_grow(&ds->ids, &ds->icap, ds->nids + 1, sizeof *ds->ids)) {
-        sc->nomem = true;
-        return;
-    }
-    ds->ids[ds->nids] = *c;
-    ds->ids[ds->nids].count = 1;
-    ds->nids++;
-}
 
 /* The line holding pos, as [*lo, *hi) (hi: its newline or the end).  The
  * positions asked for grow through a pass, so a cursor keeps this linear
  * however long the lines are; asking for an earlier position starts over. */
-static void line_of(scan *sc, size_t pos, size_t *lo, size_t *hi)
+void rg_line_of(scan *sc, size_t pos, size_t *lo, size_t *hi)
 {
     if (!sc->line_ok || pos < sc->line_lo) {
         sc->line_lo = 0;
@@ -1384,9 +1211,9 @@ static void line_of(scan *sc, size_t pos, size_t *lo, size_t *hi)
     *hi = sc->line_hi;
 }
 
-static bool only_spaces(const char *s, const char *end)
+bool rg_only_spaces(const char *s, const char *end)
 {
-    return skip_spaces(s, end) == end;
+    return rg_skip_spaces(s, end) == end;
 }
 
 /* Forgets references still waiting for a closing word: they were numbers in
@@ -1464,7 +1291,7 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
             if (known && parts)
                 r.part = parts[0];
             idcand c = {.kind = ID_HEADING, .ref = r, .first = s};
-            add_id(sc, &c);
+            rg_identity_candidate(sc, &c);
             break_run(sc);
             return true;
         }
@@ -1519,7 +1346,7 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
 static void on_closer(scan *sc, size_t s, size_t e)
 {
     if (!sc->run_active || sc->pend_start == sc->nraws || s - sc->run_end > GAP_MAX ||
-        !only_spaces(sc->text + sc->run_end, sc->text + s)) {
+        !rg_only_spaces(sc->text + sc->run_end, sc->text + s)) {
         if (sc->run_active && sc->pend_start != sc->nraws)
             break_run(sc);
         return;
@@ -1553,7 +1380,7 @@ __attribute__((noinline)) static bool transparent_spaces(const scan *sc, size_t 
         while (q > 0 && p - q < 4 && ((unsigned char)t[q] & 0xC0) == 0x80)
             q--;
         uint32_t c;
-        if (cp_at(t + q, t + p, &c) != p - q)
+        if (rg_cp_at(t + q, t + p, &c) != p - q)
             return false; /* invalid UTF-8 is no space */
         if (c == '\n')
             break;
@@ -1572,7 +1399,7 @@ __attribute__((noinline)) static bool transparent_spaces(const scan *sc, size_t 
             continue;
         }
         uint32_t c;
-        size_t l = cp_at(t + p, t + sc->len, &c);
+        size_t l = rg_cp_at(t + p, t + sc->len, &c);
         if (c == '\n')
             break;
         if (!rg_is_space(c))
@@ -1647,7 +1474,7 @@ static void on_symbol(scan *sc, size_t s, size_t e)
         /* a symbol alone on its line: a page header inside the text, not in the way
          * of an enumeration; kept aside and put in its place at the end */
         idcand c = {.kind = ID_SYMBOL_LINE, .symbol = csym, .first = s};
-        add_id(sc, &c);
+        rg_identity_candidate(sc, &c);
         pass_over(sc, s, e);
         if (!rg_grow(&sc->aside, &sc->acap, sc->naside + 1, sizeof *sc->aside)) {
             sc->nomem = true;
@@ -1664,18 +1491,6 @@ static void on_symbol(scan *sc, size_t s, size_t e)
     sc->pend_start = sc->pend_group = sc->nraws;
 }
 
-/* The next of the raws and the symbols kept aside, in text order (a raw
- * before a symbol at the same place), from *ri and *ai; NULL after the last.
- * The two lists are read so, not merged: most raws come after the first
- * symbol kept aside (a page header), and would have to move. */
-static const raw *next_raw(const scan *sc, size_t *ri, size_t *ai)
-{
-    if (*ri < sc->nraws && (*ai == sc->naside || sc->raws[*ri].s <= sc->aside[*ai].s))
-        return &sc->raws[(*ri)++];
-    if (*ai < sc->naside)
-        return &sc->aside[(*ai)++];
-    return NULL;
-}
 
 /* trailing punctuation is not part of a link; a ')' is when it closes a '(' of it */
 static const bool link_trailing[256] = {['.'] = 1, [','] = 1, [';'] = 1, [':'] = 1,
@@ -1766,7 +1581,7 @@ __attribute__((noinline)) static void on_link_full(scan *sc, size_t s, size_t e)
         backs = true;
         for (const char *p = sc->text + sc->raws[sc->nraws - 1].e; p < u && backs;) {
             uint32_t c;
-            p += cp_at(p, u, &c);
+            p += rg_cp_at(p, u, &c);
             backs = rg_is_space(c) || c == '(' || c == 0xFF08 || c == ':' || c == 0xFF1A ||
                     c == 0x3001 || c == ',' || c == 0xFF0C;
         }
@@ -1831,7 +1646,7 @@ static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
     memset(tz, 0, sizeof *tz);
     tz->text = sc->text;
     tz->len = sc->len;
-    tz->fast = fast; /* the class patterns, as run_scan() compiled them */
+    tz->fast = fast; /* the class patterns, as rg_scan_run() compiled them */
     tz->options = sc->col0 ? PCRE2_NOTBOL : 0;
     tz->at = sc->t->valid ? compiled.at_valid : compiled.at;
     tz->valid = sc->t->valid;
@@ -2110,7 +1925,7 @@ static inline size_t quick_num4_d(const unsigned char *s, size_t p, size_t n, lo
 }
 
 /* The reference of a token quick_item() read, as parse_ref() reads it: the
- * gaps are spaces that skip_spaces() takes too, with no digit after them for
+ * gaps are spaces that rg_skip_spaces() takes too, with no digit after them for
  * read_digits() to join, and its np parts in tz->parts.  A slash, year or
  * Roman shape, a and b as read; nref refs (one a part), 0 when parse_ref()
  * would find the numbers out of range. */
@@ -2719,7 +2534,7 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
     return T_NONE;
 }
 
-static rg_status run_scan(scan *sc, rg_error *err)
+rg_status rg_scan_run(scan *sc, rg_error *err)
 {
     pthread_once(&compiled.once, compile_patterns);
     bool fast = false;
@@ -2787,7 +2602,7 @@ static rg_status run_scan(scan *sc, rg_error *err)
             rg_ref refs[MAX_PARTS];
             if (parse_ref(sc->text + s, sc->text + e, refs) == 1) {
                 idcand c = {.kind = ID_HEADING, .ref = refs[0], .first = s};
-                add_id(sc, &c);
+                rg_identity_candidate(sc, &c);
             }
             break;
         }
@@ -2816,1856 +2631,3 @@ static rg_status run_scan(scan *sc, rg_error *err)
     return st;
 }
 
-/* --- identity ---------------------------------------------------------------- */
-
-
-/* 第七十八届会议 near the top gives the session. */
-static int session_heading(const char *text, size_t len)
-{
-    size_t lim = len < 4096 ? len : 4096;
-    const char *end = text + lim;
-    for (const char *p = text; p + 3 <= end; p++) {
-        /* to the next 第 (E7 AC AC) by its first byte */
-        if (!(p = memchr(p, 0xE7, (size_t)(end - 2 - p))))
-            break;
-        if (memcmp(p, "第", 3))
-            continue;
-        long v;
-        const char *q = read_positional(p + 3, end, &v);
-        if (q == p + 3)
-            continue;
-        if (end - q >= 9 && (!memcmp(q, "届会议", 9) || !memcmp(q, "屆會議", 9)))
-            return (int)v;
-    }
-    return 0;
-}
-
-/* "大会，" standing alone opens a resolution: the adopting body. */
-static rg_body subject_body(const char *text, size_t len)
-{
-    size_t lim = len < 8192 ? len : 8192;
-    const char *end = text + lim;
-    for (const char *p = text; p < end;) {
-        rg_body b;
-        size_t n = match_body(p, end, &b);
-        if (n && b != RG_BODY_OWN) {
-            const char *q = skip_spaces(p + n, end);
-            uint32_t c;
-            if (q < end) {
-                cp_at(q, end, &c);
-                if (c == 0xFF0C || c == ',')
-                    return b;
-            }
-            p += n;
-            continue;
-        }
-        uint32_t c;
-        p += cp_at(p, end, &c);
-    }
-    return RG_BODY_NONE;
-}
-
-static bool title_line(scan *sc, const raw *r)
-{
-    /* a line of the first few (the caller stops past them) that holds nothing
-     * but this reference */
-    size_t ls, le, ls2, le2;
-    line_of(sc, r->s, &ls, &le);
-    line_of(sc, r->e, &ls2, &le2);
-    le = le2;
-    const char *p = sc->text + ls, *end = sc->text + r->s;
-    while (p < end) {
-        p = skip_spaces(p, end);
-        rg_body b;
-        size_t n = match_word(p, end, "联合国") ? 9 : match_word(p, end, "聯合國") ? 9 : 0;
-        if (!n)
-            n = match_body(p, end, &b);
-        if (!n)
-            break;
-        p += n;
-    }
-    return p >= end && only_spaces(sc->text + r->e, sc->text + le);
-}
-
-static void add_warning(rg_doc *d, const char *msg, size_t n, bool *nomem)
-{
-    if (!rg_grow(&d->warnings, &d->wcap, d->nwarnings + 1, sizeof *d->warnings)) {
-        *nomem = true;
-        return;
-    }
-    char *w = rg_arena_strndup(&d->arena, msg, n);
-    if (!w) {
-        *nomem = true;
-        return;
-    }
-    d->warnings[d->nwarnings++] = w;
-}
-
-static bool sentence_end(uint32_t c)
-{
-    return c == 0x3002 || c == 0xFF1B || c == ';' || c == 0xFF01 || c == 0xFF1F || c == '!' ||
-           c == '?';
-}
-
-#define CONTEXT_CHARS 80 /* on each side of the mention */
-
-/* The sentence around [s, e) within [lo, hi): line breaks inside Chinese text
- * vanish, other whitespace runs become one space, long sentences are cut. */
-static char *context_of(rg_arena *a, const char *text, size_t lo, size_t hi, size_t s, size_t e)
-{
-    size_t from = s, to = e;
-    bool cut_start = false, cut_end = false;
-    for (int n = 0; from > lo; n++) {
-        size_t q = from - 1;
-        while (q > lo && ((unsigned char)text[q] & 0xC0) == 0x80)
-            q--;
-        uint32_t c;
-        cp_at(text + q, text + from, &c);
-        if (sentence_end(c))
-            break;
-        if (n == CONTEXT_CHARS) {
-            cut_start = true;
-            break;
-        }
-        from = q;
-    }
-    for (int n = 0; to < hi; n++) {
-        if (n == CONTEXT_CHARS) {
-            cut_end = true;
-            break;
-        }
-        uint32_t c;
-        to += cp_at(text + to, text + hi, &c);
-        if (sentence_end(c))
-            break;
-    }
-    rg_buf b = {0};
-    if (cut_start)
-        rg_buf_puts(&b, "…");
-    uint32_t prev = 0;
-    for (size_t i = from; i < to;) {
-        uint32_t c;
-        size_t l = cp_at(text + i, text + to, &c);
-        if (rg_is_space(c)) {
-            size_t j = i;
-            while (j < to) {
-                size_t l2 = cp_at(text + j, text + to, &c);
-                if (!rg_is_space(c))
-                    break;
-                j += l2;
-            }
-            uint32_t next = 0;
-            if (j < to)
-                cp_at(text + j, text + to, &next);
-            /* a line break inside Chinese text is no space */
-            if (prev && next && (prev < 0x2E80 || next < 0x2E80))
-                rg_buf_add(&b, " ", 1);
-            i = j;
-            continue;
-        }
-        if (c >= 0x20 && c != 0x7F)
-            rg_buf_add(&b, text + i, l);
-        prev = c;
-        i += l;
-    }
-    if (cut_end)
-        rg_buf_puts(&b, "…");
-    char *out = b.data ? rg_arena_strdup(a, b.data) : NULL;
-    rg_buf_free(&b);
-    return out;
-}
-
-/* The context of the mention at [s, e) of a segment, within its paragraph pa
- * (pend: after the segment's last paragraph). */
-static char *mention_context(rg_arena *a, const scan *sc, const rg_para *pa, const rg_para *pend,
-                             size_t s, size_t e)
-{
-    size_t lo = pa && pa->start > sc->base ? pa->start - sc->base : 0;
-    size_t hi = pa && pa + 1 < pend ? pa[1].start - sc->base : sc->len;
-    return context_of(a, sc->text, lo < s ? lo : s, hi > e ? hi : e, s, e);
-}
-
-/* --- the document's identity --------------------------------------------------- */
-
-#define HEAD_BYTES 65536 /* the opening of a document, where its identity stands */
-
-/* s into out[0..n), cut if it must be (snprintf "%s" without the formatting). */
-static void copy_str(char *out, size_t n, const char *s)
-{
-    size_t l = strlen(s);
-    if (l >= n)
-        l = n - 1;
-    memcpy(out, s, l);
-    out[l] = '\0';
-}
-
-/* Decides the document's id, body and session from the candidates found in
- * its opening (a symbol alone on a line, the most frequent; a title among the
- * first 30 lines; a heading such as 54/254.), and the set of ids that name it. */
-/* The end of the first `lines` lines of s[0..n) (after their line breaks), or n. */
-static size_t lines_end(const char *s, size_t n, int lines)
-{
-    size_t i = 0;
-#if defined(__SSE2__)
-    /* sixteen bytes at a time: the opening lines are short, and a call of
-     * memchr() a line cost more than reading them */
-    for (; n - i >= 16; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-        for (; m; m &= m - 1)
-            if (--lines == 0)
-                return i + (size_t)__builtin_ctz(m) + 1;
-    }
-#endif
-    for (; i < n; i++)
-        if (s[i] == '\n' && --lines == 0)
-            return i + 1;
-    return n;
-}
-
-/* One of 2048 bits for an id, from its length and last bytes (where the ids a
- * document cites differ from its own), for a look-up that most often needs no
- * hash. */
-static inline unsigned self_bit(const char *id, size_t n)
-{
-    uint64_t w = 0;
-    if (n >= 8)
-        memcpy(&w, id + n - 8, 8);
-    else
-        memcpy(&w, id, n);
-    return (unsigned)(((w ^ n) * 0x9E3779B97F4A7C15ULL) >> 53);
-}
-
-static void add_self_bit(docscan *ds, const char *id, size_t n)
-{
-    unsigned b = self_bit(id, n);
-    ds->self_bits[b / 64] |= (uint64_t)1 << (b % 64);
-}
-
-/* Whether id[0..n) names the document itself. */
-static inline bool names_self(const docscan *ds, const char *id, size_t n)
-{
-    unsigned b = self_bit(id, n);
-    if (!(ds->self_bits[b / 64] & (uint64_t)1 << (b % 64)))
-        return false;
-    return rg_strmap_get_h(&ds->self, id, n, rg_str_hash(id, n)) >= 0;
-}
-
-static rg_status decide_identity(scan *sc, const rg_read_options *opt, rg_error *err)
-{
-    docscan *ds = sc->ds;
-    rg_doc *d = ds->doc;
-    /* titles: the first lines' lone references */
-    sc->title_limit = lines_end(sc->text, sc->len, 30);
-    sc->line_ok = false;
-    size_t ri = 0, ai = 0;
-    const raw *prev = NULL, *r = next_raw(sc, &ri, &ai);
-    while (r) {
-        if (r->s >= sc->title_limit) /* title_line()'s first test: the rest are past it */
-            break;                     /* (next_raw() gives them in text order) */
-        const raw *next = next_raw(sc, &ri, &ai);
-        if (r->form == RG_FORM_TEXT && (!next || next->list != r->list) &&
-            (!prev || prev->list != r->list) && title_line(sc, r)) {
-            idcand c = {.kind = ID_TITLE, .ref = r->ref, .word = r->word, .first = r->s};
-            add_id(sc, &c);
-        }
-        prev = r;
-        r = next;
-    }
-    const idcand *best = NULL;
-    for (size_t i = 0; i < ds->nids; i++) {
-        const idcand *c = &ds->ids[i];
-        if (!best || c->kind < best->kind ||
-            (c->kind == best->kind && (c->count > best->count ||
-                                       (c->count == best->count && c->first < best->first))))
-            best = c;
-    }
-    rg_body own = RG_BODY_NONE;
-    char idbuf[256];
-    if (opt && opt->doc_id) {
-        if (rg_id_canonical(opt->doc_id, idbuf, sizeof idbuf, NULL) != RG_OK)
-            copy_str(idbuf, sizeof idbuf, opt->doc_id);
-        own = rg_id_body(idbuf);
-    } else if (best && best->kind == ID_SYMBOL_LINE) {
-        copy_str(idbuf, sizeof idbuf, best->symbol);
-        own = rg_id_body(idbuf);
-    }
-    if (own == RG_BODY_NONE)
-        own = subject_body(sc->text, sc->len);
-    if (own == RG_BODY_NONE && best && best->kind == ID_TITLE && best->word != RG_BODY_OWN)
-        own = best->word;
-    if (own == RG_BODY_NONE)
-        own = RG_BODY_GA;
-    if (!(opt && opt->doc_id) && !(best && best->kind == ID_SYMBOL_LINE)) {
-        if (best) {
-            rg_body b = rg_ref_body(&best->ref, best->word, own);
-            rg_ref_id(&best->ref, b, RG_RESOLUTION, idbuf, sizeof idbuf);
-        } else {
-            /* the file's name without directory and extension */
-            const char *base = strrchr(sc->name, '/');
-            base = base ? base + 1 : sc->name;
-            copy_str(idbuf, sizeof idbuf, base);
-            char *dot = strchr(idbuf, '.');
-            if (dot && dot != idbuf)
-                *dot = '\0';
-        }
-    }
-    ds->own = own;
-    /* its names: with the segment's strings, which the document takes (but a
-     * streamed document's segments keep theirs only while they are read) */
-    rg_arena *names = ds->streamed ? &d->arena : &sc->arena;
-    d->id = rg_arena_strdup(names, idbuf);
-    d->body = rg_body_name(own);
-    d->session = rg_id_session(idbuf);
-    if (!d->session)
-        d->session = session_heading(sc->text, sc->len);
-    if (!d->id)
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    /* every candidate names the document itself: a compilation has many headings */
-    size_t found;
-    bool ok = rg_strmap_put(&ds->self, d->id, 0, &found);
-    add_self_bit(ds, d->id, strlen(d->id));
-    for (size_t i = 0; i < ds->nids && ok; i++) {
-        const idcand *c = &ds->ids[i];
-        char alias[256];
-        if (c->kind == ID_SYMBOL_LINE && c != best)
-            continue;
-        if (c->kind == ID_SYMBOL_LINE)
-            copy_str(alias, sizeof alias, c->symbol);
-        else
-            rg_ref_id(&c->ref, rg_ref_body(&c->ref, c->word, own), RG_RESOLUTION, alias,
-                      sizeof alias);
-        const char *kept = rg_arena_strdup(names, alias);
-        ok = kept && rg_strmap_put(&ds->self, kept, i + 1, &found);
-        if (ok)
-            add_self_bit(ds, kept, strlen(kept));
-    }
-    ds->identified = true;
-    if (ok && ds->records)
-        ok = rg_record_doc_init(&ds->rdoc, d->records_format, d->id, d->file);
-    return ok ? RG_OK : rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-}
-
-/* --- references resolved, segment by segment ----------------------------------------- */
-
-/* A segment is read in three steps: prepare_segment() resolves its references
- * (ids, bodies, places within the segment) and may run beside the others;
- * place_segment() gives it its paragraphs and its place in the document, one
- * segment at a time and in order; emit_segment() writes its records (or keeps
- * its mentions), beside the others again. */
-
-
-/* The line (from 0) and column of a position of the segment, moved forward. */
-typedef struct cursor {
-    size_t at, line, col;
-} cursor;
-
-static void advance(const scan *sc, cursor *c, size_t pos)
-{
-    if (pos <= c->at)
-        return;
-    size_t chars, lines = rg_count_lines_chars(sc->text + c->at, pos - c->at, &chars);
-    if (lines) {
-        c->line += lines;
-        c->col = 1;
-    }
-    c->col += chars;
-    c->at = pos;
-}
-
-/* An id the segment cites (length n, rg_str_hash h), for the links: its base
- * too (a part links to its base). */
-static bool note_cited(scan *sc, const char *id, size_t n, uint64_t h, bool has_part)
-{
-    for (int k = 0; k < 1 + has_part; k++) {
-        if (k) {
-            n -= 3; /* A/RES/43/78[H] -> A/RES/43/78 */
-            h = rg_str_hash(id, n);
-        }
-        if (rg_strmap_get_h(&sc->cites, id, n, h) >= 0)
-            continue;
-        char *kept = rg_arena_strndup(&sc->arena, id, n);
-        size_t found;
-        if (!kept || !rg_strmap_put_h(&sc->cites, kept, n, h, 0, &found) ||
-            !rg_grow(&sc->cite_list, &sc->cite_cap, sc->ncites + 1, sizeof *sc->cite_list))
-            return false;
-        sc->cite_list[sc->ncites++] = (struct cite){kept, n, h};
-    }
-    return true;
-}
-
-static rg_status prepare_segment(scan *sc, rg_error *err)
-{
-    docscan *ds = sc->ds;
-    cursor cur = {0, 0, 1 + sc->col0};
-    size_t li = 0; /* links given their lines */
-    size_t ri = 0, ai = 0;
-    /* room for a mention of each (those naming the document are not) */
-    if (!rg_grow(&sc->ms, &sc->mcap, sc->nms + sc->nraws + sc->naside, sizeof *sc->ms))
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    /* what the loop reads of sc, in locals: a store to a mention (a char
-     * array among them) could change sc for all the compiler knows */
-    const raw *const raws = sc->raws, *const aside = sc->aside;
-    const size_t nraws = sc->nraws, naside = sc->naside, nlinks = sc->nlinks;
-    rg_link *const links = sc->links;
-    const bool converted = sc->t->orig != NULL; /* orig_offset()'s test */
-    const size_t shift = sc->t->skip + sc->base;
-    const rg_body own = ds->own;
-    const bool cites = ds->links;
-    size_t nms = sc->nms;
-    prep *const ms = sc->ms;
-    size_t aside_s = naside ? aside[0].s : SIZE_MAX; /* where the next kept aside is */
-    const char *const text = sc->text;
-    const char *last_body = NULL; /* the body last_body_len measured */
-    uint8_t last_body_len = 0;
-    for (;;) {
-        /* next_raw(), on the locals */
-        const raw *r = NULL;
-        if (ri < nraws && raws[ri].s <= aside_s) {
-            r = &raws[ri++];
-        } else if (ai < naside) {
-            r = &aside[ai++];
-            aside_s = ai < naside ? aside[ai].s : SIZE_MAX;
-        }
-        /* the links up to the reference (they come in text order, as do the raws) */
-        size_t upto = r ? r->s : sc->len;
-        for (; li < nlinks && links[li].offset <= upto; li++) {
-            rg_link *k = &links[li];
-            advance(sc, &cur, k->offset);
-            k->line = cur.line;
-            k->offset = orig_offset(sc, k->offset);
-        }
-        if (!r)
-            break;
-        char buf[256];
-        const char *id = buf, *kept_id = NULL; /* kept_id: in the segment's arena already */
-        size_t idl;
-        rg_body body;
-        bool has_part;
-        if (r->form != RG_FORM_TEXT) {
-            idl = strlen(r->symbol);
-            if (idl < sizeof buf) {
-                id = kept_id = r->symbol;
-            } else {
-                idl = sizeof buf - 1;
-                memcpy(buf, r->symbol, idl);
-                buf[idl] = '\0';
-            }
-            body = rg_id_body(id);
-            has_part = idl > 3 && id[idl - 1] == ']' && id[idl - 3] == '[';
-        } else {
-            body = rg_ref_body(&r->ref, r->word, own);
-            idl = rg_ref_id(&r->ref, body, r->type, buf, sizeof buf);
-            has_part = r->ref.part != 0; /* the id ends with it: A/RES/43/78[H] */
-        }
-        if (names_self(ds, id, idl) || (has_part && names_self(ds, id, idl - 3)))
-            continue; /* the document naming itself */
-        if (cites && !note_cited(sc, id, idl, rg_str_hash(id, idl), has_part)) {
-            sc->nms = nms;
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        }
-        prep *p = &ms[nms]; /* every field is set here (no memset) */
-        rg_record_src *m = &p->r;
-        p->pa = NULL; /* place_segment() gives it, and the paragraph's label and verb */
-        if (kept_id) {
-            m->id = kept_id;
-        } else if (idl < sizeof p->idbuf) {
-            memcpy(p->idbuf, buf, sizeof p->idbuf); /* (buf is longer) */
-            m->id = p->idbuf;
-        } else if (!(m->id = rg_arena_strndup(&sc->arena, id, idl))) {
-            sc->nms = nms;
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        }
-        m->id_len = (uint32_t)idl; /* (at most 255) */
-        /* a symbol's raw has its type, rg_id_type() of it, already */
-        m->type = (uint8_t)(r->form == RG_FORM_TEXT || kept_id ? r->type : rg_id_type(id));
-        m->body = r->form != RG_FORM_TEXT && body == RG_BODY_NONE
-                      ? (!strncmp(id, "ST/", 3) ? "Secretariat" : "other")
-                      : rg_body_name(body);
-        if (m->body != last_body) { /* a few constant names */
-            last_body = m->body;
-            last_body_len = (uint8_t)strlen(last_body);
-        }
-        m->body_len = last_body_len;
-        /* every date is format_date()'s YYYY-MM-DD */
-        m->date = r->date[0] ? r->date : NULL;
-        m->date_len = r->date[0] ? sizeof r->date - 1 : 0;
-        m->form = (uint8_t)r->form;
-        m->surface = text + r->s; /* the text itself: its length is given */
-        m->surface_len = (uint32_t)(r->e - r->s);
-        m->list = r->form == RG_FORM_TEXT ? r->list : 0;
-        if (converted) {
-            m->offset = orig_offset(sc, r->s);
-            m->length = orig_offset(sc, r->e) - m->offset;
-        } else {
-            m->offset = shift + r->s;
-            m->length = r->e - r->s;
-        }
-        advance(sc, &cur, r->s);
-        m->line = cur.line;
-        m->col = cur.col;
-        nms++;
-    }
-    sc->nms = nms;
-    advance(sc, &cur, sc->len);
-    sc->lines = cur.line;
-    /* a link whose target the segment cites is matched already */
-    for (size_t i = 0; i < sc->nlinks; i++)
-        sc->links[i].matched = rg_strmap_get(&sc->cites, sc->links[i].target) >= 0;
-    return RG_OK;
-}
-
-static rg_status place_segment(scan *sc, rg_error *err)
-{
-    docscan *ds = sc->ds;
-    rg_doc *d = ds->doc;
-    if (!rg_paragraphs_feed(&ds->ps, sc->text, sc->len, sc->base, &sc->paras, &sc->pcap,
-                            &sc->nparas))
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    sc->list_base = ds->lists;
-    sc->line_base = ds->lines;
-    ds->lists += sc->list;
-    ds->lines += sc->lines;
-    /* each mention's paragraph, and its place in the document; what
-     * consecutive mentions share (a paragraph's label and verb) is looked up
-     * and measured when it changes */
-    const rg_para *pa = sc->nparas ? sc->paras : NULL, *pend = sc->paras + sc->nparas;
-    prep *const ms = sc->ms;
-    const char *const text = sc->text;
-    const size_t nms = sc->nms, base = sc->base, line_base = sc->line_base + 1,
-                 list_base = sc->list_base;
-    const rg_para *last_pa = NULL;
-    const char *para = NULL, *verb = NULL;
-    uint8_t para_len = 0, verb_len = 0;
-    for (size_t i = 0; i < nms; i++) {
-        rg_record_src *r = &ms[i].r;
-        size_t at = base + (size_t)(r->surface - text);
-        while (pa && pa + 1 < pend && pa[1].start <= at)
-            pa++;
-        if (pa != last_pa || i == 0) {
-            /* labels are shorter than 16 bytes, verbs a few characters */
-            para = pa && pa->label[0] ? pa->label : NULL;
-            verb = pa && pa->verb[0] ? pa->verb : NULL;
-            para_len = (uint8_t)(para ? strlen(para) : 0);
-            verb_len = (uint8_t)(verb ? strlen(verb) : 0);
-            last_pa = pa;
-        }
-        ms[i].pa = pa;
-        r->para = para;
-        r->verb = verb;
-        r->para_len = para_len;
-        r->verb_len = verb_len;
-        r->line += line_base;
-        r->list = r->list ? list_base + r->list : 0;
-    }
-    if (!ds->adopted[0])
-        memcpy(ds->adopted, sc->adopted, sizeof ds->adopted);
-    /* what it cites joins what the document cites: the first segment's become
-     * the document's as they are */
-    if (ds->links && ds->cited.n == 0) {
-        rg_strmap_free(&ds->cited);
-        ds->cited = sc->cites;
-        memset(&sc->cites, 0, sizeof sc->cites);
-        rg_arena_take(ds->streamed ? &ds->cited_names : &d->arena, &sc->arena);
-        sc->ncites = 0;
-    }
-    for (size_t i = 0; i < sc->ncites; i++) {
-        const struct cite *c = &sc->cite_list[i];
-        size_t found;
-        if (rg_strmap_get_h(&ds->cited, c->id, c->len, c->hash) >= 0)
-            continue;
-        char *kept = rg_arena_strndup(&ds->cited_names, c->id, c->len);
-        if (!kept || !rg_strmap_put_h(&ds->cited, kept, c->len, c->hash, 0, &found))
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    }
-    /* its links join the document's: a streamed document keeps only those it
-     * has not cited yet, so that memory does not grow with the pages; another
-     * keeps them all, with the segment's strings (which go to the document) */
-    for (size_t i = 0; i < sc->nlinks; i++) {
-        rg_link k = sc->links[i];
-        k.line += sc->line_base + 1;
-        if (ds->streamed) {
-            if (k.matched || rg_strmap_get(&ds->cited, k.target) >= 0)
-                continue;
-            k.target = rg_arena_strdup(&d->arena, k.target);
-            k.url = rg_arena_strdup(&d->arena, k.url);
-            if (!k.target || !k.url)
-                return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        }
-        if (!rg_grow(&d->links, &d->lcap, d->nlinks + 1, sizeof *d->links))
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        d->links[d->nlinks++] = k; /* matched: the segment cites its target */
-    }
-    if (!ds->streamed)
-        rg_arena_take(&d->arena, &sc->arena);
-    return RG_OK;
-}
-
-/* emit_segment() when mentions become records: each is written at once, as
- * prepare_segment() and place_segment() made it, with its strings where they
- * are (the segment's, the surface the text itself) and their lengths given. */
-static rg_status emit_records(scan *sc, rg_error *err)
-{
-    docscan *ds = sc->ds;
-    /* what the loop reads of sc, in locals: rg_record_append() is given a
-     * part of sc, which it could change for all the compiler knows */
-    const prep *const ms = sc->ms;
-    const size_t nms = sc->nms;
-    const bool valid = sc->t->valid;
-    if (ds->context) { /* made as for kept mentions, though records do not show it */
-        const rg_para *pend = sc->paras + sc->nparas;
-        for (size_t i = 0; i < nms; i++) {
-            const prep *p = &ms[i];
-            const rg_para *pa = p->pa;
-            size_t s = (size_t)(p->r.surface - sc->text), e = s + p->r.surface_len;
-            if (!mention_context(&sc->arena, sc, pa, pend, s, e))
-                return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        }
-    }
-    for (size_t i = 0; i < nms; i++) {
-        rg_record_append(&sc->out, &ds->rdoc, &ms[i].r, valid);
-        if (sc->out.failed)
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    }
-    return RG_OK;
-}
-
-static rg_status emit_segment(scan *sc, rg_error *err)
-{
-    docscan *ds = sc->ds;
-    rg_doc *d = ds->doc;
-    if (ds->records)
-        return emit_records(sc, err);
-    if (!rg_grow(&d->mentions, &d->mcap, d->nmentions + sc->nms, sizeof *d->mentions))
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    rg_arena *a = &d->arena; /* the strings of kept mentions */
-    const char *last_para = NULL, *last_verb = NULL; /* shared by consecutive mentions */
-    const rg_para *pend = sc->paras + sc->nparas;
-    for (size_t i = 0; i < sc->nms; i++) {
-        const prep *p = &sc->ms[i];
-        const rg_para *pa = p->pa;
-        rg_mention *m = &d->mentions[d->nmentions];
-        const rg_record_src *r = &p->r;
-        size_t ps = (size_t)(r->surface - sc->text), pe = ps + r->surface_len;
-        /* every field is set below (no memset) */
-        m->context = NULL;
-        m->type = (rg_type)r->type;
-        m->body = r->body;
-        m->form = (rg_form)r->form;
-        m->offset = r->offset;
-        m->length = r->length;
-        m->line = r->line;
-        m->col = r->col;
-        m->list = r->list;
-        /* in the document's arena since place_segment(), or copied there */
-        m->id = r->id != p->idbuf ? r->id : rg_arena_strndup(a, p->idbuf, r->id_len);
-        m->date = r->date ? rg_arena_strndup(a, r->date, r->date_len) : NULL;
-        m->surface = rg_arena_strndup(a, sc->text + ps, pe - ps);
-        m->para = m->verb = NULL;
-        if (r->para) {
-            if (!last_para || strcmp(last_para, r->para))
-                last_para = rg_arena_strdup(a, r->para);
-            m->para = last_para;
-        }
-        if (r->verb) {
-            if (!last_verb || strcmp(last_verb, r->verb))
-                last_verb = rg_arena_strdup(a, r->verb);
-            m->verb = last_verb;
-        }
-        bool lost = !m->id || !m->surface || (r->date && !m->date) ||
-                    (pa && pa->label[0] && !m->para) || (pa && pa->verb[0] && !m->verb);
-        if (ds->context) {
-            m->context = mention_context(a, sc, pa, pend, ps, pe);
-            lost |= !m->context;
-        }
-        if (lost)
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        d->nmentions++;
-    }
-    return RG_OK;
-}
-
-/* The reading's warnings, in the order they were found, to the document. */
-static void flush_warnings(docscan *ds)
-{
-    for (const char *p = ds->warn.data; p && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        add_warning(ds->doc, p, n, &ds->nomem);
-        p += n + (nl ? 1 : 0);
-    }
-    ds->warn.len = 0;
-    if (ds->warn.data)
-        ds->warn.data[0] = '\0';
-}
-
-/* After the last segment: the links the text does not cite, and the warnings. */
-static rg_status finish_doc(docscan *ds, rg_error *err)
-{
-    rg_doc *d = ds->doc;
-    flush_warnings(ds);
-    if (ds->adopted[0])
-        d->date = rg_arena_strdup(&d->arena, ds->adopted);
-    for (size_t i = 0; i < d->nlinks; i++) {
-        rg_link *k = &d->links[i];
-        if (!k->matched)
-            k->matched = rg_strmap_get(&ds->cited, k->target) >= 0 || !strcmp(k->target, d->id);
-        if (!k->matched) {
-            char msg[512];
-            int n = snprintf(msg, sizeof msg, "%s:%zu: link to %s matches no reference in the text",
-                             ds->name, k->line, k->target);
-            add_warning(d, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1, &ds->nomem);
-        }
-    }
-    if (ds->nomem)
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
-    return RG_OK;
-}
-
-/* A segment ready for a new stretch of text (what it holds is kept for reuse). */
-static void scan_reset(scan *sc, docscan *ds, const rg_text *t, size_t base)
-{
-    sc->ds = ds;
-    sc->name = ds->name;
-    sc->t = t;
-    sc->text = t->utf8;
-    sc->len = t->len;
-    sc->base = base;
-    sc->nraws = sc->naside = sc->nlinks = sc->nms = sc->ncites = 0;
-    sc->pend_start = sc->pend_group = 0;
-    sc->run_active = sc->have_date = sc->line_ok = false;
-    sc->run_end = sc->title_limit = sc->list = sc->lines = 0;
-    sc->run_body = RG_BODY_NONE;
-    sc->date[0] = sc->adopted[0] = '\0';
-    rg_arena_free(&sc->arena);
-    /* the room of its lists and maps is kept: a segment holds about as many as the last */
-    rg_strmap_clear(&sc->cites);
-    sc->nparas = 0;
-    sc->out.len = 0;
-    sc->out.failed = false;
-    sc->nomem = false;
-    /* room for what a text of this length usually holds, at once; a failure
-     * here is no error (rg_grow() is asked again as they fill) */
-    size_t guess = t->len / 128 + 16;
-    if (rg_grow(&sc->raws, &sc->rcap, guess, sizeof *sc->raws) &&
-        rg_grow(&sc->ms, &sc->mcap, guess, sizeof *sc->ms) && ds->records)
-        rg_grow(&sc->out.data, &sc->out.cap, t->len + t->len / 2 + 1, 1);
-}
-
-static void scan_free(scan *sc)
-{
-    free(sc->raws);
-    free(sc->aside);
-    free(sc->links);
-    free(sc->ms);
-    free(sc->cite_list);
-    free(sc->paras);
-    rg_arena_free(&sc->arena);
-    rg_strmap_free(&sc->cites);
-    rg_buf_free(&sc->out);
-    memset(sc, 0, sizeof *sc);
-}
-
-/* The memory a scan holds. */
-static size_t scan_bytes(const scan *sc)
-{
-    return sc->rcap * sizeof *sc->raws + sc->acap * sizeof *sc->aside +
-           sc->lcap * sizeof *sc->links + sc->mcap * sizeof *sc->ms +
-           sc->cite_cap * sizeof *sc->cite_list + sc->pcap * sizeof *sc->paras +
-           sc->cites.cap * sizeof *sc->cites.e + sc->out.cap + rg_arena_bytes(&sc->arena);
-}
-
-/* --- what a thread keeps from one document to the next ------------------------------ */
-
-/* Documents are mostly small and many, and a thread reads them one after
- * another: the room of a whole document's scan, the buffer its bytes are read
- * into and PCRE2's match data are kept for the next one (they cost a dozen
- * allocations a document otherwise, and as many frees).  What holds more than
- * KEEP_BYTES is freed at once; the rest when the thread ends, or (the main
- * thread's) by rg_cleanup(). */
-#define KEEP_BYTES (1u << 20)
-
-typedef struct kept {
-    pcre2_match_data *md;
-    pcre2_match_context *mc;
-    scan sc;
-    bool sc_busy; /* sc is in use */
-    char *buf;
-    size_t cap;
-    idcand *ids; /* a docscan's candidates and the map of its own ids */
-    size_t icap;
-    rg_strmap self;
-} kept;
-
-static pthread_key_t kept_key; /* (its destructor frees a thread's at its end) */
-static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
-static bool kept_ready;
-static _Thread_local kept *my_kept; /* the same, at hand */
-
-static void kept_free(void *p)
-{
-    kept *k = p;
-    if (!k)
-        return;
-    my_kept = NULL;
-    pcre2_match_data_free(k->md);
-    pcre2_match_context_free(k->mc);
-    scan_free(&k->sc);
-    free(k->buf);
-    free(k->ids);
-    rg_strmap_free(&k->self);
-    free(k);
-}
-
-static void kept_init(void)
-{
-    kept_ready = pthread_key_create(&kept_key, kept_free) == 0;
-}
-
-/* This thread's, made on first use; NULL when there is none (no memory). */
-static kept *thread_kept(void)
-{
-    if (my_kept)
-        return my_kept;
-    pthread_once(&kept_once, kept_init);
-    if (!kept_ready)
-        return NULL;
-    kept *k = calloc(1, sizeof *k);
-    if (k && pthread_setspecific(kept_key, k) != 0) {
-        free(k);
-        k = NULL;
-    }
-    return my_kept = k;
-}
-
-/* What the calling thread keeps, freed (rg_cleanup()). */
-static void kept_release(void)
-{
-    pthread_once(&kept_once, kept_init);
-    if (!kept_ready)
-        return;
-    kept_free(pthread_getspecific(kept_key));
-    pthread_setspecific(kept_key, NULL);
-}
-
-static void kept_match_take(pcre2_match_data **md, pcre2_match_context **mc)
-{
-    kept *k = thread_kept();
-    *md = NULL;
-    *mc = NULL;
-    if (k) {
-        *md = k->md;
-        *mc = k->mc;
-        k->md = NULL;
-        k->mc = NULL;
-    }
-}
-
-static void kept_match_give(pcre2_match_data *md, pcre2_match_context *mc)
-{
-    kept *k = thread_kept();
-    if (k && !k->md && !k->mc) {
-        k->md = md;
-        k->mc = mc;
-        return;
-    }
-    pcre2_match_data_free(md);
-    pcre2_match_context_free(mc);
-}
-
-/* A scan for a whole document: the one kept (busy until given back), else
- * *spare, emptied. */
-static scan *kept_scan_take(scan *spare)
-{
-    kept *k = thread_kept();
-    if (k && !k->sc_busy) {
-        k->sc_busy = true;
-        return &k->sc;
-    }
-    memset(spare, 0, sizeof *spare);
-    return spare;
-}
-
-static void kept_scan_give(scan *sc)
-{
-    kept *k = thread_kept();
-    bool mine = k && sc == &k->sc;
-    if (mine)
-        k->sc_busy = false;
-    if (!mine || scan_bytes(sc) > KEEP_BYTES)
-        scan_free(sc); /* (emptied: the kept one stays usable) */
-    else
-        rg_arena_free(&sc->arena);
-}
-
-/* The buffers of documents' records, once the documents are freed: the
- * records of small documents are written, and their documents freed, by
- * another thread than the one that read them, so a thread's own keeping does
- * not serve; a few such buffers, of small documents, wait here for the next
- * ones (4 MB at most). */
-#define POOL_BUFFERS 16
-#define POOL_BYTES (256u << 10)
-
-static struct {
-    pthread_mutex_t lock;
-    size_t n;
-    rg_buf bufs[POOL_BUFFERS];
-} pool = {.lock = PTHREAD_MUTEX_INITIALIZER};
-
-static void pool_take(rg_buf *b)
-{
-    pthread_mutex_lock(&pool.lock);
-    if (pool.n)
-        *b = pool.bufs[--pool.n];
-    pthread_mutex_unlock(&pool.lock);
-}
-
-/* b is emptied, its buffer kept or freed. */
-static void pool_give(rg_buf *b)
-{
-    if (b->data && !b->failed && b->cap <= POOL_BYTES) {
-        pthread_mutex_lock(&pool.lock);
-        bool room = pool.n < POOL_BUFFERS;
-        if (room) {
-            b->len = 0;
-            pool.bufs[pool.n++] = *b;
-        }
-        pthread_mutex_unlock(&pool.lock);
-        if (room) {
-            memset(b, 0, sizeof *b);
-            return;
-        }
-    }
-    rg_buf_free(b);
-}
-
-static void pool_free(void)
-{
-    pthread_mutex_lock(&pool.lock);
-    while (pool.n)
-        rg_buf_free(&pool.bufs[--pool.n]);
-    pthread_mutex_unlock(&pool.lock);
-}
-
-/* A reading buffer of at least need bytes: the one kept when it is large
- * enough.  Under AddressSanitizer the bytes past need are poisoned, so that a
- * read past the text is caught as in a buffer of the text's size (it would
- * find an earlier document's bytes). */
-static char *kept_buf_take(size_t need, size_t *cap)
-{
-    kept *k = thread_kept();
-    if (k && k->buf && k->cap >= need) {
-        char *b = k->buf;
-        *cap = k->cap;
-        k->buf = NULL;
-        k->cap = 0;
-#ifdef RG_ASAN
-        ASAN_POISON_MEMORY_REGION(b + need, *cap - need);
-#endif
-        return b;
-    }
-    *cap = need;
-    return malloc(need);
-}
-
-static void kept_buf_give(char *buf, size_t cap)
-{
-#ifdef RG_ASAN
-    if (buf)
-        ASAN_UNPOISON_MEMORY_REGION(buf, cap);
-#endif
-    kept *k = thread_kept();
-    if (k && buf && cap <= KEEP_BYTES && (!k->buf || k->cap < cap)) {
-        free(k->buf);
-        k->buf = buf;
-        k->cap = cap;
-        return;
-    }
-    free(buf);
-}
-
-/* A docscan's room for candidates and its own ids: what is kept, if any. */
-static void kept_ids_take(docscan *ds)
-{
-    kept *k = thread_kept();
-    if (!k)
-        return;
-    ds->ids = k->ids;
-    ds->icap = k->icap;
-    ds->self = k->self;
-    k->ids = NULL;
-    k->icap = 0;
-    memset(&k->self, 0, sizeof k->self);
-}
-
-static void kept_ids_give(docscan *ds)
-{
-    kept *k = thread_kept();
-    if (k && !k->ids && !k->self.e && ds->icap * sizeof *ds->ids <= KEEP_BYTES &&
-        ds->self.cap * sizeof *ds->self.e <= KEEP_BYTES) {
-        rg_strmap_clear(&ds->self);
-        k->ids = ds->ids;
-        k->icap = ds->icap;
-        k->self = ds->self;
-    } else {
-        free(ds->ids);
-        rg_strmap_free(&ds->self);
-    }
-    ds->ids = NULL;
-    ds->icap = 0;
-    memset(&ds->self, 0, sizeof ds->self);
-}
-
-/* Steps one and the first segment's identity. */
-static rg_status prepare(scan *sc, const rg_read_options *opt, rg_error *err)
-{
-    rg_status st = run_scan(sc, err);
-    if (st == RG_OK && sc->nomem)
-        st = rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    if (st == RG_OK && !sc->ds->identified)
-        st = decide_identity(sc, opt, err);
-    if (st == RG_OK)
-        st = prepare_segment(sc, err);
-    return st;
-}
-
-/* All three steps, in this thread. */
-static rg_status do_segment(scan *sc, const rg_read_options *opt, rg_error *err)
-{
-    rg_status st = prepare(sc, opt, err);
-    if (st == RG_OK)
-        st = place_segment(sc, err);
-    if (st == RG_OK)
-        st = emit_segment(sc, err);
-    return st;
-}
-
-static void docscan_init(docscan *ds, const char *name, rg_doc *d, const rg_read_options *opt)
-{
-    memset(ds, 0, sizeof *ds);
-    ds->name = name;
-    ds->doc = d;
-    ds->reference = opt && opt->reference;
-    ds->context = opt && opt->context;
-    ds->links = !(opt && opt->no_links);
-    ds->records = d->records_format >= 0;
-    rg_para_init(&ds->ps);
-    kept_ids_take(ds);
-}
-
-static void docscan_free(docscan *ds)
-{
-    kept_ids_give(ds);
-    rg_buf_free(&ds->warn);
-    rg_strmap_free(&ds->cited);
-    rg_arena_free(&ds->cited_names);
-    rg_record_doc_free(&ds->rdoc);
-}
-
-/* A document and its file's name, in one allocation. */
-static rg_doc *doc_new(const char *name, const rg_read_options *opt)
-{
-    size_t n = strlen(name) + 1;
-    rg_doc *d = malloc(sizeof *d + n); /* (glibc's calloc() takes the slow way) */
-    if (!d)
-        return NULL;
-    memset(d, 0, sizeof *d);
-    d->file = (char *)(d + 1);
-    memcpy(d->file, name, n);
-    d->records_format = opt && opt->records ? (int)opt->records_format : -1;
-    return d;
-}
-
-/* A whole text as one segment. */
-static rg_status read_whole(docscan *ds, const rg_text *t, const rg_read_options *opt,
-                            rg_records_fn fn, void *ctx, rg_error *err)
-{
-    scan spare, *sc = kept_scan_take(&spare);
-    if (!sc->out.data && ds->records && !fn)
-        pool_take(&sc->out); /* (which the document takes) */
-    scan_reset(sc, ds, t, 0);
-    sc->col0 = sc->orig_base = 0;
-    rg_status st = do_segment(sc, opt, err);
-    if (st == RG_OK && fn && sc->out.len)
-        st = fn(ctx, ds->doc, sc->out.data, sc->out.len, err);
-    else if (st == RG_OK && ds->records) { /* the document keeps its records */
-        rg_buf_free(&ds->doc->records);
-        ds->doc->records = sc->out;
-        memset(&sc->out, 0, sizeof sc->out);
-    }
-    kept_scan_give(sc);
-    return st;
-}
-
-/* --- public ------------------------------------------------------------------ */
-
-rg_status rg_doc_read_buffer(const char *name, const char *data, size_t len,
-                             const rg_read_options *opt, rg_doc **out, rg_error *err)
-{
-    *out = NULL;
-    rg_doc *d = doc_new(name, opt);
-    if (!d)
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", name);
-    docscan ds;
-    docscan_init(&ds, name, d, opt);
-    rg_text t;
-    rg_status st = rg_text_load(name, data, len, opt ? opt->encoding : NULL, &t, &ds.warn, err);
-    if (st == RG_OK) {
-        st = read_whole(&ds, &t, opt, NULL, NULL, err);
-        if (st == RG_OK)
-            st = finish_doc(&ds, err);
-        rg_text_free(&t);
-    }
-    docscan_free(&ds);
-    if (st != RG_OK) {
-        rg_doc_free(d);
-        return st;
-    }
-    *out = d;
-    return RG_OK;
-}
-
-/* --- documents read in segments ---------------------------------------------------- */
-
-#define CHUNK (1u << 20)       /* bytes read at a time */
-
-#define SEGMENT_MAX (2 * CHUNK) /* a stretch without a quiet point is cut at this length */
-
-/* Whether the text at p, after a line that ends a clause, may still belong to
- * that line's tokens: a link that backs the reference before it (on_link()),
- * or the words of an adoption after a date (adoption_after(): a body word,
- * 通过, 第N次).  True when the text ends before that is known. */
-static bool may_continue(const char *p, const char *end)
-{
-    uint32_t c;
-    while (p < end) {
-        size_t l = cp_at(p, end, &c);
-        if (!(rg_is_space(c) || c == 0 || c == '(' || c == 0xFF08))
-            break;
-        p += l;
-    }
-    if (end - p < 16)
-        return true;
-    rg_body b;
-    if (!memcmp(p, "http", 4) || !memcmp(p, "通过", 6) || match_body(p, end, &b))
-        return true;
-    if (memcmp(p, "第", 3))
-        return false;
-    p = skip_meeting_number(p + 3, end);
-    return end - p < 3 || !memcmp(p, "次", 3); /* (or the end may cut it) */
-}
-
-/* The start of the line after the newline at buf[nl], when that line ends a
- * clause: its last character, spaces aside, is a clause end, and it is no
- * page furniture (which the words of the text run across); else 0. */
-static size_t after_clause_end(const char *buf, size_t from, size_t nl, size_t len)
-{
-    size_t e = nl;
-    while (e > from && (buf[e - 1] == ' ' || buf[e - 1] == '\r' || buf[e - 1] == '\t'))
-        e--;
-    if (e == from)
-        return 0;
-    size_t q = e - 1;
-    while (q > from && e - q < 4 && ((unsigned char)buf[q] & 0xC0) == 0x80)
-        q--;
-    uint32_t c;
-    if (cp_at(buf + q, buf + e, &c) != e - q || !is_clause_end(c))
-        return 0;
-    size_t ls = rg_line_start(buf, 0, q);
-    /* the line as the scanner sees it: NULs are spaces there, and a link after
-     * any spaces is furniture */
-    if (memchr(buf + ls, '\0', nl - ls))
-        return 0;
-    const char *p = buf + ls;
-    for (size_t l; p < buf + nl && (l = cp_at(p, buf + nl, &c)) && rg_is_space(c);)
-        p += l;
-    if (rg_is_furniture_line(p, buf + nl) || may_continue(buf + nl + 1, buf + len))
-        return 0;
-    return nl + 1;
-}
-
-/* A quiet point of buf[from..len): the start of a line after a line that ends
- * a clause (，。； , ; and the others of is_clause_end()), the last one; 0 when
- * there is none.  No enumeration, date or body word reaches across it, nor
- * does any token: tokens run across a line break only inside spaces. */
-static size_t quiet_point(const char *buf, size_t from, size_t len)
-{
-    for (size_t p = len; p > from + 1; p--) {
-        if (buf[p - 2] != '\n')
-            continue;
-        size_t at = after_clause_end(buf, from, p - 2, len);
-        if (at)
-            return at;
-    }
-    return 0;
-}
-
-/* Where to cut buf[from..len) when it has no quiet point, so that memory stays
- * bounded: the last line start in its second half, else the last character
- * boundary, after a space when one is near.  Sets *midline when the cut is
- * inside a line.  The cut leaves at least one byte for the next segment (the
- * input may end at len: then nothing is cut). */
-static size_t forced_cut(const char *buf, size_t from, size_t len, bool *midline)
-{
-    size_t half = from + (len - from) / 2;
-    for (size_t p = len - 1; p > half; p--)
-        if (buf[p - 1] == '\n') {
-            *midline = false;
-            return p;
-        }
-    *midline = true;
-    size_t near = len - (len - half) / 16;
-    for (size_t p = len - 1; p > near; p--)
-        if (buf[p - 1] == ' ')
-            return p;
-    size_t p = len - 1; /* the next segment starts with the last character read */
-    while (p > half && ((unsigned char)buf[p] & 0xC0) == 0x80)
-        p--;
-    return p;
-}
-
-/* A reading buffer: a segment's worth at first, then doubled as rg_grow() does. */
-static bool grow_to(char **buf, size_t *cap, size_t need)
-{
-    if (*cap == 0) {
-        size_t first = need > CHUNK + 1 ? need : CHUNK + 1;
-        if (!(*buf = malloc(first)))
-            return false;
-        *cap = first;
-        return true;
-    }
-    return rg_grow(buf, cap, need, 1);
-}
-
-/* A segment in flight: its bytes, kept from one use to the next, and its scan. */
-typedef struct slot {
-    char *buf;
-    size_t cap;
-    rg_text t;
-    scan sc;
-    rg_status st;
-    rg_error err;
-    bool prepared; /* step one ran (st says how) */
-    bool done;     /* all three steps ran (st says how) */
-    bool skipped;  /* not handed on: an earlier segment failed */
-} slot;
-
-/* The segments of a streamed document: the caller's thread reads them and
- * hands their records on in order.  Workers take them in turn for step one;
- * the next segment in order whose step one is done is placed by whichever
- * worker finds it so, which then writes its records.  A worker never waits
- * for the segment before its own: it takes another, or places one.  Memory
- * stays bounded by what is in flight: one segment more than there are
- * workers, at most NSLOTS, and no more than FLIGHT_BYTES of text (two
- * segments at least).  A segment's records can take seven times its text (a
- * reference every 40 bytes), and the buffers of a slot are kept from one use
- * to the next. */
-#define NSLOTS 8
-#define FLIGHT_BYTES (6u << 20)
-
-typedef struct pipeline {
-    docscan *ds;
-    const rg_read_options *opt;
-    slot slots[NSLOTS];
-    size_t nslots;  /* the slots in use: segment j takes slots[j % nslots] */
-    size_t read;    /* segments read */
-    size_t taken;   /* segments a worker has taken */
-    size_t placed;  /* segments placed, in order */
-    bool placing;   /* a worker is placing segment `placed` */
-    size_t out;     /* segments handed on */
-    bool last;      /* every segment has been read */
-    bool stop;      /* a step failed: no more work */
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    rg_records_fn fn;
-    void *ctx;
-} pipeline;
-
-static void *segment_worker(void *arg)
-{
-    pipeline *pl = arg;
-    pthread_mutex_lock(&pl->lock);
-    for (;;) {
-        slot *next = &pl->slots[pl->placed % pl->nslots];
-        if (!pl->placing && pl->placed < pl->taken && next->prepared) {
-            /* the next segment in order: placed (steps two and three) here */
-            size_t j = pl->placed;
-            pl->placing = true;
-            rg_status st = next->st;
-            next->skipped = pl->stop;
-            if (st == RG_OK && !next->skipped) {
-                pthread_mutex_unlock(&pl->lock);
-                st = place_segment(&next->sc, &next->err);
-                pthread_mutex_lock(&pl->lock);
-            }
-            pl->placed = j + 1;
-            pl->placing = false;
-            pthread_cond_broadcast(&pl->changed);
-            if (st == RG_OK && !next->skipped) {
-                pthread_mutex_unlock(&pl->lock);
-                st = emit_segment(&next->sc, &next->err);
-                pthread_mutex_lock(&pl->lock);
-            }
-            next->st = st;
-            next->done = true;
-            if (st != RG_OK)
-                pl->stop = true;
-            pthread_cond_broadcast(&pl->changed);
-            continue;
-        }
-        if (!pl->stop && pl->taken < pl->read) {
-            /* step one of the next segment read */
-            size_t j = pl->taken++;
-            slot *s = &pl->slots[j % pl->nslots];
-            pthread_mutex_unlock(&pl->lock);
-            rg_status st = prepare(&s->sc, pl->opt, &s->err);
-            pthread_mutex_lock(&pl->lock);
-            s->st = st;
-            s->prepared = true;
-            pthread_cond_broadcast(&pl->changed);
-            continue;
-        }
-        /* nothing to take, and nothing to place now: done when no segment
-         * will be read (what is left to place, its worker places) */
-        if (pl->stop || pl->last)
-            break;
-        pthread_cond_wait(&pl->changed, &pl->lock);
-    }
-    pthread_mutex_unlock(&pl->lock);
-    return NULL;
-}
-
-/* Hands on the next segment in order, waiting for it when `wait`; false when
- * it is not done (or was never taken). */
-static bool hand_on(pipeline *pl, bool wait, rg_status *st, rg_error *err)
-{
-    slot *o = &pl->slots[pl->out % pl->nslots];
-    pthread_mutex_lock(&pl->lock);
-    while (wait && !o->done && !(pl->stop && pl->out >= pl->taken))
-        pthread_cond_wait(&pl->changed, &pl->lock);
-    bool done = o->done;
-    pthread_mutex_unlock(&pl->lock);
-    if (!done)
-        return false;
-    pl->out++;
-    if (*st != RG_OK || o->skipped)
-        return true;
-    if (o->st != RG_OK) {
-        *st = o->st;
-        *err = o->err;
-    } else if (pl->fn) {
-        if (o->sc.out.len)
-            *st = pl->fn(pl->ctx, pl->ds->doc, o->sc.out.data, o->sc.out.len, err);
-    } else if (pl->ds->records) { /* the document keeps its records */
-        rg_buf_add(&pl->ds->doc->records, o->sc.out.data, o->sc.out.len);
-        if (pl->ds->doc->records.failed)
-            *st = rg_fail(err, RG_ENOMEM, "%s: out of memory", pl->ds->name);
-    }
-    if (*st != RG_OK) {
-        pthread_mutex_lock(&pl->lock);
-        pl->stop = true;
-        pthread_cond_broadcast(&pl->changed);
-        pthread_mutex_unlock(&pl->lock);
-    }
-    return true;
-}
-
-/* The text of the segments read and not yet handed on, before segment j (the
- * reading thread's own count: it sets each segment's text). */
-static size_t in_flight(const pipeline *pl, size_t j)
-{
-    size_t n = 0;
-    for (size_t k = pl->out; k < j; k++)
-        n += pl->slots[k % pl->nslots].t.len;
-    return n;
-}
-
-/* Reads into buf[*have..cap - 1) until it is full or the input ends. */
-static rg_status fill(int fd, const char *path, char *buf, size_t cap, size_t *have, bool *eof,
-                      rg_error *err)
-{
-    while (!*eof && *have < cap - 1) {
-        ssize_t got = read(fd, buf + *have, cap - 1 - *have);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            int e = errno;
-            *eof = true;
-            return rg_fail(err, RG_EINPUT, "%s: cannot read: %s", path,
-                           e == EISDIR ? "is a directory" : strerror(e));
-        }
-        if (got == 0)
-            *eof = true;
-        *have += (size_t)got;
-    }
-    return RG_OK;
-}
-
-/* Whether the opening of a stream may be read in segments: plain UTF-8, not
- * binary (anything else is read whole and converted). */
-static bool plain_opening(const char *buf, size_t have, const rg_read_options *opt)
-{
-    const unsigned char *u = (const unsigned char *)buf;
-    if ((opt && opt->encoding) || (have >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
-                                                 (u[0] == 0xFE && u[1] == 0xFF))))
-        return false;
-    /* the chunk up to its last line break: the end may cut a character */
-    size_t upto = rg_line_start(buf, 0, have);
-    if (!rg_utf8_valid(buf, upto ? upto : have) && rg_text_mostly_invalid(u, have))
-        return false; /* GB18030, most likely */
-    size_t first_nul;
-    return !rg_text_binary(u, have, &first_nul);
-}
-
-/* The text of a segment cut from the stream at offset base: its invalid UTF-8
- * reported (with offsets in the file), its NUL bytes read as spaces. */
-static void segment_text(docscan *ds, rg_text *seg, char *buf, size_t cut, bool first,
-                         size_t base)
-{
-    memset(seg, 0, sizeof *seg);
-    size_t skip = first && cut >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
-    if (first)
-        ds->skip0 = skip;
-    seg->utf8 = buf + skip;
-    seg->len = cut - skip;
-    seg->utf8[seg->len] = '\0';
-    seg->encoding = "UTF-8";
-    seg->skip = ds->skip0;
-    seg->valid = rg_utf8_valid(seg->utf8, seg->len);
-    if (!seg->valid)
-        rg_text_warn_invalid((const unsigned char *)seg->utf8, seg->len, ds->skip0 + base,
-                             ds->name, &ds->warn, &ds->nbad);
-    rg_text_nuls(seg->utf8, seg->len, ds->skip0 + base, ds->name, &ds->warn, &ds->nuls);
-}
-
-/* The rest of the input after buf[0..have), then all of it as one text (in
- * whatever encoding it is) and one segment. */
-static rg_status read_rest_whole(docscan *ds, int f, char **buf, size_t *cap, size_t have,
-                                 bool eof, const rg_read_options *opt, rg_records_fn fn,
-                                 void *ctx, rg_error *err)
-{
-    rg_status st = RG_OK;
-    while (st == RG_OK && !eof) {
-        if (!grow_to(buf, cap, 2 * *cap))
-            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
-        else
-            st = fill(f, ds->name, *buf, *cap, &have, &eof, err);
-    }
-    rg_text t;
-    if (st == RG_OK && (st = rg_text_load_in_place(ds->name, *buf, have,
-                                                   opt ? opt->encoding : NULL, &t, &ds->warn,
-                                                   err)) == RG_OK) {
-        st = read_whole(ds, &t, opt, fn, ctx, err);
-        rg_text_free(&t);
-    }
-    return st;
-}
-
-/* A file of known size read whole, in a buffer its size. */
-static rg_status read_file_whole(docscan *ds, int f, size_t size, const rg_read_options *opt,
-                                 rg_records_fn fn, void *ctx, rg_error *err)
-{
-    size_t cap, have = 0; /* its size exactly: most files are small */
-    bool eof = false;
-    char *buf = kept_buf_take(size + 2, &cap);
-    /* read to its size: a read more to see the end would cost as much as a
-     * small file's text (what the file gains after fstat() is not read) */
-    rg_status st = buf ? fill(f, ds->name, buf, size + 1, &have, &eof, err)
-                       : rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
-    if (st == RG_OK && have == size)
-        eof = true;
-    if (st == RG_OK)
-        st = read_rest_whole(ds, f, &buf, &cap, have, eof, opt, fn, ctx, err);
-    if (st == RG_OK)
-        st = finish_doc(ds, err);
-    kept_buf_give(buf, cap);
-    docscan_free(ds);
-    return st;
-}
-
-/* Reads a document in segments: memory stays bounded by the longest stretch
- * between quiet points, not the document.  Falls back to reading it whole when
- * it is not plain UTF-8 (a byte-order mark of UTF-16, GB18030, --encoding). */
-/* The encoding of a stream that is not plain UTF-8 when it can be read in
- * segments, into enc: GB18030 or UTF-16, whose line breaks can be found in the
- * bytes (*skip: its byte-order mark).  False: it is read whole (another
- * encoding, or not text: rg_text_load_in_place() says what it is). */
-static bool stream_encoding(const char *buf, size_t have, const rg_read_options *opt,
-                            char enc[32], size_t *skip)
-{
-    if (rg_text_converted(buf, have, opt ? opt->encoding : NULL, enc, skip))
-        return rg_text_cuttable(enc);
-    size_t first_nul;
-    if ((opt && opt->encoding) || rg_text_binary((const unsigned char *)buf, have, &first_nul) ||
-        !rg_text_gb18030_opening(buf, have))
-        return false;
-    snprintf(enc, 32, "GB18030");
-    return true;
-}
-
-/* How take_converted() cuts what it converts. */
-typedef enum {
-    TAKE_QUIET,  /* at its last quiet point, if any */
-    TAKE_CUT,    /* there, else where forced_cut() says */
-    TAKE_ALL,    /* all of it (the end of the input) */
-    TAKE_FORCED, /* all of it, a cut inside a line (no line break in SEGMENT_MAX bytes) */
-} take_how;
-
-/* The segment of a converted stream in s->buf[skip..end) (at byte `at` of the
- * input): converted into s->t and cut as `how` says; *cut receives the bytes
- * of s->buf it takes.  False when there is no cut (or *st is an error).  Each
- * bad byte is told of once, by the conversion of the segment that takes it. */
-static bool take_converted(docscan *ds, const char *enc, slot *s, size_t skip, size_t end,
-                           size_t at, size_t from, take_how how, bool *midline, size_t *cut,
-                           rg_status *st, rg_error *err)
-{
-    rg_buf quiet = {0};
-    size_t seen = ds->nconv; /* (a first reading, whose warnings are not told) */
-    rg_text t;
-    *st = rg_text_convert(ds->name, s->buf + skip, end - skip, enc, at + skip, &seen, &t, &quiet,
-                          err);
-    rg_buf_free(&quiet);
-    if (*st != RG_OK)
-        return false;
-    size_t u = how == TAKE_ALL || how == TAKE_FORCED ? t.len : quiet_point(t.utf8, from, t.len);
-    bool forced = how == TAKE_FORCED;
-    if (!u && how == TAKE_CUT && t.len > from + 1) {
-        u = forced_cut(t.utf8, from, t.len, midline);
-        forced = true;
-    }
-    if (!u) {
-        rg_text_free(&t);
-        return false;
-    }
-    if (how == TAKE_FORCED)
-        *midline = true;
-    size_t used = skip + rg_text_orig_offset(&t, u);
-    if (forced && ds->ncuts++ == 0)
-        ds->first_cut = at + used;
-    if (seen != ds->nconv) { /* again, for the warnings of its own bytes only */
-        rg_text_free(&t);
-        if ((*st = rg_text_convert(ds->name, s->buf + skip, used - skip, enc, at + skip,
-                                   &ds->nconv, &t, &ds->warn, err)) != RG_OK)
-            return false;
-        u = t.len;
-    }
-    t.len = u;
-    t.utf8[u] = '\0';
-    s->t = t;
-    *cut = used;
-    return true;
-}
-
-/* The next segment of a converted stream (enc) from s->buf[skip..*have), at
- * byte `at` of the input, into s->t: up to the last quiet point, or a cut
- * where SEGMENT_MAX bytes hold none (leaving a character at least), or all of
- * it at the end; reads more into s->buf as needed.  *cut receives the bytes
- * of s->buf it takes. */
-static rg_status convert_segment(docscan *ds, int f, const char *enc, slot *s, size_t *have,
-                                 bool *eof, size_t skip, size_t at, bool first, size_t *cut,
-                                 bool *midline, rg_error *err)
-{
-    rg_status st = RG_OK;
-    size_t from = first ? HEAD_BYTES : 0;
-    for (;;) {
-        if (*eof) {
-            if (*have > skip && take_converted(ds, enc, s, skip, *have, at, from, TAKE_ALL,
-                                               midline, cut, &st, err))
-                return RG_OK;
-            if (st != RG_OK)
-                return st;
-            /* nothing left that gives text: an empty segment */
-            memset(&s->t, 0, sizeof s->t);
-            s->t.utf8 = s->buf + skip;
-            s->t.utf8[0] = '\0';
-            s->t.encoding = enc;
-            s->t.valid = true;
-            *cut = *have;
-            return RG_OK;
-        }
-        bool full = *have >= SEGMENT_MAX; /* no more is read for it */
-        size_t end = skip + rg_text_last_break(enc, s->buf + skip, *have - skip);
-        if (end > skip && take_converted(ds, enc, s, skip, end, at, from,
-                                         full ? TAKE_CUT : TAKE_QUIET, midline, cut, &st, err))
-            return RG_OK;
-        if (st != RG_OK)
-            return st;
-        if (full) { /* no cut by lines: after the last whole character but one */
-            end = skip + rg_text_whole_chars(enc, s->buf + skip, *have - 1 - skip);
-            if (end > skip && take_converted(ds, enc, s, skip, end, at, from, TAKE_FORCED, midline,
-                                             cut, &st, err))
-                return RG_OK;
-            return st != RG_OK ? st
-                               : rg_fail(err, RG_EINPUT, "%s: byte %zu: no %s character in %u MB",
-                                         ds->name, at + skip, enc, SEGMENT_MAX >> 20);
-        }
-        /* no quiet point yet: read more into a larger buffer */
-        if (!grow_to(&s->buf, &s->cap, 2 * s->cap))
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", ds->name);
-        if ((st = fill(f, ds->name, s->buf, s->cap, have, eof, err)) != RG_OK)
-            return st;
-    }
-}
-
-static rg_status read_stream(int f, size_t size, const char *path, const rg_read_options *opt,
-                             rg_doc *d, int threads, rg_records_fn fn, void *ctx, rg_error *err)
-{
-    docscan ds;
-    docscan_init(&ds, path, d, opt);
-    ds.streamed = fn != NULL;
-    pthread_once(&compiled.once, compile_patterns); /* quiet_point() knows the body words */
-    if (size && size <= RG_WHOLE_BYTES)
-        return read_file_whole(&ds, f, size, opt, fn, ctx, err);
-    pipeline *pl = calloc(1, sizeof *pl);
-    size_t carrycap = 0, ncarry = 0;
-    char *carry = NULL; /* what follows a cut, for the next segment */
-    if (!pl) {
-        docscan_free(&ds);
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-    }
-    pl->ds = &ds;
-    pl->opt = opt;
-    pl->fn = fn;
-    pl->ctx = ctx;
-    pthread_mutex_init(&pl->lock, NULL);
-    pthread_cond_init(&pl->changed, NULL);
-    int nwant = threads < NSLOTS ? threads : NSLOTS - 1;
-    pthread_t tid[NSLOTS];
-    int nworkers = 0;
-    pl->nslots = nwant > 0 ? (size_t)nwant + 1 : 1;
-    size_t base = 0; /* UTF-8 bytes of earlier segments */
-    size_t col0 = 0; /* characters before the next segment on its first line */
-    char conv_enc[32];
-    const char *conv = NULL; /* a converted stream's encoding (conv_enc) */
-    size_t conv_skip = 0, src = 0; /* its byte-order mark; the bytes before the segment */
-    rg_status st = RG_OK;
-    bool eof = false;
-    for (size_t j = 0; st == RG_OK && !eof; j++) {
-        /* a free slot: its last segment has been handed on */
-        while (st == RG_OK && (pl->out + pl->nslots <= j ||
-                               (pl->out + 2 <= j && in_flight(pl, j) >= FLIGHT_BYTES)))
-            hand_on(pl, true, &st, err);
-        if (st != RG_OK)
-            break;
-        slot *s = &pl->slots[j % pl->nslots];
-        if (s->t.orig) /* a converted segment's text is its own */
-            rg_text_free(&s->t);
-        size_t have = ncarry;
-        size_t want = CHUNK + 1; /* (files of up to RG_WHOLE_BYTES went to read_file_whole()) */
-        if (!grow_to(&s->buf, &s->cap, ncarry >= want ? ncarry + 1 : want)) {
-            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-            break;
-        }
-        if (ncarry)
-            memcpy(s->buf, carry, ncarry);
-        if ((st = fill(f, path, s->buf, s->cap, &have, &eof, err)) != RG_OK)
-            break;
-        if (j == 0 && (eof || !plain_opening(s->buf, have, opt))) {
-            if (eof || !stream_encoding(s->buf, have, opt, conv_enc, &conv_skip)) {
-                /* a short text, or one that is read and converted whole */
-                st = read_rest_whole(&ds, f, &s->buf, &s->cap, have, eof, opt, fn, ctx, err);
-                break;
-            }
-            conv = conv_enc; /* GB18030 or UTF-16, converted segment by segment */
-        }
-        /* the segment: up to the last quiet point, or all of it at the end; the
-         * document's opening is one segment of at least HEAD_BYTES */
-        size_t cut = have;
-        bool midline = false;
-        if (conv)
-            st = convert_segment(&ds, f, conv, s, &have, &eof, j == 0 ? conv_skip : 0, src, j == 0,
-                                 &cut, &midline, err);
-        while (!conv && !eof) {
-            size_t from = j == 0 ? (HEAD_BYTES < have ? HEAD_BYTES : have) : 0;
-            if ((cut = quiet_point(s->buf, from, have)) != 0)
-                break;
-            if (have >= SEGMENT_MAX && have > from + 1) {
-                cut = forced_cut(s->buf, from, have, &midline);
-                if (ds.ncuts++ == 0) /* its byte in the input (the first segment's buffer holds all) */
-                    ds.first_cut = j == 0 ? cut : ds.skip0 + base + cut;
-                break;
-            }
-            /* no quiet point yet: read more into a larger buffer */
-            cut = have;
-            if (!grow_to(&s->buf, &s->cap, 2 * s->cap))
-                st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-            else
-                st = fill(f, path, s->buf, s->cap, &have, &eof, err);
-            if (st != RG_OK)
-                break;
-            cut = have;
-        }
-        if (st != RG_OK)
-            break;
-        /* what follows the cut waits for the next segment */
-        ncarry = have - cut;
-        if (ncarry && !grow_to(&carry, &carrycap, ncarry + 1)) {
-            st = rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-            break;
-        }
-        if (ncarry)
-            memcpy(carry, s->buf + cut, ncarry);
-        if (!conv)
-            segment_text(&ds, &s->t, s->buf, cut, j == 0, base);
-        scan_reset(&s->sc, &ds, &s->t, base);
-        s->sc.col0 = col0;
-        s->sc.orig_base = conv ? src + (j == 0 ? conv_skip : 0) : 0;
-        src += cut;
-        /* the column where the next segment starts, when the cut is inside a line */
-        if (midline) {
-            size_t from = rg_line_start(s->t.utf8, 0, s->t.len);
-            col0 = (from ? 0 : col0) + rg_utf8_count(s->t.utf8 + from, s->t.len - from);
-        } else {
-            col0 = 0;
-        }
-        s->prepared = s->done = s->skipped = false;
-        base += s->t.len;
-        if (j == 0 || nworkers == 0) {
-            /* in this thread; the first segment settles the document's identity
-             * before any other is read */
-            s->st = do_segment(&s->sc, opt, &s->err);
-            s->done = true;
-            pl->placed = pl->taken = pl->read = j + 1;
-            if (s->st == RG_OK && j == 0 && threads > 1 && (!eof || ncarry))
-                for (; nworkers < nwant; nworkers++)
-                    if (pthread_create(&tid[nworkers], NULL, segment_worker, pl) != 0)
-                        break;
-        } else {
-            pthread_mutex_lock(&pl->lock);
-            pl->read = j + 1;
-            pthread_cond_broadcast(&pl->changed);
-            pthread_mutex_unlock(&pl->lock);
-        }
-        /* what is ready goes on */
-        while (st == RG_OK && pl->out < pl->read && hand_on(pl, false, &st, err))
-            ;
-        pthread_mutex_lock(&pl->lock);
-        bool stop = pl->stop;
-        pthread_mutex_unlock(&pl->lock);
-        if (stop)
-            break; /* a worker failed: its status comes with its segment */
-    }
-    /* the segments still in flight, in order */
-    pthread_mutex_lock(&pl->lock);
-    pl->last = true;
-    if (st != RG_OK)
-        pl->stop = true;
-    pthread_cond_broadcast(&pl->changed);
-    pthread_mutex_unlock(&pl->lock);
-    while (pl->out < pl->read && hand_on(pl, true, &st, err))
-        ;
-    for (int t = 0; t < nworkers; t++)
-        pthread_join(tid[t], NULL);
-    rg_text_warn_more_invalid(path, &ds.warn, ds.nbad);
-    if (ds.nuls > 1)
-        rg_buf_printf(&ds.warn, "%s: %zu more NUL bytes read as spaces\n", path, ds.nuls - 1);
-    if (conv)
-        rg_text_warn_more_converted(path, conv, &ds.warn, ds.nconv);
-    if (ds.ncuts)
-        rg_buf_printf(&ds.warn,
-                      "%s: byte %zu: no line ends a clause in %u MB of text; the text is cut "
-                      "there%s to keep memory bounded, and a reference across a cut may be "
-                      "missed or misread\n",
-                      path, ds.first_cut, SEGMENT_MAX >> 20,
-                      ds.ncuts > 1 ? " and at other such places" : "");
-    if (st == RG_OK)
-        st = finish_doc(&ds, err);
-    for (int k = 0; k < NSLOTS; k++) {
-        scan_free(&pl->slots[k].sc);
-        if (pl->slots[k].t.orig)
-            rg_text_free(&pl->slots[k].t);
-        free(pl->slots[k].buf);
-    }
-    pthread_mutex_destroy(&pl->lock);
-    pthread_cond_destroy(&pl->changed);
-    free(pl);
-    free(carry);
-    docscan_free(&ds);
-    return st;
-}
-
-/* The input and, for a regular file, its size (else 0). */
-static rg_status open_input(const char *path, int *fd, size_t *size, rg_error *err)
-{
-    *size = 0;
-    *fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
-    if (*fd < 0)
-        return rg_fail(err, RG_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    struct stat sb;
-    if (fstat(*fd, &sb) == 0 && S_ISREG(sb.st_mode))
-        *size = (size_t)sb.st_size;
-    return RG_OK;
-}
-
-rg_status rg_doc_read(const char *path, const rg_read_options *opt, rg_doc **out, rg_error *err)
-{
-    return rg_doc_stream(path, opt, 1, NULL, NULL, out, err);
-}
-
-rg_status rg_doc_stream(const char *path, const rg_read_options *opt, int threads, rg_records_fn fn,
-                        void *ctx, rg_doc **out, rg_error *err)
-{
-    *out = NULL;
-    if (fn && !(opt && opt->records))
-        return rg_fail(err, RG_EUSAGE, "%s: streaming needs records (rg_read_options.records)", path);
-    rg_doc *d = doc_new(path, opt);
-    if (!d)
-        return rg_fail(err, RG_ENOMEM, "%s: out of memory", path);
-    int fd;
-    size_t size;
-    rg_status st = open_input(path, &fd, &size, err);
-    if (st == RG_OK && !fn && opt && opt->small_only && size > RG_WHOLE_BYTES) {
-        st = rg_fail(err, RG_ELARGE, "%s: larger than %u MB: to be streamed", path,
-                     RG_WHOLE_BYTES >> 20);
-        if (fd != 0)
-            close(fd);
-    } else if (st == RG_OK) {
-        st = read_stream(fd, size, path, opt, d, fn ? threads : 1, fn, ctx, err);
-        if (fd != 0)
-            close(fd);
-    }
-    if (st != RG_OK) {
-        rg_doc_free(d);
-        return st;
-    }
-    *out = d;
-    return RG_OK;
-}
-
-void rg_doc_free(rg_doc *d)
-{
-    if (!d)
-        return;
-    pool_give(&d->records);
-    free(d->mentions);
-    free(d->links);
-    free(d->warnings);
-    rg_arena_free(&d->arena);
-    free(d);
-}
-
-const char *rg_doc_id(const rg_doc *d) { return d->id; }
-const char *rg_doc_file(const rg_doc *d) { return d->file; }
-const char *rg_doc_body(const rg_doc *d) { return d->body; }
-int rg_doc_session(const rg_doc *d) { return d->session; }
-const char *rg_doc_date(const rg_doc *d) { return d->date; }
-size_t rg_doc_mention_count(const rg_doc *d) { return d->nmentions; }
-const rg_mention *rg_doc_mention(const rg_doc *d, size_t i) { return &d->mentions[i]; }
-size_t rg_doc_link_count(const rg_doc *d) { return d->nlinks; }
-const rg_link *rg_doc_link(const rg_doc *d, size_t i) { return &d->links[i]; }
-size_t rg_doc_warning_count(const rg_doc *d) { return d->nwarnings; }
-const char *rg_doc_warning(const rg_doc *d, size_t i) { return d->warnings[i]; }
-
-const char *rg_doc_records(const rg_doc *d, size_t *len)
-{
-    *len = d->records.len;
-    return d->records_format >= 0 ? (d->records.data ? d->records.data : "") : NULL;
-}
-
-int rg_doc_records_format(const rg_doc *d) { return d->records_format; }
-
-size_t rg_doc_bytes(const rg_doc *d)
-{
-    return sizeof *d + d->records.cap + d->mcap * sizeof *d->mentions +
-           d->lcap * sizeof *d->links + d->wcap * sizeof *d->warnings + rg_arena_bytes(&d->arena);
-}

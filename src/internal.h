@@ -114,6 +114,23 @@ static inline size_t rg_utf8_seqlen(const unsigned char *s, size_t n)
     return len;
 }
 
+/* The code point at p (U+FFFD for a byte that starts no valid sequence) and
+ * the bytes it takes (1 for such a byte, and at end). */
+static inline size_t rg_cp_at(const char *p, const char *end, uint32_t *cp)
+{
+    if (p < end && (unsigned char)*p < 0x80) {
+        *cp = (unsigned char)*p;
+        return 1;
+    }
+    size_t l = rg_utf8_seqlen((const unsigned char *)p, (size_t)(end - p));
+    if (l == 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = rg_utf8_decode((const unsigned char *)p, l);
+    return l;
+}
+
 /* The citation pattern's space (PCRE2's \s under UCP, and U+FEFF), and U+200B:
  * what may stand between the parts of a reference.  One set for the pattern's
  * readers (extract.c) and for where a token may start (prefilter.c). */
@@ -362,9 +379,9 @@ typedef struct rg_record_doc {
 
 bool rg_record_doc_init(rg_record_doc *h, rg_record_format fmt, const char *doc, const char *file);
 void rg_record_doc_free(rg_record_doc *h);
-/* The format of the records made when doc was read, or -1 (extract.c). */
+/* The format of the records made when doc was read, or -1 (document.c). */
 int rg_doc_records_format(const rg_doc *doc);
-/* The memory a document read holds, about (extract.c). */
+/* The memory a document read holds, about (document.c). */
 size_t rg_doc_bytes(const rg_doc *doc);
 /* What a record is written from: a mention's fields, and the lengths of its
  * strings (0 for NULL), which then need not end with a NUL (the surface may

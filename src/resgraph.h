@@ -7,7 +7,9 @@
  * per stage:
  *
  *   text.c     read a file, detect its encoding, keep a map to original bytes
- *   extract.c  find the references (PCRE2) and the citing document's identity
+ *   extract.c  find the references (PCRE2); identity.c the citing document's
+ *              own id; document.c resolve and place them; stream.c read files
+ *              and standard input, whole or in segments
  *   ids.c      canonical identifiers, labels, links, years
  *   records.c  citation records as JSON Lines / TSV, and reading them back
  *   graph.c    the citation graph (igraph), its attributes and igraph writers

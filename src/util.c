@@ -437,7 +437,7 @@ static size_t count_fold(__m128i acc)
  * (a set lane is -1) folded into the total before they can overflow.  64
  * bytes a round, so that the loop's own work is shared by four blocks; the
  * last bytes, fewer than 16, are counted in the last 16 with the lanes
- * already counted masked off.  The spans of advance() (extract.c) between
+ * already counted masked off.  The spans of advance() (document.c) between
  * two mentions are a few hundred bytes: the ends matter. */
 static inline size_t count16(const unsigned char *p, size_t n, int what)
 {
@@ -648,7 +648,7 @@ CURSOR_TARGET static size_t newlines_avx2(const unsigned char *p, size_t m)
 /* rg_count_lines_chars() by blocks of 64 bytes from the end back to the one
  * with the last line break, whose characters after it end the count; the
  * line breaks before it by newlines_avx2().  Each byte is read once, and the
- * spans of advance() (extract.c), mostly 16 to 64 bytes, take one or two
+ * spans of advance() (document.c), mostly 16 to 64 bytes, take one or two
  * loads. */
 CURSOR_TARGET static size_t lines_chars_avx2(const unsigned char *p, size_t n, size_t *chars)
 {
