@@ -22,6 +22,7 @@ typedef struct extract_job {
     const rg_read_options *ro;
     const char *const *paths; /* of the run of files read in parallel */
     int rc;                   /* exit code for unreadable inputs */
+    size_t read;              /* documents read, whatever they held */
     rg_error err;             /* a write error */
 } extract_job;
 
@@ -43,6 +44,7 @@ static rg_status write_doc(void *ctx, size_t i, const rg_doc *doc, const rg_erro
         return RG_OK;
     }
     print_doc_warnings(doc);
+    j->read++;
     return rg_records_write(j->f, j->fmt, doc, &j->err);
 }
 
@@ -141,6 +143,13 @@ int cmd_extract(int argc, char **argv)
     if (wst != RG_OK) {
         rg_output_abort(out);
         return j.err.msg[0] ? write_failed(o.output, &j.err) : error(wst, "out of memory");
+    }
+    /* A run that read nothing because every input failed has no records to give:
+     * the previous output stays, as it does for the graph commands.  (With one
+     * readable input among them, its records are written.) */
+    if ((j.rc || collected) && !j.read) {
+        rg_output_abort(out);
+        return j.rc ? j.rc : collected;
     }
     if (rg_output_commit(out, &err) != RG_OK)
         return fail(&err);

@@ -103,6 +103,13 @@ expect 3 "failed run keeps the previous output" -- "$bin" render -q -o "$tmp/kee
 [ "$(cat "$tmp/keep.svg")" = previous ] && ok || bad "previous output clobbered"
 expect 1 "render with a root not in the graph" -- "$bin" render -q --root 12/34 -o "$tmp/keep.svg" "$seed"
 [ "$(cat "$tmp/keep.svg")" = previous ] && ok || bad "previous output clobbered by a failed render"
+echo "previous" >"$tmp/keep.jsonl"
+expect 3 "extract with no readable input keeps the previous output" -- \
+    "$bin" extract -q -o "$tmp/keep.jsonl" "$tmp/nope.txt"
+[ "$(cat "$tmp/keep.jsonl")" = previous ] && ok || bad "previous output clobbered by extract"
+expect 2 "extract in an unknown encoding keeps the previous output" -- \
+    "$bin" extract -q --encoding no-such-encoding -o "$tmp/keep.jsonl" "$seed"
+[ "$(cat "$tmp/keep.jsonl")" = previous ] && ok || bad "previous output clobbered by extract"
 [ -z "$(ls -A "$tmp" | grep '^\.')" ] && ok || bad "temporary files left: $(ls -A "$tmp")"
 if [ -w /dev/full ]; then
     expect 4 "full disk" -- "$bin" extract -q -o /dev/full "$seed"
