@@ -472,9 +472,15 @@ int parse_options(int argc, char **argv, const char *allowed, opts *o, int *firs
     o->max_chains = 100;
     o->depth = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "f:o:r:F:qh", long_options, NULL)) != -1) {
+    /* the leading ':' has getopt tell a missing value (':') from an unknown option
+     * ('?'), which it would otherwise report as the short key of a long option:
+     * "--format" at the end of the line said "unknown option -f" */
+    while ((c = getopt_long(argc, argv, ":f:o:r:F:qh", long_options, NULL)) != -1) {
         char key = c >= 256 ? option_keys[c - 256][0] : (char)c;
-        if (c == '?' || c == ':' || !strchr(allowed, key)) {
+        if (c == ':')
+            return error(RG_EUSAGE, "%s: option %s needs a value (try 'resgraph %s --help')",
+                         argv[0], argv[optind - 1], argv[0]);
+        if (c == '?' || !strchr(allowed, key)) {
             if (c == '?' && optopt && optopt < 256)
                 return error(RG_EUSAGE, "%s: unknown option -%c (try 'resgraph %s --help')",
                              argv[0], optopt, argv[0]);

@@ -30,6 +30,8 @@ expect 2 "unknown command" -- "$bin" frobnicate
 contains "$tmp/err" "frobnicate" "unknown command named"
 expect 2 "unknown option" -- "$bin" extract --bogus "$seed"
 contains "$tmp/err" "--bogus" "unknown option named"
+expect 2 "option without its value" -- "$bin" extract "$seed" --format
+contains "$tmp/err" "option --format needs a value" "missing value named with the long option"
 expect 2 "bad format" -- "$bin" extract --format xml "$seed"
 expect 2 "no input" -- "$bin" lineage
 for cmd in extract lineage render export check-links; do
