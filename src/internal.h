@@ -21,6 +21,28 @@
 #define RG_PRINTF(a, b)
 #endif
 
+/* Whether the loops written for AVX2 (or SSSE3) may run: the processor has the
+ * instructions and the build does not forbid them.  Built with -DRG_NO_AVX2
+ * (and -DRG_NO_SSSE3), the library takes the loops of an older processor,
+ * which is how `make test-portable` tests them on one that has AVX2. */
+static inline bool rg_cpu_avx2(void)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(RG_NO_AVX2)
+    return __builtin_cpu_supports("avx2");
+#else
+    return false;
+#endif
+}
+
+static inline bool rg_cpu_ssse3(void)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(RG_NO_SSSE3)
+    return __builtin_cpu_supports("ssse3");
+#else
+    return false;
+#endif
+}
+
 /* util.c ------------------------------------------------------------------ */
 
 /* Fills err (if not NULL) and returns status, so callers write

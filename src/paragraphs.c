@@ -665,7 +665,7 @@ static size_t newlines_from(const char *text, size_t at, size_t len, uint64_t *o
     if (n > BLOCKS)
         n = BLOCKS;
 #ifdef HAVE_AVX2
-    if (__builtin_cpu_supports("avx2")) {
+    if (rg_cpu_avx2()) {
         newline_blocks_avx2(text + at, n, out);
         return n;
     }

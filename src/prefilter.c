@@ -645,7 +645,7 @@ void rg_starts_init(rg_starts *st, const char *text, size_t len)
     st->text = text;
     st->len = len;
 #ifdef HAVE_VECTORS
-    st->vectors32 = __builtin_cpu_supports("avx2");
+    st->vectors32 = rg_cpu_avx2();
 #endif
     /* the text's first line start is a trigger too */
     if (len && footer_start((const unsigned char *)text, 0, len)) {

@@ -407,9 +407,9 @@ int rg_utf8_valid_by(int way, const char *s, size_t n)
 bool rg_utf8_valid(const char *s, size_t n)
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (__builtin_cpu_supports("avx2"))
+    if (rg_cpu_avx2())
         return utf8_valid_avx2((const unsigned char *)s, n);
-    if (__builtin_cpu_supports("ssse3"))
+    if (rg_cpu_ssse3())
         return utf8_valid_ssse3((const unsigned char *)s, n);
 #endif
     return utf8_valid_scalar((const unsigned char *)s, n);
@@ -697,7 +697,7 @@ __attribute__((noinline)) static size_t lines_chars_plain(const char *s, size_t 
 size_t rg_count_lines_chars(const char *s, size_t n, size_t *chars)
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+    if (rg_cpu_avx2() && __builtin_cpu_supports("popcnt"))
         return lines_chars_avx2((const unsigned char *)s, n, chars);
 #endif
     return lines_chars_plain(s, n, chars);
