@@ -6,6 +6,7 @@
 #   make graphs  regenerate graphs/ from the example documents
 #   make bench   benchmarks (not tests: they print figures)
 #   make asan    build and run the tests with AddressSanitizer and UBSan
+#   make test-portable  the tests of the loops an older processor takes (no AVX2, no SSSE3)
 #   make fuzz    libFuzzer on the readers of outside input (FUZZ_SECONDS per target)
 #   make install PREFIX=/usr/local DESTDIR=
 
@@ -32,7 +33,7 @@ ALL_LIBS = $(PKG_LIBS) -pthread -lm
 EXAMPLE = tests/fixtures/A-C.1-78-L.11.zh.txt
 ICT = tests/fixtures/ict/*.txt
 
-.PHONY: all demo check deps test graphs bench asan fuzz install clean
+.PHONY: all demo check deps test test-portable test-loops graphs bench asan fuzz install clean
 
 all: $(BUILD)/resgraph
 
@@ -77,6 +78,7 @@ demo: deps
 check: deps
 	$(MAKE) all
 	$(MAKE) test
+	$(MAKE) test-portable
 	$(MAKE) asan
 
 test: $(BUILD)/resgraph $(BUILD)/unit $(BUILD)/cases $(BUILD)/utf8
@@ -98,6 +100,24 @@ graphs: $(BUILD)/resgraph
 bench: all
 	@RESGRAPH_BENCH=1 scripts/install-deps
 	scripts/bench
+
+# The loops that have an AVX2 version (UTF-8 validation, counts of lines and
+# characters, the prefilter's scan, the newlines of paragraphs) are chosen when
+# the program runs, so on a processor with AVX2 `make test` never reaches the
+# others.  Built with RG_NO_AVX2, and then RG_NO_SSSE3 too (the UTF-8 validator
+# has a third way), the library takes them.  Each build runs the tests that reach
+# those loops; the generated corpus (slow) only the first, as the second changes
+# only the validator, which every input of the other tests goes through.
+test-portable:
+	$(MAKE) BUILD=build/noavx2 CFLAGS="$(CFLAGS) -DRG_NO_AVX2" test-loops
+	tests/extract-corpus.sh build/noavx2/resgraph
+	$(MAKE) BUILD=build/nossse3 CFLAGS="$(CFLAGS) -DRG_NO_AVX2 -DRG_NO_SSSE3" test-loops
+
+test-loops: $(BUILD)/resgraph $(BUILD)/unit $(BUILD)/cases $(BUILD)/utf8
+	$(BUILD)/unit
+	$(BUILD)/utf8
+	$(BUILD)/cases tests/extract/*.cases
+	tests/cli.sh $(BUILD)/resgraph
 
 # The whole suite again under AddressSanitizer, UBSan and LeakSanitizer
 # (suppressions: tests/lsan.supp, the libraries' own one-time allocations).
