@@ -569,9 +569,72 @@ size_t rg_match_body(const char *p, const char *end, rg_body *body)
     return match_body(p, end, body);
 }
 
+/* The value of the digit at p (ASCII or full-width) and *len its bytes; -1
+ * when there is none. */
+static int plain_digit(const char *p, const char *end, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (p < end && u[0] >= '0' && u[0] <= '9') {
+        *len = 1;
+        return u[0] - '0';
+    }
+    if (end - p >= 3 && u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99) {
+        *len = 3;
+        return u[2] - 0x90;
+    }
+    return -1;
+}
+
+/* What is left of a date that lost some of its words, as text taken from a
+ * PDF or a web page has it: a year (1900 to 2100), then at most a month and a
+ * day, with spaces, 年, 月, 日, '-' or '.' between them, and at least one of
+ * those words or marks or a second number (2022 年 12 月 7, 1998 12 4,
+ * 2022-12-07, 2022年).  Its length, or 0.  An enumeration goes on past it, as
+ * past a date; the date is not given to the item, its pieces being unsure. */
+static size_t date_remnant(const char *s, const char *end)
+{
+    static const int most[3] = {2100, 12, 31};
+    const char *p = s;
+    int groups = 0;
+    bool marked = false;
+    while (groups < 3) {
+        const char *q = p;
+        long v = 0;
+        int nd = 0, d;
+        size_t l;
+        while (nd < 5 && (d = plain_digit(q, end, &l)) >= 0) {
+            v = v * 10 + d;
+            nd++;
+            q += l;
+        }
+        if (groups == 0 ? nd != 4 || v < 1900 : nd == 0 ? false : nd > 2 || v < 1)
+            return 0;
+        if (nd == 0 || v > most[groups])
+            break;
+        p = q;
+        groups++;
+        const char *r = p;
+        for (;;) {
+            r = skip_spaces_at(r, end);
+            if (end - r >= 3 && (!memcmp(r, "年", 3) || !memcmp(r, "月", 3) || !memcmp(r, "日", 3)))
+                r += 3;
+            else if (r < end && (*r == '-' || *r == '.'))
+                r++;
+            else
+                break;
+            marked = true;
+        }
+        if (r == p)
+            break;
+        p = r;
+    }
+    return groups && (marked || groups >= 2) ? (size_t)(p - s) : 0;
+}
+
 /* gap_is_filler() past its common gaps. */
 __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const char *end,
-                                                        rg_body *body, bool *range)
+                                                        rg_body *body, bool *range,
+                                                        bool item)
 {
     size_t n;
     for (const char *p = skip_spaces_at(s, end); p < end; p = skip_spaces_at(p, end)) {
@@ -584,19 +647,32 @@ __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const c
         }
         int to;
         n = match_in(separators, &sep_index, p, end, &to);
+        if (n) {
+            if (to)
+                *range = true;
+            p += n;
+            continue;
+        }
+        n = item ? date_remnant(p, end) : 0;
         if (!n)
             return false;
-        if (to)
-            *range = true;
         p += n;
+        /* a 第 right after its last digit (1999 12 1第54/49) is the item's:
+         * the pattern starts no item after a digit */
+        if (end - p >= 3 && !memcmp(p, "第", 3) && rg_only_spaces(p + 3, end))
+            return true;
     }
     return true;
 }
 
 /* True when s[0..n) holds only what may stand between two items of one
  * enumeration.  Sets *body to the last body word in it (unchanged if none)
- * and *range when it says "to" (至, 到, -). */
-static inline bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *range)
+ * and *range when it says "to" (至, 到, -).  item: an item follows the gap,
+ * which may then hold what is left of its date (date_remnant()); before a
+ * token passed over, a date or page furniture, it may not (nothing says an
+ * item comes after). */
+static inline bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *range,
+                                 bool item)
 {
     *range = false;
     /* the common gaps, read directly: none (a run of items), 、 alone or
@@ -610,7 +686,7 @@ static inline bool gap_is_filler(const char *s, const char *end, rg_body *body, 
         if ((a == ' ' || (a >= '\t' && a <= '\r')) && (z == ' ' || (z >= '\t' && z <= '\r')))
             return true;
     }
-    return gap_is_filler_words(s, end, body, range);
+    return gap_is_filler_words(s, end, body, range, item);
 }
 
 bool rg_is_clause_end(uint32_t c)
@@ -1300,7 +1376,7 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
     bool range = false;
     int near = -1; /* the date near it (take_date()), once known */
     if (sc->run_active && (s - sc->run_end > GAP_MAX ||
-                           !gap_is_filler(sc->text + sc->run_end, sc->text + s, &gap_body, &range)))
+                           !gap_is_filler(sc->text + sc->run_end, sc->text + s, &gap_body, &range, true)))
         break_run(sc);
     if (!sc->run_active) {
         sc->run_active = true;
@@ -1427,7 +1503,7 @@ static void pass_over(scan *sc, size_t s, size_t e)
     rg_body body = RG_BODY_NONE;
     bool range;
     if (s - sc->run_end > GAP_MAX ||
-        !gap_is_filler(sc->text + sc->run_end, sc->text + s, &body, &range)) {
+        !gap_is_filler(sc->text + sc->run_end, sc->text + s, &body, &range, false)) {
         break_run(sc);
         return;
     }
