@@ -541,7 +541,7 @@ void rg_scan_free(scan *sc)
 }
 
 /* The memory a scan holds. */
-static size_t scan_bytes(const scan *sc)
+size_t rg_scan_bytes(const scan *sc)
 {
     return sc->rcap * sizeof *sc->raws + sc->acap * sizeof *sc->aside +
            sc->lcap * sizeof *sc->links + sc->mcap * sizeof *sc->ms +
@@ -646,7 +646,7 @@ static void kept_scan_give(scan *sc)
     bool mine = k && sc == &k->sc;
     if (mine)
         k->sc_busy = false;
-    if (!mine || scan_bytes(sc) > KEEP_BYTES)
+    if (!mine || rg_scan_bytes(sc) > KEEP_BYTES)
         rg_scan_free(sc); /* (emptied: the kept one stays usable) */
     else
         rg_arena_free(&sc->arena);

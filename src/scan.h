@@ -242,6 +242,8 @@ void rg_docscan_init(docscan *ds, const char *name, rg_doc *d, const rg_read_opt
 void rg_docscan_free(docscan *ds);
 void rg_scan_reset(scan *sc, docscan *ds, const rg_text *t, size_t base);
 void rg_scan_free(scan *sc);
+/* The memory a scan holds. */
+size_t rg_scan_bytes(const scan *sc);
 /* The three steps of a segment: rg_prepare_scan() (its scan, the identity
  * after the first, prepare_segment()) beside the others, rg_place_segment()
  * in order, rg_emit_segment() beside the others again; rg_do_segment() all

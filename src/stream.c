@@ -145,20 +145,27 @@ typedef struct slot {
  * hands their records on in order.  Workers take them in turn for step one;
  * the next segment in order whose step one is done is placed by whichever
  * worker finds it so, which then writes its records.  A worker never waits
- * for the segment before its own: it takes another, or places one.  Memory
- * stays bounded by what is in flight: one segment more than there are
- * workers, at most NSLOTS, and no more than FLIGHT_BYTES of text (two
- * segments at least).  A segment's records can take seven times its text (a
- * reference every 40 bytes), and the buffers of a slot are kept from one use
- * to the next. */
+ * for the segment before its own: it takes another, or places one.
+ *
+ * Memory stays bounded by what is in flight: one segment more than there are
+ * workers, at most NSLOTS, and no more than FLIGHT_BYTES of memory, as the
+ * segment done last took (two segments at least).  What a segment takes
+ * depends on how dense its references are, not on its text alone: 2 MB of one
+ * long enumeration, a reference every 35 bytes, take 30 MB with their raws,
+ * resolved references and records; 1 MB of ordinary text a few.  The buffers
+ * of a slot are kept from one use to the next, and a segment takes the first
+ * free slot, so that the slots beyond what FLIGHT_BYTES lets fly are never
+ * used and hold nothing. */
 #define NSLOTS 8
-#define FLIGHT_BYTES (6u << 20)
+#define FLIGHT_BYTES (48u << 20)
 
 typedef struct pipeline {
     docscan *ds;
     const rg_read_options *opt;
     slot slots[NSLOTS];
-    size_t nslots;  /* the slots in use: segment j takes slots[j % nslots] */
+    size_t nslots;  /* the slots that may be used */
+    unsigned char slot_of[NSLOTS]; /* segment j's slot: slots[slot_of[j % NSLOTS]] */
+    size_t last_bytes; /* the memory the segment done last took */
     size_t read;    /* segments read */
     size_t taken;   /* segments a worker has taken */
     size_t placed;  /* segments placed, in order */
@@ -172,13 +179,26 @@ typedef struct pipeline {
     void *ctx;
 } pipeline;
 
+/* The slot of segment j, one in flight (at most nslots are: their j % NSLOTS
+ * differ). */
+static slot *seg_slot(pipeline *pl, size_t j)
+{
+    return &pl->slots[pl->slot_of[j % NSLOTS]];
+}
+
+/* The memory a slot holds. */
+static size_t slot_bytes(const slot *s)
+{
+    return s->cap + rg_scan_bytes(&s->sc);
+}
+
 static void *segment_worker(void *arg)
 {
     pipeline *pl = arg;
     pthread_mutex_lock(&pl->lock);
     for (;;) {
-        slot *next = &pl->slots[pl->placed % pl->nslots];
-        if (!pl->placing && pl->placed < pl->taken && next->prepared) {
+        slot *next = pl->placed < pl->taken ? seg_slot(pl, pl->placed) : NULL;
+        if (!pl->placing && next && next->prepared) {
             /* the next segment in order: placed (steps two and three) here */
             size_t j = pl->placed;
             pl->placing = true;
@@ -192,11 +212,15 @@ static void *segment_worker(void *arg)
             pl->placed = j + 1;
             pl->placing = false;
             pthread_cond_broadcast(&pl->changed);
+            size_t bytes = 0;
             if (st == RG_OK && !next->skipped) {
                 pthread_mutex_unlock(&pl->lock);
                 st = rg_emit_segment(&next->sc, &next->err);
+                bytes = slot_bytes(next);
                 pthread_mutex_lock(&pl->lock);
             }
+            if (bytes)
+                pl->last_bytes = bytes;
             next->st = st;
             next->done = true;
             if (st != RG_OK)
@@ -207,7 +231,7 @@ static void *segment_worker(void *arg)
         if (!pl->stop && pl->taken < pl->read) {
             /* step one of the next segment read */
             size_t j = pl->taken++;
-            slot *s = &pl->slots[j % pl->nslots];
+            slot *s = seg_slot(pl, j);
             pthread_mutex_unlock(&pl->lock);
             rg_status st = rg_prepare_scan(&s->sc, pl->opt, &s->err);
             pthread_mutex_lock(&pl->lock);
@@ -230,7 +254,7 @@ static void *segment_worker(void *arg)
  * it is not done (or was never taken). */
 static bool hand_on(pipeline *pl, bool wait, rg_status *st, rg_error *err)
 {
-    slot *o = &pl->slots[pl->out % pl->nslots];
+    slot *o = seg_slot(pl, pl->out);
     pthread_mutex_lock(&pl->lock);
     while (wait && !o->done && !(pl->stop && pl->out >= pl->taken))
         pthread_cond_wait(&pl->changed, &pl->lock);
@@ -261,14 +285,33 @@ static bool hand_on(pipeline *pl, bool wait, rg_status *st, rg_error *err)
     return true;
 }
 
-/* The text of the segments read and not yet handed on, before segment j (the
- * reading thread's own count: it sets each segment's text). */
-static size_t in_flight(const pipeline *pl, size_t j)
+/* Whether segment j may be read: a slot is free, and with the segments in
+ * flight (those read and not handed on) it would take no more than
+ * FLIGHT_BYTES if each took what the segment done last took. */
+static bool room_for(pipeline *pl, size_t j)
 {
-    size_t n = 0;
+    size_t n = j - pl->out; /* in flight */
+    if (n >= pl->nslots)
+        return false;
+    if (n < 2)
+        return true;
+    pthread_mutex_lock(&pl->lock);
+    size_t last = pl->last_bytes;
+    pthread_mutex_unlock(&pl->lock);
+    return (n + 1) * last <= FLIGHT_BYTES;
+}
+
+/* The first slot that no segment in flight holds, for segment j (fewer than
+ * nslots are in flight). */
+static unsigned char free_slot(const pipeline *pl, size_t j)
+{
+    unsigned busy = 0;
     for (size_t k = pl->out; k < j; k++)
-        n += pl->slots[k % pl->nslots].t.len;
-    return n;
+        busy |= 1u << pl->slot_of[k % NSLOTS];
+    unsigned char i = 0;
+    while (busy >> i & 1)
+        i++;
+    return i;
 }
 
 /* Reads into buf[*have..cap - 1) until it is full or the input ends. */
@@ -533,12 +576,12 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     bool eof = false;
     for (size_t j = 0; st == RG_OK && !eof; j++) {
         /* a free slot: its last segment has been handed on */
-        while (st == RG_OK && (pl->out + pl->nslots <= j ||
-                               (pl->out + 2 <= j && in_flight(pl, j) >= FLIGHT_BYTES)))
+        while (st == RG_OK && !room_for(pl, j))
             hand_on(pl, true, &st, err);
         if (st != RG_OK)
             break;
-        slot *s = &pl->slots[j % pl->nslots];
+        pl->slot_of[j % NSLOTS] = free_slot(pl, j);
+        slot *s = seg_slot(pl, j);
         if (s->t.orig) /* a converted segment's text is its own */
             rg_text_free(&s->t);
         size_t have = ncarry;
@@ -616,6 +659,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
              * before any other is read */
             s->st = rg_do_segment(&s->sc, opt, &s->err);
             s->done = true;
+            pl->last_bytes = slot_bytes(s); /* (no worker runs yet) */
             pl->placed = pl->taken = pl->read = j + 1;
             if (s->st == RG_OK && j == 0 && threads > 1 && (!eof || ncarry))
                 for (; nworkers < nwant; nworkers++)

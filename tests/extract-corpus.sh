@@ -246,9 +246,10 @@ for t in cp936 cp936.line; do
     surfaces "$tmp/$t.txt" "$tmp/$t.jsonl" gbk && ok || bad "$t: records do not point at their surfaces"
 done
 
-# One long enumeration, a reference every 40 bytes and no clause end: cut every
-# 2 MB, each segment's records take seven times its text, and the segments in
-# flight stay few enough (took 140 MB when six were).
+# One long enumeration, a reference every 35 bytes and no clause end: cut every
+# 2 MB, each segment takes 30 MB with its records, and the segments in flight
+# stay few enough whatever the number of processors (66 MB; 95 MB on two and
+# 239 MB on eight when only their text was counted).
 python3 - "$tmp/dense.txt" <<'PY'
 import random, sys
 random.seed(3)
