@@ -386,16 +386,7 @@ static rg_status emit_records(scan *sc, rg_error *err)
     const prep *const ms = sc->ms;
     const size_t nms = sc->nms;
     const bool valid = sc->t->valid;
-    if (ds->context) { /* made as for kept mentions, though records do not show it */
-        const rg_para *pend = sc->paras + sc->nparas;
-        for (size_t i = 0; i < nms; i++) {
-            const prep *p = &ms[i];
-            const rg_para *pa = p->pa;
-            size_t s = (size_t)(p->r.surface - sc->text), e = s + p->r.surface_len;
-            if (!mention_context(&sc->arena, sc, pa, pend, s, e))
-                return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-        }
-    }
+    /* (a record has no context: opt->context serves kept mentions) */
     for (size_t i = 0; i < nms; i++) {
         rg_record_append(&sc->out, &ds->rdoc, &ms[i].r, valid);
         if (sc->out.failed)
