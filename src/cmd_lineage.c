@@ -18,8 +18,13 @@ static const char usage_lineage[] =
     "there are at most --max-chains of them (default 100).  --main-path adds the main path\n"
     "of the whole graph by search path count (Pajek): local (greedy) or global (heaviest).\n"
     "--citations reads a citations file written by 'resgraph extract' (JSON Lines).\n"
-    "IDs may be short: 36/103, 43/78 H, 1325 (2000).\n";
+    "IDs may be short: 36/103, 43/78 H, 1325 (2000).  Dates: the text gives the date, or\n"
+    "only the year where that is all that is known; JSON gives \"date\" and \"year\", each\n"
+    "null when unknown.\n";
 
+/* The date column of the text outputs: the date, else only the year where
+ * that is all that is known (a document's own year from its symbol), else
+ * empty.  JSON gives the two apart (json_date_year). */
 static void when(const rg_graph *g, size_t v, char *buf, size_t n)
 {
     const char *date = rg_graph_node_date(g, v);
@@ -29,6 +34,24 @@ static void when(const rg_graph *g, size_t v, char *buf, size_t n)
         snprintf(buf, n, "%d", rg_graph_node_year(g, v));
     else
         buf[0] = '\0';
+}
+
+/* A node's "date" and "year" members for JSON: null where the value is not
+ * known.  (A year of 0 written as a number would read as a real year, and a
+ * year written in "date" as a date.) */
+static void json_date_year(FILE *f, const rg_graph *g, size_t v)
+{
+    const char *date = rg_graph_node_date(g, v);
+    int year = rg_graph_node_year(g, v);
+    fputs(",\"date\":", f);
+    if (date)
+        json_string(f, date);
+    else
+        fputs("null", f);
+    if (year)
+        fprintf(f, ",\"year\":%d", year);
+    else
+        fputs(",\"year\":null", f);
 }
 
 typedef struct job {
@@ -143,12 +166,8 @@ static void print_chain(FILE *f, const job *j, const rg_chain *c)
             json_string(f, rg_graph_node_id(g, v));
             fputs(",\"label\":", f);
             json_string(f, rg_graph_node_label(g, v));
-            fputs(",\"date\":", f);
-            if (rg_graph_node_date(g, v))
-                json_string(f, rg_graph_node_date(g, v));
-            else
-                fputs("null", f);
-            fprintf(f, ",\"year\":%d,\"via\":", rg_graph_node_year(g, v));
+            json_date_year(f, g, v);
+            fputs(",\"via\":", f);
             if (i == 0)
                 fputs("null,\"inferred\":false}", f);
             else
@@ -331,17 +350,16 @@ static rg_status write_nodes(FILE *f, void *ctx, rg_error *err)
         fputc('[', f);
     for (size_t i = 0; i < r->n; i++) {
         size_t v = r->nodes[i];
-        char w[16];
-        when(r->g, v, w, sizeof w);
         if (r->json) {
             fputs(i ? ",{\"id\":" : "{\"id\":", f);
             json_string(f, rg_graph_node_id(r->g, v));
             fputs(",\"label\":", f);
             json_string(f, rg_graph_node_label(r->g, v));
-            fputs(",\"date\":", f);
-            json_string(f, w);
+            json_date_year(f, r->g, v);
             fputc('}', f);
         } else {
+            char w[16];
+            when(r->g, v, w, sizeof w);
             fprintf(f, "%s\t%s\t%s\n", rg_graph_node_id(r->g, v), rg_graph_node_label(r->g, v), w);
         }
     }
@@ -381,21 +399,26 @@ static int reach_command(int argc, char **argv, int cited, const char *usage)
     return rc;
 }
 
+static const char usage_cites[] =
+    "usage: resgraph cites ID [--format text|json] [--citations FILE]... [FILE...]\n"
+    "Lists what ID cites, directly or through other texts: id, label, date\n"
+    "(or only the year where that is all that is known).  JSON gives \"date\"\n"
+    "and \"year\", each null when unknown.\n";
+
+static const char usage_cited_by[] =
+    "usage: resgraph cited-by ID [--format text|json] [--citations FILE]... [FILE...]\n"
+    "Lists what cites ID, directly or through other texts: id, label, date\n"
+    "(or only the year where that is all that is known).  JSON gives \"date\"\n"
+    "and \"year\", each null when unknown.\n";
+
 int cmd_cites(int argc, char **argv)
 {
-    return reach_command(argc, argv, 1,
-                         "usage: resgraph cites ID [--format text|json] [--citations FILE]... "
-                         "[FILE...]\n"
-                         "Lists what ID cites, directly or through other texts: id, label, date.\n");
+    return reach_command(argc, argv, 1, usage_cites);
 }
 
 int cmd_cited_by(int argc, char **argv)
 {
-    return reach_command(argc, argv, 0,
-                         "usage: resgraph cited-by ID [--format text|json] [--citations FILE]... "
-                         "[FILE...]\n"
-                         "Lists what cites ID, directly or through other texts: id, label, "
-                         "date.\n");
+    return reach_command(argc, argv, 0, usage_cited_by);
 }
 
 /* --- generations ------------------------------------------------------------------------ */
@@ -439,7 +462,8 @@ int cmd_generations(int argc, char **argv)
         return fputs("usage: resgraph generations [-o FILE] [--citations FILE]... [FILE...]\n"
                      "Prints each document's topological generation: 0 for what cites nothing\n"
                      "in the graph, else one more than the highest generation it cites.\n"
-                     "Columns: generation, id, label, date.\n",
+                     "Columns: generation, id, label, date (or only the year where that is all\n"
+                     "that is known; empty when neither is).\n",
                      stdout),
                0;
     rg_graph *g = NULL;

@@ -76,7 +76,26 @@ assert len(str(x)) - 1 == int(e) and abs(float(m) - x / 10**int(e)) < 1e-3, 'app
 " "$approx" "$exact" && ok || bad "--exact count or its approximation is wrong"
     "$bin" lineage -q --citations "$tmp/s30.jsonl" --from A/RES/S/6 --root A/RES/S/1 --all >"$tmp/out"
     [ "$(grep -c ' → ' "$tmp/out")" -eq 16 ] && ok || bad "6 texts: 16 chains listed expected"
+    # a generated series has neither dates nor years: JSON says null, not 0 or ""
+    "$bin" lineage -q --citations "$tmp/s30.jsonl" --from A/RES/S/3 --root A/RES/S/1 --format json \
+        >"$tmp/out"
+    python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert all(n['date'] is None and n['year'] is None for n in d['chain']), d['chain']
+" "$tmp/out" && ok || bad "lineage JSON: an unknown year must be null: $(head -c 300 "$tmp/out")"
+    "$bin" cites -q --format json A/RES/S/3 --citations "$tmp/s30.jsonl" >"$tmp/out"
+    python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d) == 2 and all(n['date'] is None and n['year'] is None for n in d), d
+" "$tmp/out" && ok || bad "cites JSON: an unknown date and year must be null: $(head -c 300 "$tmp/out")"
 fi
+
+# a document known by its year only: JSON gives the year, and no date
+"$bin" cited-by -q --format json 77/36 tests/fixtures/A-C.1-78-L.11.zh.txt >"$tmp/out"
+grep -qx '\[{"id":"A/C.1/78/L.11","label":"A/C.1/78/L.11","date":null,"year":2023}\]' "$tmp/out" &&
+    ok || bad "cited-by JSON: a year is not a date: $(cat "$tmp/out")"
 
 # a cycle is reported, the rest analysed
 cat >"$tmp/a.txt" <<'T'
