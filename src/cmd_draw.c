@@ -153,7 +153,10 @@ static const char usage_export[] =
     "Writes the citation graph for other tools.  FORMAT: graphml, gml, pajek, gexf,\n"
     "cytoscape, node-link, edgelist, or neo4j (then -o names a directory that receives\n"
     "nodes.csv and edges.csv).  Node attributes: id, label, type, body, session, date,\n"
-    "year, url; edge attributes: kind (cites or succeeds), weight, surface, line, para, verb.\n";
+    "year, url; edge attributes: kind (cites or succeeds), weight (the mentions merged\n"
+    "into the edge), and of its first mention surface, file, line, para, verb and form\n"
+    "(text or symbol); unknown values are left out.  pajek and edgelist carry only kind\n"
+    "and weight.\n";
 
 /* Neo4j's two files, written completely before either replaces an old one. */
 static int export_neo4j(const rg_graph *g, const char *dir)

@@ -240,6 +240,11 @@ for f in nodes edges; do
 done
 valid "$tmp/a" example
 check example "$tmp/a"
+# export --help names every attribute the files carry
+"$bin" export --help | tr -s ' \n' '  ' >"$tmp/help"
+for key in $(sed -n 's/.*<key id="\([a-z]*\)" for="\(node\|edge\)".*/\1/p' "$tmp/a/g.graphml"); do
+    grep -qE "(^|[ (,;])$key[ ,;.)]" "$tmp/help" && ok || bad "export --help does not name the attribute $key"
+done
 
 # the schemas bite: an edge to a node that is not there, an attribute value without value
 sed 's/target="n0"/target="n999"/' "$tmp/a/g.graphml" >"$tmp/bad.graphml"
