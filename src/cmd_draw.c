@@ -10,8 +10,8 @@
 
 static const char usage_render[] =
     "usage: resgraph render [--format svg|png|pdf|dot] [-o FILE] [--root ID] [--from ID]\n"
-    "                       [--engine dot|sfdp] [--reduce] [--focus ID [--depth N]]\n"
-    "                       [--citations FILE]... [FILE...]\n"
+    "                       [--engine dot|sfdp] [--reduce] [--focus ID [--depth N]] [-q]\n"
+    "                       [--doc-id ID] [--encoding ENC] [--citations FILE]... [FILE...]\n"
     "Draws the citation graph with Graphviz: one row per year (engine dot), the lineage\n"
     "chain from --from (default: the document with the longest chain) to the root\n"
     "highlighted, inferred edges dashed, each document a link to undocs.org.  --reduce\n"
@@ -149,7 +149,8 @@ done:
 
 static const char usage_export[] =
     "usage: resgraph export --format FORMAT [-o FILE] [--reduce] [--focus ID [--depth N]]\n"
-    "                       [--citations FILE]... [FILE...]\n"
+    "                       [-q] [--doc-id ID] [--encoding ENC] [--citations FILE]...\n"
+    "                       [FILE...]\n"
     "Writes the citation graph for other tools.  FORMAT: graphml, gml, pajek, gexf,\n"
     "cytoscape, node-link, edgelist, or neo4j (then -o names a directory that receives\n"
     "nodes.csv and edges.csv).  Node attributes: id, label, type, body, session, date,\n"

@@ -11,10 +11,12 @@
 
 static const char usage_extract[] =
     "usage: resgraph extract [--format jsonl|tsv] [-o FILE] [--doc-id ID] [--encoding ENC]\n"
-    "                        [--reference] FILE...\n"
+    "                        [--reference] [-q] FILE...\n"
     "Prints one record per citation, in document order (JSON Lines by default).\n"
     "FILE may be a directory (read recursively) or - for standard input.\n"
-    "--reference scans every byte without the prefilter (slower; for checking).\n";
+    "--reference scans every byte without the prefilter (slower; for checking).\n"
+    "-q (--quiet) silences warnings, and skips checking each hyperlink against the\n"
+    "references of its text (check-links still does that).\n";
 
 typedef struct extract_job {
     FILE *f;
@@ -157,7 +159,7 @@ int cmd_extract(int argc, char **argv)
 }
 
 static const char usage_check_links[] =
-    "usage: resgraph check-links FILE...\n"
+    "usage: resgraph check-links [-q] [--doc-id ID] [--encoding ENC] FILE...\n"
     "Checks that every hyperlink line (https://undocs.org/<lang>/<symbol>) points to a\n"
     "document the text cites.  Prints each link that does not; exits 1 if there is one.\n";
 

@@ -10,7 +10,8 @@
 static const char usage_lineage[] =
     "usage: resgraph lineage [--root ID] [--from ID] [--format text|json] [--all]\n"
     "                        [--max-chains N] [--main-path local|global] [--exact] [-o FILE]\n"
-    "                        [--citations FILE]... [FILE...]\n"
+    "                        [-q] [--doc-id ID] [--encoding ENC] [--citations FILE]...\n"
+    "                        [FILE...]\n"
     "Prints the lineage chain (the longest path of citations) from each document read,\n"
     "or from --from, back to the root (default " DEFAULT_ROOT "), how many distinct chains\n"
     "there are (exactly up to 2^1024, beyond approximately unless --exact), and where\n"
@@ -400,13 +401,15 @@ static int reach_command(int argc, char **argv, int cited, const char *usage)
 }
 
 static const char usage_cites[] =
-    "usage: resgraph cites ID [--format text|json] [--citations FILE]... [FILE...]\n"
+    "usage: resgraph cites ID [--format text|json] [-o FILE] [-q] [--doc-id ID]\n"
+    "                      [--encoding ENC] [--citations FILE]... [FILE...]\n"
     "Lists what ID cites, directly or through other texts: id, label, date\n"
     "(or only the year where that is all that is known).  JSON gives \"date\"\n"
     "and \"year\", each null when unknown.\n";
 
 static const char usage_cited_by[] =
-    "usage: resgraph cited-by ID [--format text|json] [--citations FILE]... [FILE...]\n"
+    "usage: resgraph cited-by ID [--format text|json] [-o FILE] [-q] [--doc-id ID]\n"
+    "                         [--encoding ENC] [--citations FILE]... [FILE...]\n"
     "Lists what cites ID, directly or through other texts: id, label, date\n"
     "(or only the year where that is all that is known).  JSON gives \"date\"\n"
     "and \"year\", each null when unknown.\n";
@@ -459,7 +462,8 @@ int cmd_generations(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (o.help)
-        return fputs("usage: resgraph generations [-o FILE] [--citations FILE]... [FILE...]\n"
+        return fputs("usage: resgraph generations [-o FILE] [-q] [--doc-id ID] [--encoding ENC]\n"
+                     "                            [--citations FILE]... [FILE...]\n"
                      "Prints each document's topological generation: 0 for what cites nothing\n"
                      "in the graph, else one more than the highest generation it cites.\n"
                      "Columns: generation, id, label, date (or only the year where that is all\n"

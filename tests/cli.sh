@@ -38,6 +38,18 @@ for cmd in extract lineage render export check-links; do
     expect 0 "$cmd --help" -- "$bin" $cmd --help
     contains "$tmp/out" "usage: resgraph $cmd" "$cmd --help"
 done
+# each command's --help names every option it accepts, and only those
+for cmd in extract lineage cites cited-by generations render export check-links; do
+    "$bin" $cmd --help >"$tmp/help"
+    for opt in --format=x -o=x --root=x --from=x -q --doc-id=x --encoding=x --citations=x --all \
+        --max-chains=1 --main-path=x --reduce --focus=x --depth=1 --engine=x --reference --exact; do
+        name=${opt%%=*}
+        case $opt in *=*) set -- "$name" "${opt#*=}" ;; *) set -- "$name" ;; esac
+        if "$bin" $cmd "$@" --help >/dev/null 2>&1; then accepted=yes; else accepted=no; fi
+        if grep -qE -- "(^|[^-a-z])$name([^-a-z]|\$)" "$tmp/help"; then named=yes; else named=no; fi
+        [ $accepted = $named ] && ok || bad "$cmd: $name accepted: $accepted, named in --help: $named"
+    done
+done
 
 # extract
 expect 0 "extract the seed" -- "$bin" extract "$seed"
