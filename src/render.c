@@ -46,9 +46,23 @@ void rg_render_cleanup(void)
     pthread_mutex_unlock(&gv_lock);
 }
 
+/* Graphviz sends a message in pieces ("Error", ": ", "...\n") and ends each
+ * with a newline: the newlines become "; " between messages and none is kept
+ * at the end, so that resgraph's message stays one line. */
+static bool gv_line_ended;
+
 static int on_gv_error(char *msg)
 {
-    rg_buf_puts(&gv_errors, msg);
+    for (; *msg; msg++) {
+        if (*msg == '\n' || *msg == '\r') {
+            gv_line_ended = gv_errors.len > 0;
+            continue;
+        }
+        if (gv_line_ended)
+            rg_buf_add(&gv_errors, "; ", 2);
+        gv_line_ended = false;
+        rg_buf_add(&gv_errors, msg, 1);
+    }
     return 0;
 }
 
@@ -479,6 +493,7 @@ rg_status rg_render(const rg_graph *g, const rg_render_options *opt, FILE *out, 
                        n, RG_RENDER_MAX_SFDP);
     pthread_mutex_lock(&gv_lock);
     rg_buf_free(&gv_errors);
+    gv_line_ended = false;
     agseterr(AGWARN);
     agusererrf old = agseterrf(on_gv_error);
     rg_arena a = {0};
