@@ -472,6 +472,7 @@ int parse_options(int argc, char **argv, const char *allowed, opts *o, int *firs
     o->max_chains = 100;
     o->depth = 1;
     int c;
+    bool depth_given = false;
     /* the leading ':' has getopt tell a missing value (':') from an unknown option
      * ('?'), which it would otherwise report as the short key of a long option:
      * "--format" at the end of the line said "unknown option -f" */
@@ -518,9 +519,15 @@ int parse_options(int argc, char **argv, const char *allowed, opts *o, int *firs
         case 'd':
             if (!number_arg(optarg, &o->depth))
                 return error(RG_EUSAGE, "%s: --depth takes a number, not '%s'", argv[0], optarg);
+            depth_given = true;
             break;
         }
     }
+    /* --depth counts steps from the document of --focus: alone it would be
+     * ignored, and the whole graph drawn as if it had been obeyed */
+    if (depth_given && !o->focus && !o->help)
+        return error(RG_EUSAGE, "%s: --depth needs --focus ID (try 'resgraph %s --help')", argv[0],
+                     argv[0]);
     *first = optind;
     return -1;
 }

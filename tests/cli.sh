@@ -104,6 +104,11 @@ mkdir "$tmp/out.d"
 expect 0 "render into a directory" -- "$bin" render -q -o "$tmp/out.d/" "$seed"
 [ -s "$tmp/out.d/A-C.1-78-L.11.svg" ] && ok || bad "render -o DIR/ should name the file after the document"
 expect 0 "render dot to stdout" -- "$bin" render -q --format dot "$seed"
+for cmd in render:dot export:edgelist; do
+    fmt=${cmd#*:} cmd=${cmd%:*}
+    expect 2 "$cmd --depth without --focus" -- "$bin" $cmd -q --depth 2 --format $fmt -o "$tmp/d.out" "$seed"
+    contains "$tmp/err" "--depth needs --focus" "$cmd --depth without --focus"
+done
 expect 2 "render in a format Graphviz lacks" -- "$bin" render -q --format xyz -o "$tmp/x.xyz" "$seed"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] && contains "$tmp/err" "renderer for xyz is unavailable (svg" \
     "Graphviz's message on the line of resgraph's" || bad "render --format xyz: not one line: $(cat "$tmp/err")"
