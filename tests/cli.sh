@@ -129,6 +129,21 @@ echo "previous" >"$tmp/keep.jsonl"
 expect 3 "extract with no readable input keeps the previous output" -- \
     "$bin" extract -q -o "$tmp/keep.jsonl" "$tmp/nope.txt"
 [ "$(cat "$tmp/keep.jsonl")" = previous ] && ok || bad "previous output clobbered by extract"
+# bad bytes: the first five are told with their offsets, then one line counts the rest,
+# whether the text is UTF-8 or converted, read whole or streamed
+printf '大会回顾其关于信息和电信领域的发展的各项决议，\377\377\377\377\377\377\377 第 36/103 号决议\n' \
+    >"$tmp/bad-utf8.txt"
+for input in "utf-8 $tmp/bad-utf8.txt" "big5 $seed" "big5 -"; do
+    enc=${input%% *} file=${input#* }
+    if [ "$enc" = utf-8 ]; then set -- extract -o "$tmp/w.jsonl" "$file"
+    else set -- extract -o "$tmp/w.jsonl" --encoding "$enc" "$file"; fi
+    "$bin" "$@" <"$seed" 2>"$tmp/err" >/dev/null
+    grep -v 'link to' "$tmp/err" >"$tmp/bad"
+    n=$(grep -c ': byte [0-9]*: invalid' "$tmp/bad")
+    more=$(grep -c ': [0-9]* more invalid' "$tmp/bad")
+    [ "$n" -eq 5 ] && [ "$more" -eq 1 ] && [ "$(wc -l <"$tmp/bad")" -eq 6 ] && ok ||
+        bad "$enc $file: 5 bad bytes told and one line for the rest expected: $(head -c 600 "$tmp/bad")"
+done
 expect 2 "extract in an unknown encoding keeps the previous output" -- \
     "$bin" extract -q --encoding no-such-encoding -o "$tmp/keep.jsonl" "$seed"
 [ "$(cat "$tmp/keep.jsonl")" = previous ] && ok || bad "previous output clobbered by extract"
