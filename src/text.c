@@ -597,10 +597,12 @@ size_t rg_text_whole_chars(const char *enc, const char *buf, size_t n)
 }
 
 /* The opening of a text that must read as GB18030 for it to be GB18030: its
- * first megabyte, up to its last line break (or whole character). */
+ * first megabyte, up to its last line break (or whole character).  n bytes
+ * of exactly a megabyte may be the first chunk of a stream, whose end can cut
+ * a character: they are cut back too. */
 static size_t gb_opening(const char *buf, size_t n)
 {
-    if (n <= GB_OPENING)
+    if (n < GB_OPENING)
         return n;
     size_t upto = rg_text_last_break("GB18030", buf, GB_OPENING);
     return upto ? upto : gb18030_whole(buf, GB_OPENING);
