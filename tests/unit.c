@@ -6,12 +6,15 @@
  * any failure.  Tests read the bundled example and write only under a
  * temporary directory.
  */
+#define _DEFAULT_SOURCE /* wait4() */
 #include "resgraph.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int passed, failed;
@@ -396,6 +399,79 @@ static void test_render_hostile_text(void)
     rg_doc_free(d);
 }
 
+static rg_status discard_records(void *ctx, const rg_doc *doc, const char *records, size_t len,
+                                 rg_error *err)
+{
+    *(size_t *)ctx += len;
+    return RG_OK;
+}
+
+/* The peak RSS in MB of a child that streams path with 8 threads; -1 when
+ * the reading fails. */
+static long stream_peak_mb(const char *path)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        rg_read_options opt = {.records = 1};
+        rg_doc *d = NULL;
+        rg_error err = {0};
+        size_t bytes = 0;
+        rg_status st = rg_doc_stream(path, &opt, 8, discard_records, &bytes, &d, &err);
+        rg_doc_free(d);
+        _exit(st == RG_OK && bytes > 0 ? 0 : 1);
+    }
+    int status = 0;
+    struct rusage ru = {0};
+    if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0)
+        return -1;
+    return ru.ru_maxrss / 1024;
+}
+
+/* A text of one long enumeration (a reference every 35 bytes: 30 MB a
+ * segment with its records), after `sparse` lines of ordinary text. */
+static bool write_dense(const char *path, int sparse)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    for (int i = 0; i < sparse; i++)
+        fputs("这是填充文字，说明。\n", f);
+    unsigned x = 3;
+    for (int i = 0; i < 16 * 80000; i++) {
+        x = x * 1103515245u + 12345u;
+        fprintf(f, "大会回顾第 %u/%u 号决议、\n", 1 + (x >> 16) % 78, 1 + (x >> 8) % 300);
+    }
+    return fclose(f) == 0;
+}
+
+/* The segments in flight of a stream are bounded by the memory the segment
+ * done last took: a stream that opens with a megabyte of ordinary text and
+ * goes on as one long enumeration must take about what the enumeration alone
+ * takes, not let as many dense segments fly as the ordinary opening allowed. */
+static void test_stream_memory_dense_after_sparse(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return; /* (the sanitizer's own memory hides the figure) */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return;
+#endif
+#endif
+    char path[512];
+    snprintf(path, sizeof path, "%s/dense.txt", tmpdir);
+    CHECK(write_dense(path, 0));
+    long dense = stream_peak_mb(path);
+    CHECK(write_dense(path, 40000));
+    long mixed = stream_peak_mb(path);
+    unlink(path);
+    CHECK(dense > 0 && mixed > 0);
+    if (mixed > dense + dense / 2)
+        printf("note: %s: %ld MB, %ld MB without the opening\n", current, mixed, dense);
+    CHECK(mixed <= dense + dense / 2);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -410,6 +486,7 @@ static const struct {
     {"output_atomic", test_output_atomic},
     {"render_hostile_text", test_render_hostile_text},
     {"records_as_read", test_records_as_read},
+    {"stream_memory_dense_after_sparse", test_stream_memory_dense_after_sparse},
 };
 
 int main(void)
