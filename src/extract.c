@@ -587,13 +587,15 @@ static int plain_digit(const char *p, const char *end, size_t *len)
 
 /* What is left of a date that lost some of its words, as text taken from a
  * PDF or a web page has it: a year (1900 to 2100), then at most a month and a
- * day, with spaces, 年, 月, 日, '-' or '.' between them, and at least one of
- * those words or marks or a second number (2022 年 12 月 7, 1998 12 4,
- * 2022-12-07, 2022年).  Its length, or 0.  An enumeration goes on past it, as
- * past a date; the date is not given to the item, its pieces being unsure. */
+ * day, each number followed by spaces and at most its own word (年, 月, 日) or
+ * a mark ('-', '.', '－', '．'), and at least one such word or mark or a
+ * second number (2022 年 12 月 7, 1998 12 4, 2022-12-07, 2022年).  Its
+ * length, or 0.  An enumeration goes on past it, as past a date; the date is
+ * not given to the item, its pieces being unsure. */
 static size_t date_remnant(const char *s, const char *end)
 {
     static const int most[3] = {2100, 12, 31};
+    static const char unit[3][4] = {"年", "月", "日"};
     const char *p = s;
     int groups = 0;
     bool marked = false;
@@ -613,17 +615,14 @@ static size_t date_remnant(const char *s, const char *end)
             break;
         p = q;
         groups++;
-        const char *r = p;
-        for (;;) {
-            r = skip_spaces_at(r, end);
-            if (end - r >= 3 && (!memcmp(r, "年", 3) || !memcmp(r, "月", 3) || !memcmp(r, "日", 3)))
-                r += 3;
-            else if (r < end && (*r == '-' || *r == '.'))
-                r++;
-            else
-                break;
-            marked = true;
-        }
+        const char *r = skip_spaces_at(p, end), *m = r;
+        if (end - r >= 3 && (!memcmp(r, unit[groups - 1], 3) || !memcmp(r, "－", 3) ||
+                             !memcmp(r, "．", 3)))
+            r += 3;
+        else if (r < end && (*r == '-' || *r == '.'))
+            r++;
+        marked |= r != m;
+        r = skip_spaces_at(r, end);
         if (r == p)
             break;
         p = r;
@@ -637,6 +636,7 @@ __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const c
                                                         bool item)
 {
     size_t n;
+    bool dated = false; /* the gap holds what is left of a date */
     for (const char *p = skip_spaces_at(s, end); p < end; p = skip_spaces_at(p, end)) {
         rg_body b;
         n = match_body(p, end, &b);
@@ -657,11 +657,17 @@ __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const c
         if (!n)
             return false;
         p += n;
-        /* a 第 right after its last digit (1999 12 1第54/49) is the item's:
-         * the pattern starts no item after a digit */
+        /* a 至 beside it says "from a year to another" (2007年至2008年), not
+         * "from an item to the next" */
+        dated = true;
+        /* a 第 right after its last digit (1999 12 1第54/49) is part of the
+         * gap: the pattern starts no item after a digit, and the item's
+         * surface starts after it */
         if (end - p >= 3 && !memcmp(p, "第", 3) && rg_only_spaces(p + 3, end))
-            return true;
+            break;
     }
+    if (dated)
+        *range = false;
     return true;
 }
 
