@@ -32,8 +32,6 @@
 
 #include <pcre2.h>
 #include <pthread.h>
-#include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -1381,8 +1379,9 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
     rg_body gap_body = RG_BODY_NONE;
     bool range = false;
     int near = -1; /* the date near it (take_date()), once known */
-    if (sc->run_active && (s - sc->run_end > GAP_MAX ||
-                           !gap_is_filler(sc->text + sc->run_end, sc->text + s, &gap_body, &range, true)))
+    if (sc->run_active &&
+        (s - sc->run_end > GAP_MAX ||
+         !gap_is_filler(sc->text + sc->run_end, sc->text + s, &gap_body, &range, true)))
         break_run(sc);
     if (!sc->run_active) {
         sc->run_active = true;

@@ -9,7 +9,6 @@
  */
 #include "scan.h"
 
-#include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -73,7 +72,8 @@ static bool title_line(scan *sc, const raw *r)
     while (p < end) {
         p = rg_skip_spaces(p, end);
         rg_body b;
-        size_t n = (size_t)(end - p) >= 9 && (!memcmp(p, "联合国", 9) || !memcmp(p, "聯合國", 9)) ? 9 : 0;
+        size_t n =
+            (size_t)(end - p) >= 9 && (!memcmp(p, "联合国", 9) || !memcmp(p, "聯合國", 9)) ? 9 : 0;
         if (!n)
             n = rg_match_body(p, end, &b);
         if (!n)

@@ -507,7 +507,7 @@ bool rg_strmap_put_h(rg_strmap *m, const char *key, size_t len, uint64_t h, size
                      size_t *found);
 long rg_strmap_probe(const rg_strmap *m, const char *key, size_t len, uint64_t h);
 /* Inline as far as the key's first place, which a key not in the map mostly
- * finds free (the ids of extract.c's mentions looked up among the document's
+ * finds free (the ids of a segment's mentions looked up among the document's
  * own); rg_strmap_probe() reads on from there. */
 static inline long rg_strmap_get_h(const rg_strmap *m, const char *key, size_t len, uint64_t h)
 {

@@ -101,7 +101,7 @@ typedef struct docscan {
 typedef struct prep {
     rg_record_src r;    /* line and list within the segment until rg_place_segment() */
     char idbuf[32];     /* r.id when shorter (most are), not copied to the arena */
-    const rg_para *pa;  /* its paragraph (place_segment) */
+    const rg_para *pa;  /* its paragraph (rg_place_segment()) */
 } prep;
 
 /* One segment of a document being read: a stretch of text that begins at a
@@ -149,7 +149,7 @@ typedef struct scan {
     } *cite_list;       /* the same, in the order first cited */
     size_t ncites, cite_cap;
     size_t lines;       /* line breaks in the segment */
-    rg_para *paras;     /* its paragraphs (place_segment) */
+    rg_para *paras;     /* its paragraphs (rg_place_segment()) */
     size_t nparas, pcap;
     size_t list_base, line_base; /* enumerations and lines before it */
     rg_buf out;         /* its records */
