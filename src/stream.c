@@ -139,6 +139,7 @@ typedef struct slot {
     bool prepared; /* step one ran (st says how) */
     bool done;     /* all three steps ran (st says how) */
     bool skipped;  /* not handed on: an earlier segment failed */
+    size_t est;    /* the memory it may take (segment_bytes()) */
 } slot;
 
 /* The segments of a streamed document: the caller's thread reads them and
@@ -148,16 +149,20 @@ typedef struct slot {
  * for the segment before its own: it takes another, or places one.
  *
  * Memory stays bounded by what is in flight: one segment more than there are
- * workers, at most NSLOTS, and no more than FLIGHT_BYTES of memory, as the
- * segment done last took (two segments at least).  What a segment takes
- * depends on how dense its references are, not on its text alone: 2 MB of one
- * long enumeration, a reference every 35 bytes, take 30 MB with their raws,
- * resolved references and records; 1 MB of ordinary text a few.  The buffers
- * of a slot are kept from one use to the next, and a segment takes the first
- * free slot, so that the slots beyond what FLIGHT_BYTES lets fly are never
- * used and hold nothing. */
+ * workers, at most NSLOTS, and no more than would take FLIGHT_BYTES by their
+ * texts and the references these hold (two segments at least).  What a
+ * segment takes depends on how dense its references are, not on its text
+ * alone: 2 MB of one long enumeration, a reference every 35 bytes, take 30 MB
+ * with their raws, resolved references and records; 1 MB of ordinary text a
+ * few.  The buffers of a slot are kept from one use to the next, and a
+ * segment takes the first free slot, so that a slot is used only when as many
+ * segments fly. */
 #define NSLOTS 8
 #define FLIGHT_BYTES (48u << 20)
+/* What a slash before a digit, or an opening parenthesis, foretells: a
+ * reference's raw, resolved reference and record take about 470 bytes, and in
+ * ordinary text (links, symbols) two of three such slashes give no record. */
+#define MARK_BYTES 256
 
 typedef struct pipeline {
     docscan *ds;
@@ -165,7 +170,6 @@ typedef struct pipeline {
     slot slots[NSLOTS];
     size_t nslots;  /* the slots that may be used */
     unsigned char slot_of[NSLOTS]; /* segment j's slot: slots[slot_of[j % NSLOTS]] */
-    size_t last_bytes; /* the memory the segment done last took */
     size_t read;    /* segments read */
     size_t taken;   /* segments a worker has taken */
     size_t placed;  /* segments placed, in order */
@@ -184,12 +188,6 @@ typedef struct pipeline {
 static slot *seg_slot(pipeline *pl, size_t j)
 {
     return &pl->slots[pl->slot_of[j % NSLOTS]];
-}
-
-/* The memory a slot holds. */
-static size_t slot_bytes(const slot *s)
-{
-    return s->cap + rg_scan_bytes(&s->sc);
 }
 
 static void *segment_worker(void *arg)
@@ -212,15 +210,11 @@ static void *segment_worker(void *arg)
             pl->placed = j + 1;
             pl->placing = false;
             pthread_cond_broadcast(&pl->changed);
-            size_t bytes = 0;
             if (st == RG_OK && !next->skipped) {
                 pthread_mutex_unlock(&pl->lock);
                 st = rg_emit_segment(&next->sc, &next->err);
-                bytes = slot_bytes(next);
                 pthread_mutex_lock(&pl->lock);
             }
-            if (bytes)
-                pl->last_bytes = bytes;
             next->st = st;
             next->done = true;
             if (st != RG_OK)
@@ -285,20 +279,48 @@ static bool hand_on(pipeline *pl, bool wait, rg_status *st, rg_error *err)
     return true;
 }
 
-/* Whether segment j may be read: a slot is free, and with the segments in
- * flight (those read and not handed on) it would take no more than
- * FLIGHT_BYTES if each took what the segment done last took. */
-static bool room_for(pipeline *pl, size_t j)
+/* The slashes before a digit and the opening parentheses in s[0..n): the
+ * marks of references (43/78, 1325(2000)). */
+static size_t count_marks(const char *s, size_t n)
 {
-    size_t n = j - pl->out; /* in flight */
-    if (n >= pl->nslots)
-        return false;
-    if (n < 2)
+    size_t c = 0;
+    const char *end = s + n;
+    for (const char *p = s; (p = memchr(p, '/', (size_t)(end - p))); p++)
+        c += p + 1 < end && p[1] >= '0' && p[1] <= '9';
+    for (const char *p = s; (p = memchr(p, '(', (size_t)(end - p))); p++)
+        c++;
+    return c;
+}
+
+/* The memory a segment of text s[0..n) may take: its text, and its
+ * references foretold by their marks, counted in four stretches of 16 KB
+ * spread over a longer text, as dense as they are. */
+static size_t segment_bytes(const char *s, size_t n)
+{
+    size_t marks = 0;
+    if (n <= 4 * 16384) {
+        marks = count_marks(s, n);
+    } else {
+        for (size_t k = 0; k < 4; k++)
+            marks += count_marks(s + (n - 16384) / 3 * k, 16384);
+        marks = marks * (n / 1024) / 64;
+    }
+    return n + marks * MARK_BYTES;
+}
+
+/* Whether segment j, which may take `est`, may fly beside the segments in
+ * flight (read and not handed on): together they would take no more than
+ * FLIGHT_BYTES, or there are fewer than two.  (The reading thread's own
+ * counts: it reads every segment, and hands each on.)  Asked before j is read,
+ * with what the segment before took, so that j does not take a slot of its
+ * own only to wait, and again when its text is known. */
+static bool room_for(const pipeline *pl, size_t j, size_t est)
+{
+    if (j - pl->out < 2)
         return true;
-    pthread_mutex_lock(&pl->lock);
-    size_t last = pl->last_bytes;
-    pthread_mutex_unlock(&pl->lock);
-    return (n + 1) * last <= FLIGHT_BYTES;
+    for (size_t k = pl->out; k < j; k++)
+        est += pl->slots[pl->slot_of[k % NSLOTS]].est;
+    return est <= FLIGHT_BYTES;
 }
 
 /* The first slot that no segment in flight holds, for segment j (fewer than
@@ -575,8 +597,10 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     rg_status st = RG_OK;
     bool eof = false;
     for (size_t j = 0; st == RG_OK && !eof; j++) {
-        /* a free slot: its last segment has been handed on */
-        while (st == RG_OK && !room_for(pl, j))
+        /* a free slot (its last segment has been handed on), and room for
+         * a segment as large as the last one */
+        while (st == RG_OK && (pl->out + pl->nslots <= j ||
+                               (j && !room_for(pl, j, pl->slots[pl->slot_of[(j - 1) % NSLOTS]].est))))
             hand_on(pl, true, &st, err);
         if (st != RG_OK)
             break;
@@ -653,19 +677,24 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
             col0 = 0;
         }
         s->prepared = s->done = s->skipped = false;
+        s->est = segment_bytes(s->t.utf8, s->t.len);
         base += s->t.len;
         if (j == 0 || nworkers == 0) {
             /* in this thread; the first segment settles the document's identity
              * before any other is read */
             s->st = rg_do_segment(&s->sc, opt, &s->err);
             s->done = true;
-            pl->last_bytes = slot_bytes(s); /* (no worker runs yet) */
             pl->placed = pl->taken = pl->read = j + 1;
             if (s->st == RG_OK && j == 0 && threads > 1 && (!eof || ncarry))
                 for (; nworkers < nwant; nworkers++)
                     if (pthread_create(&tid[nworkers], NULL, segment_worker, pl) != 0)
                         break;
         } else {
+            /* room for what it may take among the segments in flight */
+            while (st == RG_OK && !room_for(pl, j, s->est))
+                hand_on(pl, true, &st, err);
+            if (st != RG_OK)
+                break;
             pthread_mutex_lock(&pl->lock);
             pl->read = j + 1;
             pthread_cond_broadcast(&pl->changed);

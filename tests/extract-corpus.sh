@@ -273,7 +273,8 @@ done
 # One long enumeration, a reference every 35 bytes and no clause end: cut every
 # 2 MB, each segment takes 30 MB with its records, and the segments in flight
 # stay few enough whatever the number of processors (66 MB; 95 MB on two and
-# 239 MB on eight when only their text was counted).
+# 239 MB on eight when only their text was counted; tests/unit.c checks the
+# same after an opening of ordinary text).
 python3 - "$tmp/dense.txt" <<'PY'
 import random, sys
 random.seed(3)
