@@ -104,6 +104,96 @@ static size_t measured_len(iconv_t cd, const unsigned char *s, size_t n)
     return best;
 }
 
+/* How iconv reads exactly s[0..k) through cd (to UTF-32LE): the code points
+ * it writes at once in *now, and in all once flushed as the return; -1 with
+ * errno EILSEQ (a bad byte) or EINVAL (the start of a longer character). */
+static int reading(iconv_t cd, const unsigned char *s, size_t k, int *now)
+{
+    char *in = (char *)s, out[32], *o = out;
+    size_t inleft = k, oleft = sizeof out;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1)
+        return -1;
+    *now = (int)((sizeof out - oleft) / 4);
+    if (iconv(cd, NULL, NULL, &o, &oleft) == (size_t)-1)
+        return -1;
+    return (int)((sizeof out - oleft) / 4);
+}
+
+/* The length of a character of a measured encoding, known by its first byte
+ * where the decoder allows: then measured_len() gives that length for every
+ * whole character, and the lockstep walk need not ask iconv (a dozen calls a
+ * character) for each. */
+typedef struct {
+    unsigned char len[256];      /* by first byte: 1..3; 0 starts no character */
+    unsigned char two[256 / 8];  /* first bytes of a pair that reads as two code points */
+    unsigned char (*pair2)[256 / 8]; /* those pairs, by first byte then second */
+} lead_table;
+
+static bool bit(const unsigned char *set, unsigned b)
+{
+    return set[b / 8] >> (b % 8) & 1;
+}
+
+/* Learns the table by reading every byte, every pair, and every triple that
+ * begins as a longer character, through cd.  False when the lengths are not
+ * fixed by the first byte, or when a character reads as no code point or is
+ * held back until the next (CP1258 and TCVN compose a letter with the mark
+ * that follows it, and shift states read as nothing): measured_len() may then
+ * join a character with the next, and only it knows. */
+static bool learn_leads(iconv_t cd, lead_table *tab)
+{
+    memset(tab, 0, sizeof *tab);
+    for (unsigned b = 0; b < 256; b++) {
+        unsigned char s[3] = {(unsigned char)b};
+        int now, all = reading(cd, s, 1, &now);
+        if (all >= 0) {
+            if (all != 1 || now != 1)
+                return false;
+            tab->len[b] = 1;
+            continue;
+        }
+        unsigned char longer[256 / 8] = {0};
+        int two = 0, three = 0, nlonger = 0;
+        for (unsigned c = 0; c < 256; c++) {
+            s[1] = (unsigned char)c;
+            all = reading(cd, s, 2, &now);
+            if (all < 0 && errno == EINVAL) {
+                longer[c / 8] |= (unsigned char)(1u << (c % 8));
+                nlonger++;
+            } else if (all == 2 && now == 2) { /* Big5-HKSCS: 0x8862 is U+00CA U+0304 */
+                if (!tab->pair2 && !(tab->pair2 = calloc(256, sizeof *tab->pair2)))
+                    return false;
+                tab->pair2[b][c / 8] |= (unsigned char)(1u << (c % 8));
+                tab->two[b / 8] |= (unsigned char)(1u << (b % 8));
+                two++;
+            } else if (all >= 0) {
+                if (all != 1 || now != 1)
+                    return false;
+                two++;
+            }
+        }
+        if (nlonger && two)
+            return false;
+        for (unsigned c = 0; c < 256 && nlonger; c++) {
+            if (!bit(longer, c))
+                continue;
+            s[1] = (unsigned char)c;
+            for (unsigned d = 0; d < 256; d++) {
+                s[2] = (unsigned char)d;
+                all = reading(cd, s, 3, &now);
+                if (all < 0 && errno == EINVAL)
+                    return false;
+                if (all >= 0 && (all != 1 || now != 1))
+                    return false;
+                three += all == 1;
+            }
+        }
+        tab->len[b] = (unsigned char)(nlonger ? (three ? 3 : 0) : two ? 2 : 0);
+    }
+    return true;
+}
+
 static bool add_checkpoint(rg_text *t, size_t *cap, size_t u, size_t o)
 {
     if (!rg_grow(&t->cp_utf8, cap, t->ncp + 1, sizeof *t->cp_utf8))
@@ -218,20 +308,32 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
         return rg_fail(err, st, "%s: out of memory while converting from %s", name, enc);
     }
     /* Walk each segment in lockstep: one source character, one code point.  The
-     * characters of other encodings are measured as iconv reads them. */
+     * characters of other encodings are measured as iconv reads them, or known
+     * by their first byte where the table learnt allows (each pair of Big5-HKSCS
+     * that reads as two code points is the first's; the second adds no bytes). */
     iconv_t measure = (iconv_t)-1;
     bool ascii = false; /* ASCII stands for itself, one byte a character */
+    lead_table tab;
+    bool leads = false; /* tab holds */
+    tab.pair2 = NULL;
     if (st == RG_OK && kind == SRC_MEASURED && out.len) {
         measure = iconv_open("UTF-32LE", enc);
         if (measure == (iconv_t)-1 || !(t->srclen = malloc(out.len)))
             st = RG_ENOMEM;
-        else
+        else {
             ascii = ascii_as_itself(measure);
+            leads = learn_leads(measure, &tab);
+        }
     }
     for (size_t s = 0; s < nseg && st == RG_OK; s++) {
-        size_t u = seg_u[s], o = seg_o[s];
         size_t uend = s + 1 < nseg ? seg_u[s + 1] : out.len;
+        size_t oend = s + 1 < nseg ? seg_o[s + 1] : n;
+        size_t ncp = t->ncp;
+        bool fast = leads;
+    again:;
+        size_t u = seg_u[s], o = seg_o[s];
         size_t count = 0;
+        bool second = false; /* the code point is the second of a pair */
         while (u < uend) {
             if (count % CHECKPOINT_EVERY == 0 && !add_checkpoint(t, &cpcap, u, o)) {
                 st = RG_ENOMEM;
@@ -241,15 +343,34 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
             size_t ul = rg_utf8_seqlen(c, out.len - u);
             size_t ol = src_char_len(kind, src + o, n - o);
             if (t->srclen) {
-                ol = o >= n ? 0 : ascii && *c < 0x80 && src[o] == *c ? 1
-                                                               : measured_len(measure, src + o, n - o);
+                size_t known = fast && o < n && memcmp(c, "\xEF\xBF\xBD", 3) ? tab.len[src[o]] : 0;
+                if (known > n - o)
+                    known = 0;
+                if (o >= n)
+                    ol = 0;
+                else if (second)
+                    ol = 0, second = false;
+                else if (ascii && *c < 0x80 && src[o] == *c)
+                    ol = 1;
+                else if (known) {
+                    ol = known;
+                    second = ol == 2 && bit(tab.two, src[o]) && bit(tab.pair2[src[o]], src[o + 1]);
+                } else
+                    ol = measured_len(measure, src + o, n - o);
                 t->srclen[u] = (unsigned char)ol;
             }
             u += ul ? ul : 1;
             o += ol;
             count++;
         }
+        if (st == RG_OK && fast && o != oend) {
+            /* the table lost step with what iconv read: measure this segment */
+            t->ncp = ncp;
+            fast = false;
+            goto again;
+        }
     }
+    free(tab.pair2);
     if (measure != (iconv_t)-1)
         iconv_close(measure);
     free(seg_u);
