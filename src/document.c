@@ -698,6 +698,7 @@ void rg_cleanup(void)
     kept_release();
     pool_free();
     rg_scan_cleanup();
+    rg_text_cleanup();
 }
 
 /* A reading buffer of at least need bytes: the one kept when it is large

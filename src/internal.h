@@ -269,6 +269,8 @@ rg_status rg_text_load(const char *name, const char *data, size_t len, const cha
 rg_status rg_text_convert(const char *name, const char *data, size_t len, const char *enc,
                           size_t at, size_t *seen, rg_text *t, rg_buf *warnings, rg_error *err);
 void rg_text_warn_more_converted(const char *name, const char *enc, rg_buf *warnings, size_t seen);
+/* What text.c keeps of the encodings it has read (rg_cleanup()). */
+void rg_text_cleanup(void);
 /* Whether data is read converted, by the encoding named (not UTF-8) or by a
  * UTF-16 byte-order mark: then enc receives the encoding as iconv is given it
  * and *bom the bytes of the mark.  (GB18030 found by its bytes is not told

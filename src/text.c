@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -133,6 +134,68 @@ typedef struct {
 static bool bit(const unsigned char *set, unsigned b)
 {
     return set[b / 8] >> (b % 8) & 1;
+}
+
+static bool learn_leads(iconv_t cd, lead_table *tab);
+
+/* The tables learnt, by encoding: learning one takes some 70,000 calls of
+ * iconv (2 ms), more than converting a small text, and a directory of them
+ * would learn it for each.  Freed by rg_cleanup(). */
+#define LEAD_TABLES 8
+static struct {
+    pthread_mutex_t lock;
+    size_t n;
+    struct {
+        char enc[32];
+        bool ok;
+        lead_table tab;
+    } e[LEAD_TABLES];
+} learnt = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* enc's table in *tab, learnt through cd unless it was before; false when
+ * its lengths are not fixed by the first byte.  *owned: tab's pairs are the
+ * caller's to free (the table could not be kept), else the cache's. */
+static bool lead_table_of(const char *enc, iconv_t cd, lead_table *tab, bool *owned)
+{
+    *owned = false;
+    pthread_mutex_lock(&learnt.lock);
+    for (size_t i = 0; i < learnt.n; i++)
+        if (!strcmp(learnt.e[i].enc, enc)) {
+            *tab = learnt.e[i].tab;
+            bool ok = learnt.e[i].ok;
+            pthread_mutex_unlock(&learnt.lock);
+            return ok;
+        }
+    pthread_mutex_unlock(&learnt.lock);
+    bool ok = learn_leads(cd, tab);
+    if (!ok) {
+        free(tab->pair2);
+        tab->pair2 = NULL;
+    }
+    pthread_mutex_lock(&learnt.lock);
+    bool kept = false;
+    if (learnt.n < LEAD_TABLES && strlen(enc) < sizeof learnt.e[0].enc) {
+        kept = true; /* unless another thread kept it meanwhile */
+        for (size_t i = 0; i < learnt.n; i++)
+            kept &= strcmp(learnt.e[i].enc, enc) != 0;
+    }
+    if (kept) {
+        strcpy(learnt.e[learnt.n].enc, enc);
+        learnt.e[learnt.n].ok = ok;
+        learnt.e[learnt.n].tab = *tab;
+        learnt.n++;
+    }
+    pthread_mutex_unlock(&learnt.lock);
+    *owned = !kept;
+    return ok;
+}
+
+void rg_text_cleanup(void)
+{
+    pthread_mutex_lock(&learnt.lock);
+    while (learnt.n)
+        free(learnt.e[--learnt.n].tab.pair2);
+    pthread_mutex_unlock(&learnt.lock);
 }
 
 /* Learns the table by reading every byte, every pair, and every triple that
@@ -314,7 +377,7 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
     iconv_t measure = (iconv_t)-1;
     bool ascii = false; /* ASCII stands for itself, one byte a character */
     lead_table tab;
-    bool leads = false; /* tab holds */
+    bool leads = false, owned = false; /* tab holds; its pairs are this call's */
     tab.pair2 = NULL;
     if (st == RG_OK && kind == SRC_MEASURED && out.len) {
         measure = iconv_open("UTF-32LE", enc);
@@ -322,7 +385,7 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
             st = RG_ENOMEM;
         else {
             ascii = ascii_as_itself(measure);
-            leads = learn_leads(measure, &tab);
+            leads = lead_table_of(enc, measure, &tab, &owned);
         }
     }
     for (size_t s = 0; s < nseg && st == RG_OK; s++) {
@@ -370,7 +433,8 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
             goto again;
         }
     }
-    free(tab.pair2);
+    if (owned)
+        free(tab.pair2);
     if (measure != (iconv_t)-1)
         iconv_close(measure);
     free(seg_u);
