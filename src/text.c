@@ -127,8 +127,8 @@ static int reading(iconv_t cd, const unsigned char *s, size_t k, int *now)
  * character) for each. */
 typedef struct {
     unsigned char len[256];      /* by first byte: 1..3; 0 starts no character */
-    unsigned char two[256 / 8];  /* first bytes of a pair that reads as two code points */
-    unsigned char (*pair2)[256 / 8]; /* those pairs, by first byte then second */
+    unsigned char (*pair2)[256 / 8]; /* pairs that read as two code points, by first
+                                      * byte then second (NULL: none) */
 } lead_table;
 
 static bool bit(const unsigned char *set, unsigned b)
@@ -228,7 +228,6 @@ static bool learn_leads(iconv_t cd, lead_table *tab)
                 if (!tab->pair2 && !(tab->pair2 = calloc(256, sizeof *tab->pair2)))
                     return false;
                 tab->pair2[b][c / 8] |= (unsigned char)(1u << (c % 8));
-                tab->two[b / 8] |= (unsigned char)(1u << (b % 8));
                 two++;
             } else if (all >= 0) {
                 if (all != 1 || now != 1)
@@ -417,7 +416,7 @@ static rg_status convert(const char *name, const unsigned char *src, size_t n, c
                     ol = 1;
                 else if (known) {
                     ol = known;
-                    second = ol == 2 && bit(tab.two, src[o]) && bit(tab.pair2[src[o]], src[o + 1]);
+                    second = ol == 2 && tab.pair2 && bit(tab.pair2[src[o]], src[o + 1]);
                 } else
                     ol = measured_len(measure, src + o, n - o);
                 t->srclen[u] = (unsigned char)ol;
