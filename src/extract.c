@@ -1463,9 +1463,7 @@ __attribute__((noinline)) static bool transparent_spaces(const scan *sc, size_t 
         uint32_t c;
         if (rg_cp_at(t + q, t + p, &c) != p - q)
             return false; /* invalid UTF-8 is no space */
-        if (c == '\n')
-            break;
-        if (!rg_is_space(c))
+        if (!rg_is_space(c)) /* (past ASCII: no newline) */
             return false;
         p = q;
     }
@@ -1481,8 +1479,6 @@ __attribute__((noinline)) static bool transparent_spaces(const scan *sc, size_t 
         }
         uint32_t c;
         size_t l = rg_cp_at(t + p, t + sc->len, &c);
-        if (c == '\n')
-            break;
         if (!rg_is_space(c))
             return false;
         p += l;
