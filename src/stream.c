@@ -292,18 +292,20 @@ static size_t count_marks(const char *s, size_t n)
     return c;
 }
 
+#define SAMPLE 4096 /* bytes of each of the four stretches segment_bytes() reads */
+
 /* The memory a segment of text s[0..n) may take: its text, and its
- * references foretold by their marks, counted in four stretches of 16 KB
- * spread over a longer text, as dense as they are. */
+ * references foretold by their marks, counted in four stretches of SAMPLE
+ * bytes spread over a longer text, as dense as they are. */
 static size_t segment_bytes(const char *s, size_t n)
 {
     size_t marks = 0;
-    if (n <= 4 * 16384) {
+    if (n <= 4 * SAMPLE) {
         marks = count_marks(s, n);
     } else {
         for (size_t k = 0; k < 4; k++)
-            marks += count_marks(s + (n - 16384) / 3 * k, 16384);
-        marks = marks * (n / 1024) / 64;
+            marks += count_marks(s + (n - SAMPLE) / 3 * k, SAMPLE);
+        marks = marks * (n / 4) / SAMPLE;
     }
     return n + marks * MARK_BYTES;
 }
