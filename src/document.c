@@ -498,8 +498,8 @@ void rg_scan_reset(scan *sc, docscan *ds, const rg_text *t, size_t base)
     sc->base = base;
     sc->nraws = sc->naside = sc->nlinks = sc->nms = sc->ncites = 0;
     sc->pend_start = sc->pend_group = 0;
-    sc->run_active = sc->have_date = sc->line_ok = false;
-    sc->run_end = sc->title_limit = sc->list = sc->lines = 0;
+    sc->run_active = sc->have_date = false;
+    sc->run_end = sc->list = sc->lines = 0;
     sc->run_body = RG_BODY_NONE;
     sc->date[0] = sc->adopted[0] = '\0';
     rg_arena_free(&sc->arena);

@@ -1271,26 +1271,6 @@ static raw *add_raw(scan *sc)
 }
 
 
-/* The line holding pos, as [*lo, *hi) (hi: its newline or the end).  The
- * positions asked for grow through a pass, so a cursor keeps this linear
- * however long the lines are; asking for an earlier position starts over. */
-void rg_line_of(scan *sc, size_t pos, size_t *lo, size_t *hi)
-{
-    if (!sc->line_ok || pos < sc->line_lo) {
-        sc->line_lo = 0;
-        const char *nl = memchr(sc->text, '\n', sc->len);
-        sc->line_hi = nl ? (size_t)(nl - sc->text) : sc->len;
-        sc->line_ok = true;
-    }
-    while (pos > sc->line_hi && sc->line_hi < sc->len) {
-        sc->line_lo = sc->line_hi + 1;
-        const char *nl = memchr(sc->text + sc->line_lo, '\n', sc->len - sc->line_lo);
-        sc->line_hi = nl ? (size_t)(nl - sc->text) : sc->len;
-    }
-    *lo = sc->line_lo;
-    *hi = sc->line_hi;
-}
-
 bool rg_only_spaces(const char *s, const char *end)
 {
     return rg_skip_spaces(s, end) == end;

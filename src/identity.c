@@ -60,14 +60,40 @@ static rg_body subject_body(const char *text, size_t len)
     return RG_BODY_NONE;
 }
 
-static bool title_line(scan *sc, const raw *r)
+/* A cursor over the lines of a text, for positions that grow through a
+ * pass: linear however long the lines are. */
+typedef struct line_cursor {
+    const char *text;
+    size_t len, lo, hi; /* the line last found, [lo, hi) (hi: its newline or the end) */
+} line_cursor;
+
+static void line_cursor_init(line_cursor *lc, const char *text, size_t len)
+{
+    const char *nl = memchr(text, '\n', len);
+    *lc = (line_cursor){text, len, 0, nl ? (size_t)(nl - text) : len};
+}
+
+/* The line holding pos, the cursor moved to it (from the start again for a
+ * position before its line). */
+static void line_of(line_cursor *lc, size_t pos)
+{
+    if (pos < lc->lo)
+        line_cursor_init(lc, lc->text, lc->len);
+    while (pos > lc->hi && lc->hi < lc->len) {
+        lc->lo = lc->hi + 1;
+        const char *nl = memchr(lc->text + lc->lo, '\n', lc->len - lc->lo);
+        lc->hi = nl ? (size_t)(nl - lc->text) : lc->len;
+    }
+}
+
+static bool title_line(scan *sc, line_cursor *lc, const raw *r)
 {
     /* a line of the first few (the caller stops past them) that holds nothing
      * but this reference */
-    size_t ls, le, ls2, le2;
-    rg_line_of(sc, r->s, &ls, &le);
-    rg_line_of(sc, r->e, &ls2, &le2);
-    le = le2;
+    line_of(lc, r->s);
+    size_t ls = lc->lo;
+    line_of(lc, r->e);
+    size_t le = lc->hi;
     const char *p = sc->text + ls, *end = sc->text + r->s;
     while (p < end) {
         p = rg_skip_spaces(p, end);
@@ -153,16 +179,17 @@ rg_status rg_decide_identity(scan *sc, const rg_read_options *opt, rg_error *err
     docscan *ds = sc->ds;
     rg_doc *d = ds->doc;
     /* titles: the first lines' lone references */
-    sc->title_limit = lines_end(sc->text, sc->len, 30);
-    sc->line_ok = false;
+    size_t title_limit = lines_end(sc->text, sc->len, 30);
+    line_cursor lc;
+    line_cursor_init(&lc, sc->text, sc->len);
     size_t ri = 0, ai = 0;
     const raw *prev = NULL, *r = next_raw(sc, &ri, &ai);
     while (r) {
-        if (r->s >= sc->title_limit) /* title_line()'s first test: the rest are past it */
+        if (r->s >= title_limit) /* the rest are past the first lines */
             break;                     /* (next_raw() gives them in text order) */
         const raw *next = next_raw(sc, &ri, &ai);
         if (r->form == RG_FORM_TEXT && (!next || next->list != r->list) &&
-            (!prev || prev->list != r->list) && title_line(sc, r)) {
+            (!prev || prev->list != r->list) && title_line(sc, &lc, r)) {
             idcand c = {.kind = ID_TITLE, .ref = r->ref, .word = r->word, .first = r->s};
             rg_identity_candidate(sc, &c);
         }

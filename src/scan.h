@@ -125,9 +125,6 @@ typedef struct scan {
     size_t pend_group;  /* raws[pend_group..nraws) are the last item token's refs */
     bool run_active;
     size_t run_end;     /* end of the last token of the current enumeration */
-    size_t line_lo, line_hi; /* the line cursor of rg_line_of() */
-    bool line_ok;
-    size_t title_limit; /* titles stand in the first 30 lines */
     size_t list;        /* enumerations so far in the segment */
     rg_body run_body;
     /* the last date not yet given to a reference */
@@ -222,7 +219,6 @@ const char *rg_skip_spaces(const char *p, const char *end);
 const char *rg_read_positional(const char *p, const char *end, long *val);
 /* The length of the body word (大会, 安理会...) at p, or 0; *body its body. */
 size_t rg_match_body(const char *p, const char *end, rg_body *body);
-void rg_line_of(scan *sc, size_t pos, size_t *lo, size_t *hi);
 bool rg_only_spaces(const char *s, const char *end);
 bool rg_is_clause_end(uint32_t c);
 const char *rg_skip_meeting_number(const char *p, const char *end);
