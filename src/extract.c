@@ -1210,8 +1210,6 @@ static void format_date(char out[11], int y, int m, int d)
     out[10] = '\0';
 }
 
-/* After a date, words that make it the document's own adoption date:
- * "…日第93次全体会议", "…日安全理事会第4213次会议通过", "…日通过的决议". */
 /* The end of a meeting's number at p: digits, or Chinese numerals with 十 百 千. */
 const char *rg_skip_meeting_number(const char *p, const char *end)
 {
@@ -1225,6 +1223,8 @@ const char *rg_skip_meeting_number(const char *p, const char *end)
     return p;
 }
 
+/* After a date, words that make it the document's own adoption date:
+ * "…日第93次全体会议", "…日安全理事会第4213次会议通过", "…日通过的决议". */
 static bool adoption_after(const char *p, const char *end)
 {
     const char *lim = end - p > 90 ? p + 90 : end;
