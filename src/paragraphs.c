@@ -55,17 +55,6 @@ static const subject subjects[] = {
     S("人权委员会"), S("人權委員會"), S("联合国大会"), S("聯合國大會"),
 };
 
-static size_t cp(const char *p, const char *end, uint32_t *c)
-{
-    size_t l = rg_utf8_seqlen((const unsigned char *)p, (size_t)(end - p));
-    if (l == 0) {
-        *c = 0xFFFD;
-        return 1;
-    }
-    *c = rg_utf8_decode((const unsigned char *)p, l);
-    return l;
-}
-
 static bool is_space(uint32_t c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == 0x3000 || c == 0xA0 ||
@@ -771,7 +760,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
          * 回顾其…") */
         for (const char *q = end - p >= LONG_LINE ? p : end; q < end;) {
             uint32_t c;
-            q += cp(q, end, &c);
+            q += rg_cp_at(q, end, &c);
             if (q >= end || !(ends_paragraph(c) || is_space(c)))
                 continue;
             const char *r = skip_space(q, end);
@@ -815,7 +804,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
                 while (q > p && ((unsigned char)*q & 0xC0) == 0x80)
                     q--;
                 uint32_t c;
-                cp(q, e, &c);
+                rg_cp_at(q, e, &c);
                 ended = ends_paragraph(c);
             }
         }
