@@ -628,10 +628,30 @@ static size_t date_remnant(const char *s, const char *end)
     return groups && (marked || groups >= 2) ? (size_t)(p - s) : 0;
 }
 
+/* A topic between two items, 关于裁军的 in 第 53/70 号、关于裁军的第 54/49 号决议:
+ * 关于 (關於), then words up to the last 的 of the gap, with no clause end
+ * between (a topic may hold 、 and 和: 关于妇女、和平与安全的).  Its length, or 0. */
+static size_t topic_phrase(const char *s, const char *end)
+{
+    if (end - s < 9 || (memcmp(s, "关于", 6) && memcmp(s, "關於", 6)))
+        return 0;
+    size_t n = 0;
+    for (const char *p = s + 6; p < end;) {
+        uint32_t c;
+        size_t l = rg_cp_at(p, end, &c);
+        if (rg_is_clause_end(c))
+            break;
+        p += l;
+        if (c == 0x7684 && p - s > 9) /* 的, after a word at least */
+            n = (size_t)(p - s);
+    }
+    return n;
+}
+
 /* gap_is_filler() past its common gaps. */
 __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const char *end,
                                                         rg_body *body, bool *range,
-                                                        bool item)
+                                                        bool *topic, bool item)
 {
     size_t n;
     bool dated = false; /* the gap holds what is left of a date */
@@ -651,6 +671,11 @@ __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const c
             p += n;
             continue;
         }
+        if (item && (n = topic_phrase(p, end)) != 0) {
+            *topic = true;
+            p += n;
+            continue;
+        }
         n = item ? date_remnant(p, end) : 0;
         if (!n)
             return false;
@@ -664,21 +689,22 @@ __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const c
         if (end - p >= 3 && !memcmp(p, "第", 3) && rg_only_spaces(p + 3, end))
             break;
     }
-    if (dated)
+    if (dated || *topic)
         *range = false;
     return true;
 }
 
 /* True when s[0..n) holds only what may stand between two items of one
- * enumeration.  Sets *body to the last body word in it (unchanged if none)
- * and *range when it says "to" (至, 到, -).  item: an item follows the gap,
- * which may then hold what is left of its date (date_remnant()); before a
- * token passed over, a date or page furniture, it may not (nothing says an
- * item comes after). */
+ * enumeration.  Sets *body to the last body word in it (unchanged if none),
+ * *range when it says "to" (至, 到, -) and *topic when it holds a topic
+ * (topic_phrase()).  item: an item follows the gap, which may then hold what
+ * is left of its date (date_remnant()) or its topic; before a token passed
+ * over, a date or page furniture, it may not (nothing says an item comes
+ * after). */
 static inline bool gap_is_filler(const char *s, const char *end, rg_body *body, bool *range,
-                                 bool item)
+                                 bool *topic, bool item)
 {
-    *range = false;
+    *range = *topic = false;
     /* the common gaps, read directly: none (a run of items), 、 alone or
      * before one space, and one or two ASCII spaces (a line break, a line
      * between); none holds a body word or says "to" */
@@ -690,7 +716,7 @@ static inline bool gap_is_filler(const char *s, const char *end, rg_body *body, 
         if ((a == ' ' || (a >= '\t' && a <= '\r')) && (z == ' ' || (z >= '\t' && z <= '\r')))
             return true;
     }
-    return gap_is_filler_words(s, end, body, range, item);
+    return gap_is_filler_words(s, end, body, range, topic, item);
 }
 
 bool rg_is_clause_end(uint32_t c)
@@ -1357,11 +1383,11 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
         }
     }
     rg_body gap_body = RG_BODY_NONE;
-    bool range = false;
+    bool range = false, topic = false;
     int near = -1; /* the date near it (take_date()), once known */
     if (sc->run_active &&
         (s - sc->run_end > GAP_MAX ||
-         !gap_is_filler(sc->text + sc->run_end, sc->text + s, &gap_body, &range, true)))
+         !gap_is_filler(sc->text + sc->run_end, sc->text + s, &gap_body, &range, &topic, true)))
         break_run(sc);
     if (!sc->run_active) {
         sc->run_active = true;
@@ -1374,8 +1400,13 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
         sc->run_body = body_before(sc->text, dated ? sc->date_s : s, s, sc->t->valid);
         sc->pend_start = sc->nraws;
         range = false;
-    } else if (gap_body != RG_BODY_NONE) {
-        sc->run_body = gap_body;
+    } else {
+        if (gap_body != RG_BODY_NONE)
+            sc->run_body = gap_body;
+        /* the items on either side of a topic share the closing word, not a
+         * line of resolutions (no item succeeds the one before it) */
+        if (topic)
+            sc->list++;
     }
     size_t group = sc->nraws;
     for (size_t i = 0; i < n; i++) {
@@ -1482,9 +1513,9 @@ static void pass_over(scan *sc, size_t s, size_t e)
     if (!sc->run_active)
         return;
     rg_body body = RG_BODY_NONE;
-    bool range;
+    bool range, topic;
     if (s - sc->run_end > GAP_MAX ||
-        !gap_is_filler(sc->text + sc->run_end, sc->text + s, &body, &range, false)) {
+        !gap_is_filler(sc->text + sc->run_end, sc->text + s, &body, &range, &topic, false)) {
         break_run(sc);
         return;
     }

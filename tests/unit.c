@@ -323,6 +323,26 @@ static void test_order_independent(void)
     rg_doc_free(d1[1]);
 }
 
+/* Items with a topic between them (关于裁军的) share their closing word but are
+ * no line of resolutions: no item succeeds the one before it. */
+static void test_topic_no_succession(void)
+{
+    const char *texts[2] = {"A/RES/60/10\n回顾其第 53/70 号、第 54/49 号决议，\n",
+                            "A/RES/60/10\n回顾其第 53/70 号、关于裁军的第 54/49 号决议，\n"};
+    size_t edges[2] = {3, 2}; /* two citations, and a succession in the list only */
+    for (int i = 0; i < 2; i++) {
+        rg_doc *d = read_text(texts[i]);
+        rg_graph *g = NULL;
+        rg_error err = {0};
+        CHECK(d && rg_doc_mention_count(d) == 2);
+        CHECK(rg_graph_build(&d, 1, &g, &err) == RG_OK);
+        if (g)
+            CHECK(rg_graph_edge_count(g) == edges[i]);
+        rg_graph_free(g);
+        rg_doc_free(d);
+    }
+}
+
 static void test_output_atomic(void)
 {
     char path[512];
@@ -483,6 +503,7 @@ static const struct {
     {"missing_file", test_missing_file},
     {"seed_lineage", test_seed_lineage},
     {"order_independent", test_order_independent},
+    {"topic_no_succession", test_topic_no_succession},
     {"output_atomic", test_output_atomic},
     {"render_hostile_text", test_render_hostile_text},
     {"records_as_read", test_records_as_read},
