@@ -476,18 +476,29 @@ int parse_options(int argc, char **argv, const char *allowed, opts *o, int *firs
     /* the leading ':' has getopt tell a missing value (':') from an unknown option
      * ('?'), which it would otherwise report as the short key of a long option:
      * "--format" at the end of the line said "unknown option -f" */
-    while ((c = getopt_long(argc, argv, ":f:o:r:F:qh", long_options, NULL)) != -1) {
+    int li; /* the long option matched, if one was */
+    while ((li = -1, c = getopt_long(argc, argv, ":f:o:r:F:qh", long_options, &li)) != -1) {
         char key = c >= 256 ? option_keys[c - 256][0] : (char)c;
         if (c == ':')
             return error(RG_EUSAGE, "%s: option %s needs a value (try 'resgraph %s --help')",
                          argv[0], argv[optind - 1], argv[0]);
-        if (c == '?' || !strchr(allowed, key)) {
-            if (c == '?' && optopt && optopt < 256)
+        if (c == '?') {
+            if (optopt && optopt < 256)
                 return error(RG_EUSAGE, "%s: unknown option -%c (try 'resgraph %s --help')",
                              argv[0], optopt, argv[0]);
             return error(RG_EUSAGE,
                          "%s: unknown or incomplete option %s (try 'resgraph %s --help')", argv[0],
                          argv[optind - 1], argv[0]);
+        }
+        if (!strchr(allowed, key)) {
+            /* named as given, not by its value (argv[optind - 1] once it took one) */
+            char name[32];
+            if (li >= 0)
+                snprintf(name, sizeof name, "--%s", long_options[li].name);
+            else
+                snprintf(name, sizeof name, "-%c", c);
+            return error(RG_EUSAGE, "%s: option %s does not apply here (try 'resgraph %s --help')",
+                         argv[0], name, argv[0]);
         }
         switch (key) {
         case 'f': o->format = optarg; break;

@@ -33,6 +33,11 @@ contains "$tmp/err" "--bogus" "unknown option named"
 expect 2 "option without its value" -- "$bin" extract "$seed" --format
 contains "$tmp/err" "option --format needs a value" "missing value named with the long option"
 expect 2 "bad format" -- "$bin" extract --format xml "$seed"
+# an option of another command is named, not its value
+expect 2 "option of another command" -- "$bin" extract --root A/RES/1/1 "$seed"
+contains "$tmp/err" "option --root does not apply here" "option of another command named"
+expect 2 "short option of another command" -- "$bin" extract -r A/RES/1/1 "$seed"
+contains "$tmp/err" "option -r does not apply here" "short option of another command named"
 expect 2 "no input" -- "$bin" lineage
 for cmd in extract lineage render export check-links; do
     expect 0 "$cmd --help" -- "$bin" $cmd --help
