@@ -178,6 +178,10 @@ int cmd_check_links(int argc, char **argv)
         free_inputs(&in);
         return rc;
     }
+    if (o.doc_id && in.n > 1) {
+        free_inputs(&in);
+        return error(RG_EUSAGE, "check-links: --doc-id names one document; give one FILE");
+    }
     rg_read_options ro = {.doc_id = o.doc_id, .encoding = o.encoding};
     size_t total = 0, stale = 0;
     for (size_t i = 0; i < in.n; i++) {

@@ -323,6 +323,8 @@ int load_graph(int argc, char **argv, const opts *o, rg_graph **g)
         return error(RG_EUSAGE, "no input files (try 'resgraph --help')");
     inputs in = {0};
     int rc = collect(argc, argv, &in);
+    if (!rc && o->doc_id && in.n > 1)
+        rc = error(RG_EUSAGE, "--doc-id names one document; give one FILE");
     rg_error err = {0};
     rg_builder *b = NULL;
     if (!rc && rg_builder_new(&b, &err) != RG_OK)

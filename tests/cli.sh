@@ -33,6 +33,13 @@ contains "$tmp/err" "--bogus" "unknown option named"
 expect 2 "option without its value" -- "$bin" extract "$seed" --format
 contains "$tmp/err" "option --format needs a value" "missing value named with the long option"
 expect 2 "bad format" -- "$bin" extract --format xml "$seed"
+# --doc-id names one document: with two files every graph command refuses it, as extract does
+for cmd in extract check-links lineage render export; do
+    fmt=; [ $cmd = export ] && fmt="--format gexf"
+    # shellcheck disable=SC2086
+    expect 2 "$cmd --doc-id with two files" -- "$bin" $cmd $fmt --doc-id A/X/1 "$seed" tests/fixtures/ict/A-RES-71-28.zh.txt
+    contains "$tmp/err" "--doc-id names one document" "$cmd --doc-id with two files"
+done
 # an option of another command is named, not its value
 expect 2 "option of another command" -- "$bin" extract --root A/RES/1/1 "$seed"
 contains "$tmp/err" "option --root does not apply here" "option of another command named"
