@@ -18,8 +18,19 @@ static const char usage_extract[] =
     "-q (--quiet) silences warnings, and skips checking each hyperlink against the\n"
     "references of its text (check-links still does that).\n";
 
+/* Documents' records held to be written together, straight from their
+ * buffers (stdio would copy each small document's records once more, into its
+ * own buffer); about as much as the output's buffer holds (output.c) makes
+ * one write. */
+#define HELD_RECORDS 16
+#define HELD_BYTES (64u << 10)
+
 typedef struct extract_job {
     FILE *f;
+    char *held[HELD_RECORDS]; /* records taken from their documents */
+    size_t held_len[HELD_RECORDS], held_cap[HELD_RECORDS];
+    int nheld;
+    size_t held_bytes;
     rg_record_format fmt;
     const rg_read_options *ro;
     const char *const *paths; /* of the run of files read in parallel */
@@ -30,10 +41,24 @@ typedef struct extract_job {
 
 static rg_status stream_doc(extract_job *j, const char *path);
 
+/* The records held, written (a failure told in *err); their buffers go back. */
+static rg_status write_held(extract_job *j, rg_error *err)
+{
+    if (!j->nheld)
+        return RG_OK;
+    rg_status st = rg_records_put_many(j->f, (const char *const *)j->held, j->held_len,
+                                       (size_t)j->nheld, err);
+    for (int k = 0; k < j->nheld; k++)
+        rg_records_release(j->held[k], j->held_cap[k]);
+    j->nheld = 0;
+    j->held_bytes = 0;
+    return st;
+}
+
 /* One document's records; an unreadable input is reported and the rest go on.
  * A large file found in a directory (its size was not asked for) is streamed
  * here, in its place. */
-static rg_status write_doc(void *ctx, size_t i, const rg_doc *doc, const rg_error *rerr)
+static rg_status write_doc(void *ctx, size_t i, rg_doc *doc, const rg_error *rerr)
 {
     extract_job *j = ctx;
     if (!doc) {
@@ -47,7 +72,22 @@ static rg_status write_doc(void *ctx, size_t i, const rg_doc *doc, const rg_erro
     }
     print_doc_warnings(doc);
     j->read++;
-    return rg_records_write(j->f, j->fmt, doc, &j->err);
+    char *records;
+    size_t len, cap;
+    if (rg_doc_records_take(doc, j->fmt, &records, &len, &cap)) {
+        if (!len) {
+            rg_records_release(records, cap);
+            return RG_OK;
+        }
+        j->held[j->nheld] = records;
+        j->held_len[j->nheld] = len;
+        j->held_cap[j->nheld++] = cap;
+        j->held_bytes += len;
+        return j->nheld == HELD_RECORDS || j->held_bytes >= HELD_BYTES ? write_held(j, &j->err)
+                                                                        : RG_OK;
+    }
+    rg_status st = write_held(j, &j->err);
+    return st == RG_OK ? rg_records_write(j->f, j->fmt, doc, &j->err) : st;
 }
 
 /* stdin, and files read in segments, are streamed: records go out as they are
@@ -68,6 +108,9 @@ static rg_status write_records(void *ctx, const rg_doc *doc, const char *records
 /* A document streamed; a failure to write or to find memory stops the run. */
 static rg_status stream_doc(extract_job *j, const char *path)
 {
+    rg_status hst = write_held(j, &j->err); /* the records before its own */
+    if (hst != RG_OK)
+        return hst;
     rg_doc *doc = NULL;
     rg_error rerr = {0};
     rg_status st = rg_doc_stream(path, j->ro, rg_threads(), write_records, j, &doc, &rerr);
@@ -142,6 +185,12 @@ int cmd_extract(int argc, char **argv)
         i = k;
     }
     free_inputs(&in);
+    /* the records held go out, before an abort too (as those in stdio's buffer
+     * do), where a failure to write them does not hide the first one */
+    rg_error later = {0};
+    rg_status hst = write_held(&j, wst == RG_OK ? &j.err : &later);
+    if (wst == RG_OK)
+        wst = hst;
     if (wst != RG_OK) {
         rg_output_abort(out);
         return j.err.msg[0] ? write_failed(o.output, &j.err) : error(wst, "out of memory");

@@ -909,6 +909,24 @@ const char *rg_doc_records(const rg_doc *d, size_t *len)
     return d->records_format >= 0 ? (d->records.data ? d->records.data : "") : NULL;
 }
 
+int rg_doc_records_take(rg_doc *d, rg_record_format fmt, char **records, size_t *len,
+                         size_t *cap)
+{
+    if (d->records_format != (int)fmt || d->records.failed)
+        return 0;
+    *records = d->records.data;
+    *len = d->records.len;
+    *cap = d->records.cap;
+    memset(&d->records, 0, sizeof d->records);
+    return 1;
+}
+
+void rg_records_release(char *records, size_t cap)
+{
+    rg_buf b = {.data = records, .cap = cap};
+    pool_give(&b);
+}
+
 int rg_doc_records_format(const rg_doc *d) { return d->records_format; }
 
 size_t rg_doc_bytes(const rg_doc *d)

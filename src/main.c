@@ -292,7 +292,7 @@ typedef struct load_job {
     size_t ndocs;
 } load_job;
 
-static rg_status add_doc(void *ctx, size_t i, const rg_doc *doc, const rg_error *rerr)
+static rg_status add_doc(void *ctx, size_t i, rg_doc *doc, const rg_error *rerr)
 {
     load_job *j = ctx;
     if (!doc) {

@@ -11,6 +11,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 static const char *const columns[] = {"doc",    "id",     "type",    "body", "date",
                                       "file",   "line",   "col",     "offset", "length",
@@ -834,6 +836,41 @@ rg_status rg_records_put(FILE *out, const char *data, size_t len, rg_error *err)
     if (len && fwrite(data, 1, len, out) != len)
         return rg_write_failed(err, "records");
     return RG_OK;
+}
+
+/* Buffers at a time in one writev(): POSIX promises 16 (IOV_MAX, at least). */
+#define PUT_MANY 16
+
+rg_status rg_records_put_many(FILE *out, const char *const *records, const size_t *len, size_t n,
+                              rg_error *err)
+{
+    int fd = fileno(out);
+    if (fflush(out) != 0 || fd < 0)
+        return rg_write_failed(err, "records");
+    struct iovec v[PUT_MANY];
+    size_t next = 0, nv = 0; /* the buffers next to go in v; v's count */
+    for (;;) {
+        for (; nv < PUT_MANY && next < n; next++)
+            if (len[next])
+                v[nv++] = (struct iovec){.iov_base = (char *)records[next], .iov_len = len[next]};
+        if (!nv)
+            return RG_OK;
+        ssize_t w = writev(fd, v, (int)nv);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return rg_write_failed(err, "records");
+        /* what was written leaves v; a buffer written in part keeps its rest */
+        size_t done = (size_t)w, k = 0;
+        for (; k < nv && done >= v[k].iov_len; k++)
+            done -= v[k].iov_len;
+        if (k < nv) {
+            v[k].iov_base = (char *)v[k].iov_base + done;
+            v[k].iov_len -= done;
+        }
+        memmove(v, v + k, (nv - k) * sizeof *v);
+        nv -= k;
+    }
 }
 
 rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, rg_error *err)

@@ -148,9 +148,10 @@ rg_status rg_doc_stream(const char *path, const rg_read_options *opt, int thread
 /* Reads many files with up to `threads` threads (rg_threads() for one per
  * processor) and calls fn once per path, in the order of the paths and in the
  * caller's thread: with the document, or with NULL and the error when the path
- * could not be read.  The document is freed when fn returns.  Stops at, and
- * returns, the first status other than RG_OK that fn returns. */
-typedef rg_status (*rg_doc_fn)(void *ctx, size_t i, const rg_doc *doc, const rg_error *err);
+ * could not be read.  The document is freed when fn returns (fn may take its
+ * records first).  Stops at, and returns, the first status other than RG_OK
+ * that fn returns. */
+typedef rg_status (*rg_doc_fn)(void *ctx, size_t i, rg_doc *doc, const rg_error *err);
 rg_status rg_docs_each(const char *const *paths, size_t n, const rg_read_options *opt,
                        int threads, rg_doc_fn fn, void *ctx);
 int rg_threads(void);
@@ -169,6 +170,14 @@ const char *rg_doc_warning(const rg_doc *doc, size_t i);
 /* The records of the document's mentions when it was read with opt->records
  * (*len bytes), else NULL. */
 const char *rg_doc_records(const rg_doc *doc, size_t *len);
+/* The same records moved out of the document, which is left with none, when
+ * it was read with them in fmt (else false): the caller writes them when it
+ * likes (rg_records_put_many()), and gives the buffer of cap bytes back with
+ * rg_records_release(), for the records of the documents read next.
+ * *records is NULL when there are none. */
+int rg_doc_records_take(rg_doc *doc, rg_record_format fmt, char **records, size_t *len,
+                         size_t *cap);
+void rg_records_release(char *records, size_t cap);
 
 /* ------------------------------------------------------------------------ */
 /* Identifiers                                                               */
@@ -195,6 +204,10 @@ rg_status rg_records_begin(FILE *out, rg_record_format fmt, rg_error *err);
 rg_status rg_records_write(FILE *out, rg_record_format fmt, const rg_doc *doc, rg_error *err);
 /* Writes records as rg_doc_stream() hands them on. */
 rg_status rg_records_put(FILE *out, const char *records, size_t len, rg_error *err);
+/* Writes the n buffers of records after what out holds, straight from them
+ * (rg_records_put() copies what fits into out's buffer). */
+rg_status rg_records_put_many(FILE *out, const char *const *records, const size_t *len, size_t n,
+                              rg_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* The citation graph                                                        */
