@@ -831,8 +831,15 @@ rg_status rg_records_begin(FILE *out, rg_record_format fmt, rg_error *err)
     return RG_OK;
 }
 
+/* Records from this many bytes on go out from where they are: stdio copies
+ * into its buffer what is left past the whole buffers it writes directly (a
+ * streamed document's records come a megabyte at a time). */
+#define PUT_DIRECT (64u << 10)
+
 rg_status rg_records_put(FILE *out, const char *data, size_t len, rg_error *err)
 {
+    if (len >= PUT_DIRECT)
+        return rg_records_put_many(out, &data, &len, 1, err);
     if (len && fwrite(data, 1, len, out) != len)
         return rg_write_failed(err, "records");
     return RG_OK;
