@@ -26,11 +26,11 @@ struct rg_output {
     char *buf;    /* f's buffer, when it has one of ours */
 };
 
-/* The buffer of an output file: the records of 20,000 small documents go out
- * one document at a time (about 13 KB each), and a write per few documents
- * costs less than two per document (stdio's own buffer is a few kilobytes).
- * Not much more: stdio copies into the buffer what does not fill it, and a
- * streamed document's records come a megabyte at a time. */
+/* The buffer of an output file: a write per few kilobytes of output costs
+ * less than many small ones (stdio's own buffer is a few kilobytes).  Not
+ * much more: stdio copies into the buffer what does not fill it.  (extract
+ * writes the records of small documents, about 13 KB each, a few at a time
+ * from their own buffers, about as much as this one holds: cmd_extract.c.) */
 #define OUT_BUFFER (64u << 10)
 
 static void give_buffer(rg_output *o)
