@@ -427,15 +427,21 @@ __attribute__((target("avx2"))) static inline uint32_t block_flags(__m256i m)
 __attribute__((target("avx2"))) static uint64_t scan64(rg_starts *st, const unsigned char *s,
                                                        size_t q, size_t n)
 {
-    for (; q + 66 <= n; q += 64) {
-        __m256i m0 = block_bits(s + q), m1 = block_bits(s + q + 32);
-        __m256i m = _mm256_or_si256(m0, m1);
-        if (_mm256_testz_si256(m, m))
-            continue;
-        st->block_start = q;
-        st->block_end = q + 64;
-        return (uint64_t)block_flags(m1) << 32 | block_flags(m0);
-    }
+    /* a pointer against its last place: GCC keeps one counter for the loop
+     * and branches on the VPTEST itself (with q and q + 66 <= n it kept three
+     * and set a flag to test) */
+    const unsigned char *b = s + q;
+    if (n >= 66)
+        for (const unsigned char *last = s + n - 66; b <= last; b += 64) {
+            __m256i m0 = block_bits(b), m1 = block_bits(b + 32);
+            __m256i m = _mm256_or_si256(m0, m1);
+            if (!_mm256_testz_si256(m, m)) {
+                st->block_start = (size_t)(b - s);
+                st->block_end = st->block_start + 64;
+                return (uint64_t)block_flags(m1) << 32 | block_flags(m0);
+            }
+        }
+    q = (size_t)(b - s);
     for (; q + 34 <= n; q += 32) {
         __m256i m = block_bits(s + q);
         if (!_mm256_testz_si256(m, m)) {
