@@ -755,18 +755,19 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
             st->run_end = p;
             /* the stretch's first character handed over at once when what
              * stands before it says what may_start() would: a digit after no
-             * digit, 第 after a character that is not [A-Za-z0-9./-] */
-            if (q < p && before != BEFORE_UNKNOWN) {
-                if (s[q] >= '0' && s[q] <= '9') {
-                    st->run = q + 1;
-                    *cls = RG_START_DIGIT;
-                    return q;
-                }
-                if (s[q] == 0xE7 && before == BEFORE_WIDE) {
-                    st->run = q + 3;
-                    *cls = RG_START_DI;
-                    return q;
-                }
+             * digit, 第 after a character that is not [A-Za-z0-9./-] (tested
+             * on its bytes when not known to be wide: most often the stretch
+             * reaches pos, the end of the token before it, as in
+             * 2001年5月8日第2001/5号) */
+            if (q < p && before != BEFORE_UNKNOWN && s[q] >= '0' && s[q] <= '9') {
+                st->run = q + 1;
+                *cls = RG_START_DIGIT;
+                return q;
+            }
+            if (q < p && s[q] == 0xE7 && (before == BEFORE_WIDE || !blocks_start(s, q))) {
+                st->run = q + 3;
+                *cls = RG_START_DI;
+                return q;
             }
             st->run = q;
             break;
