@@ -623,6 +623,11 @@ static bool nian_anchors(const unsigned char *s, size_t p, size_t n)
         return false;
     if (s[p] < 0x80) /* most often a digit (2016年12月) */
         return (s[p] >= '0' && s[p] <= '9') || s[p] == ' ' || (s[p] >= '\t' && s[p] <= '\r');
+    /* then a Chinese character (2030年议程): from U+4000 to U+9FFF (leads E4-E9)
+     * there is no digit or space, only CNP */
+    if (s[p] >= 0xE4 && s[p] <= 0xE9 && n - p >= 3 && (s[p + 1] & 0xC0) == 0x80 &&
+        (s[p + 2] & 0xC0) == 0x80)
+        return is_cnp((s[p] & 0x0Fu) << 12 | (s[p + 1] & 0x3Fu) << 6 | (s[p + 2] & 0x3Fu));
     size_t l;
     uint32_t c = char_at(s, p, n, &l);
     return c == NONE || is_digit(c) || rg_is_space(c) || is_cnp(c); /* invalid: as before */
