@@ -412,10 +412,12 @@ __attribute__((target("avx2"))) static inline __m256i block_bits(const unsigned 
     return _mm256_and_si256(m, next_class(LOAD32(b + 2), 2));
 }
 
-/* The flags of a block's places from its bits. */
+/* The flags of a block's places from its bits: the six bits of trig_class
+ * leave a byte's sign bit clear, so a byte that keeps any is above 0 as a
+ * signed one (the flags of the bytes equal to 0 would need a NOT). */
 __attribute__((target("avx2"))) static inline uint32_t block_flags(__m256i m)
 {
-    return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(m, _mm256_setzero_si256()));
 }
 
 /* The flags of the first block from q on with a place flagged, its start and
