@@ -620,17 +620,32 @@ static void newline_blocks(const char *s, size_t n, uint64_t *out)
 }
 
 #ifdef HAVE_AVX2
-/* newline_blocks() by 32 bytes a comparison, where the processor has AVX2. */
+/* The newlines of the 32 bytes at s, stored at out. */
+__attribute__((target("avx2"))) static inline void newlines32_avx2(const char *s, __m256i nl,
+                                                                   char *out)
+{
+    uint32_t m = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)s), nl));
+    memcpy(out, &m, 4);
+}
+
+/* newline_blocks() by 32 bytes a comparison, where the processor has AVX2: the
+ * halves of a block stored as they are (x86 is little-endian), not joined, and
+ * two blocks a turn. */
 __attribute__((target("avx2"))) static void newline_blocks_avx2(const char *s, size_t n,
                                                                 uint64_t *out)
 {
     __m256i nl = _mm256_set1_epi8('\n');
-    for (size_t i = 0; i < n; i++, s += 64) {
-        uint32_t lo = (uint32_t)_mm256_movemask_epi8(
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)s), nl));
-        uint32_t hi = (uint32_t)_mm256_movemask_epi8(
-            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + 32)), nl));
-        out[i] = (uint64_t)hi << 32 | lo;
+    char *o = (char *)out;
+    for (const char *two = s + 128 * (n / 2); s < two; s += 128, o += 16) {
+        newlines32_avx2(s, nl, o);
+        newlines32_avx2(s + 32, nl, o + 4);
+        newlines32_avx2(s + 64, nl, o + 8);
+        newlines32_avx2(s + 96, nl, o + 12);
+    }
+    if (n % 2) {
+        newlines32_avx2(s, nl, o);
+        newlines32_avx2(s + 32, nl, o + 4);
     }
 }
 #endif
@@ -675,31 +690,41 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
      * together and taken one by one, instead of a memchr() a line (most lines
      * are short, and half of them empty) */
     uint64_t blocks[BLOCKS];
-    size_t block = 0, bi = 0, bn = newlines_from(text, 0, len, blocks);
+    size_t bi = 0, bn = newlines_from(text, 0, len, blocks);
     uint64_t nls = blocks[0]; /* the block's newlines not yet taken */
-    for (size_t pos = 0; pos < len;) {
+    /* the next line's start and the block's, as pointers rather than offsets
+     * from text (an addition fewer a line) */
+    const char *line_at = text, *block_at = text;
+    if (len == 0)
+        goto done; /* (text may be NULL) */
+    for (;;) {
         while (!nls) {
-            block += 64;
+            block_at += 64;
             if (++bi == bn) {
+                /* the end of the text, tested here rather than at each line: the
+                 * last block, which holds the newline that len counts as, comes
+                 * alone from newlines_from() */
+                size_t block = (size_t)(block_at - text);
+                if (block > len)
+                    goto done;
                 bn = newlines_from(text, block, len, blocks);
                 bi = 0;
             }
             nls = blocks[bi];
         }
         uint64_t bit = nls & -nls;
-        size_t nl = block + (size_t)__builtin_ctzll(bit);
+        const char *line = line_at, *end = block_at + (unsigned)__builtin_ctzll(bit);
         nls ^= bit;
-        if (nl == pos) { /* an empty line: furniture */
-            pos++;
+        if (end == line) { /* an empty line: furniture */
+            line_at++;
             continue;
         }
-        const char *line = text + pos, *end = text + nl;
-        pos = nl + 1;
+        line_at = end + 1;
         if (nls & bit << 1) {
             /* an empty line after it, as half of the lines are, taken now (in
              * the block: else it comes round as an empty line) */
             nls ^= bit << 1;
-            pos++;
+            line_at++;
         }
         /* most lines open with a character, or an indent of one space and a
          * character (no space: a non-zero byte of space_lead[] is the first of one) */
@@ -713,7 +738,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
                                                                              : skip_space(p, end);
         /* furniture: blank, or (ASCII first) a link, a rule, a symbol or a footer */
         if (p == end ||
-            ((unsigned char)*p < 0x80 && furniture_from(p, end, nl < len, text + len))) {
+            ((unsigned char)*p < 0x80 && furniture_from(p, end, end < text + len, text + len))) {
             if (end - p >= 3 && *p == '_' && starts_with(p, end, "___")) {
                 ps->in_notes = true;
                 ps->notes = 0;
@@ -809,6 +834,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
             }
         }
     }
+done:
     ps->ended = ended;
     if (s.body) {
         memcpy(ps->body_label, s.v[s.body - 1].label, LABEL_SIZE);
