@@ -769,18 +769,33 @@ static char *tsv_record(char *o, const rg_record_doc *h, const rg_record_src *r)
     return o;
 }
 
+/* rg_grow() of b for need bytes more, out of the way of the records' writer
+ * (inlined, it had GCC split the writer in two, with a call between);
+ * false, and b failed, when b has failed or the memory is not there. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static bool make_room(rg_buf *b, size_t need)
+{
+    if (b->failed || !rg_grow(&b->data, &b->cap, b->len + need, 1)) {
+        b->failed = true;
+        return false;
+    }
+    return true;
+}
+
 void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_record_src *r, bool valid)
 {
     /* room for the keys and numbers, and for what put_part() and the moves of
-     * type and form write past their ends */
-    size_t need = 320 + DOC_PART_ROOM + h->doc_len + h->file_len +
-                  ESCAPED_MAX((size_t)r->id_len + r->body_len + r->date_len + r->surface_len +
-                              r->para_len + r->verb_len);
+     * type and form write past their ends; the body, the date, the label and
+     * the verb go as they are, and their lengths fit in a byte: the room for
+     * the most they can be is a constant, where their sum took eight
+     * instructions */
+    size_t need = 320 + DOC_PART_ROOM + 4 * UINT8_MAX + h->doc_len + h->file_len +
+                  ESCAPED_MAX((size_t)r->id_len + r->surface_len);
     /* the buffer of a segment's records mostly has the room: no call */
-    if (b->failed || !rg_grow(&b->data, &b->cap, b->len + need + 1, 1)) {
-        b->failed = true;
+    if ((b->failed || b->len + need + 1 > b->cap) && !make_room(b, need + 1))
         return;
-    }
     char *o = b->data + b->len;
     if (h->fmt != RG_RECORDS_JSONL)
         o = tsv_record(o, h, r);
