@@ -42,13 +42,14 @@ static size_t form_len(rg_form f)
 /* --- writing records -------------------------------------------------------------- */
 
 /* The keys and values of type and form in JSON with the keys after them, each
- * in 32 bytes (zeros after it): a record copies all 32 and moves on by the
- * length, in two moves and no test.  Index: what type_index(), form_index()
- * give. */
+ * in 32 bytes with its length in the last (zeros between): a record copies
+ * all 32 and moves on by the length, in two moves and no test (what follows
+ * is written over the bytes past it).  Index: what type_index(), form_index()
+ * give; an entry of 32 bytes is found with a shift. */
 #define PART_ROOM 32
 static const struct {
-    char s[PART_ROOM];
-    size_t n;
+    char s[PART_ROOM - 1];
+    unsigned char n;
 } json_types[] = {{",\"type\":\"resolution\",\"body\":", 28},
                   {",\"type\":\"decision\",\"body\":", 26},
                   {",\"type\":\"document\",\"body\":", 26}},
@@ -60,6 +61,8 @@ static const struct {
  * index (one compare for a value out of range, where a chain of compares
  * took the three apart); any other value is a resolution, a text, as
  * type_name() and form_name() have it. */
+_Static_assert(sizeof json_types[0] == PART_ROOM && sizeof json_forms[0] == PART_ROOM,
+               "a part and its length in 32 bytes");
 _Static_assert(RG_RESOLUTION == 0 && RG_DECISION == 1 && RG_DOCUMENT == 2, "json_types' order");
 _Static_assert(RG_FORM_TEXT == 0 && RG_FORM_SYMBOL == 1 && RG_FORM_LINK == 2, "json_forms' order");
 
@@ -719,7 +722,7 @@ static inline char *json_record(char *o, const rg_record_doc *h, const rg_record
     o = put_doc_part(o, h->doc, h->doc_len); /* {"doc":...,"id": */
     o = put_json(o, r->id, r->id_len, valid);
     size_t ti = type_index(r->type), fi = form_index(r->form);
-    memcpy(o, json_types[ti].s, PART_ROOM); /* ,"type":"...","body": */
+    memcpy(o, &json_types[ti], PART_ROOM); /* ,"type":"...","body": */
     o += json_types[ti].n;
     /* the body, the date, the paragraph's label and verb are the library's
      * own words (names, digits, labels, the verbs of paragraphs.c) */
@@ -736,7 +739,7 @@ static inline char *json_record(char *o, const rg_record_doc *h, const rg_record
     o = put_num(o, r->length);
     o = PUT(o, ",\"surface\":");
     o = put_json(o, r->surface, r->surface_len, valid);
-    memcpy(o, json_forms[fi].s, PART_ROOM); /* ,"form":"...","list": */
+    memcpy(o, &json_forms[fi], PART_ROOM); /* ,"form":"...","list": */
     o += json_forms[fi].n;
     o = put_memo(o, &last_list, r->list);
     o = PUT(o, ",\"para\":");
