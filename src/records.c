@@ -114,11 +114,13 @@ typedef unsigned look_bits; /* bit k for p[k] */
 /* Bit k for each lane k of v that put_json() must look at. */
 static unsigned look_mask(__m128i v, bool valid)
 {
-    /* control characters: below 0x20 unsigned (valid text), signed (other
-     * text, where bytes from 0x80 are negative and wanted too) */
-    __m128i look = valid ? _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1F)), _mm_setzero_si128())
-                         : _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
-    look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    /* control characters and '"': with bit 1 flipped, '"' (0x22) is ' '
+     * (0x20) and a control character another, and no other byte is below
+     * 0x21 unsigned (valid text) or signed (other text, where bytes from 0x80
+     * are negative and wanted too) */
+    __m128i q = _mm_xor_si128(v, _mm_set1_epi8(0x02));
+    __m128i look = valid ? _mm_cmpeq_epi8(_mm_min_epu8(q, _mm_set1_epi8(0x20)), q)
+                         : _mm_cmplt_epi8(q, _mm_set1_epi8(0x21));
     look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
     look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
     if (valid)
