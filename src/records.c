@@ -289,27 +289,55 @@ static unsigned break_mask(__m128i v)
                                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
 }
 
-/* The string of n bytes (8 to 32) copied to t, with its line ends (bit k of
- * breaks for the byte at k) escaped, at o: the pieces between them are moved
- * as 32 bytes, the most a piece has (t has room to read them; the bytes past
- * a piece are written over by what follows). */
-static char *put_pieces(char *o, const unsigned char *t, size_t n, unsigned breaks)
+/* The string of n bytes (8 to 32) copied to t, with the line ends marked
+ * (bit k of marks for the byte at k) escaped, at o, and with tsv the tabs
+ * and backslashes marked too: the pieces between them are moved as 32 bytes,
+ * the most a piece has (t has room to read them; the bytes past a piece are
+ * written over by what follows). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline char *put_pieces(char *o, const unsigned char *t, size_t n, unsigned marks,
+                               bool tsv)
 {
-    *o++ = '"';
     size_t at = 0;
-    for (; breaks; breaks &= breaks - 1) {
-        size_t k = (size_t)__builtin_ctz(breaks);
+    for (; marks; marks &= marks - 1) {
+        size_t k = (size_t)__builtin_ctz(marks);
         memcpy(o, t + at, 32);
         o += k - at;
         o[0] = '\\';
-        o[1] = t[k] == '\n' ? 'n' : 'r';
+        o[1] = t[k] == '\n' ? 'n' : !tsv || t[k] == '\r' ? 'r' : t[k] == '\t' ? 't' : '\\';
         o += 2;
         at = k + 1;
     }
     memcpy(o, t + at, 32);
-    o += n - at;
-    *o++ = '"';
-    return o;
+    return o + n - at;
+}
+
+/* put_pieces() of the string of n bytes (8 to 16) whose first eight and last
+ * eight v holds, bit k of marks for lane k. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline char *put_pieces_short(char *o, __m128i v, size_t n, unsigned marks, bool tsv)
+{
+    unsigned char t[64] = {0}; /* the string, and room to read 32 past any piece */
+    _mm_storel_epi64((__m128i *)t, v);
+    _mm_storel_epi64((__m128i *)(t + n - 8), _mm_unpackhi_epi64(v, v));
+    return put_pieces(o, t, n, (marks & 0xFF) | (marks >> 8) << (n - 8), tsv);
+}
+
+/* The same for 17 to 32 bytes, the first sixteen in a and the last in b. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline char *put_pieces_mid(char *o, __m128i a, __m128i b, size_t n, unsigned ma,
+                                   unsigned mb, bool tsv)
+{
+    unsigned char t[64] = {0}; /* as in put_pieces_short() */
+    _mm_storeu_si128((__m128i *)t, a);
+    _mm_storeu_si128((__m128i *)(t + n - 16), b);
+    return put_pieces(o, t, n, ma | mb << (n - 16), tsv);
 }
 
 /* Surfaces broken across lines (第\n\n50/515 号, an eighth of them) are
@@ -326,10 +354,10 @@ static char *put_breaks_short(char *o, __m128i v, size_t n, unsigned look)
     unsigned breaks = break_mask(v);
     if (look != breaks)
         return NULL;
-    unsigned char t[64] = {0}; /* the string, and room to read 32 past any piece */
-    _mm_storel_epi64((__m128i *)t, v);
-    _mm_storel_epi64((__m128i *)(t + n - 8), _mm_unpackhi_epi64(v, v));
-    return put_pieces(o, t, n, (breaks & 0xFF) | (breaks >> 8) << (n - 8));
+    *o++ = '"';
+    o = put_pieces_short(o, v, n, breaks, false);
+    *o++ = '"';
+    return o;
 }
 
 /* The same for 17 to 32 bytes, the first sixteen in a and the last in b. */
@@ -341,10 +369,10 @@ static char *put_breaks_mid(char *o, __m128i a, __m128i b, size_t n, unsigned la
     unsigned ba = break_mask(a), bb = break_mask(b);
     if (la != ba || lb != bb)
         return NULL;
-    unsigned char t[64] = {0}; /* the string, and room to read 32 past any piece */
-    _mm_storeu_si128((__m128i *)t, a);
-    _mm_storeu_si128((__m128i *)(t + n - 16), b);
-    return put_pieces(o, t, n, ba | bb << (n - 16));
+    *o++ = '"';
+    o = put_pieces_mid(o, a, b, n, ba, bb, false);
+    *o++ = '"';
+    return o;
 }
 #endif
 
@@ -406,14 +434,40 @@ static inline char *put_json(char *o, const char *s, size_t n, bool valid)
 }
 
 #if defined(__SSE2__)
-/* Whether any of the sixteen bytes of v is one put_tsv() escapes. */
-static bool tsv_look(__m128i v)
+/* Bit k for each lane k of v that put_tsv() escapes. */
+static unsigned tsv_mask(__m128i v)
 {
     __m128i look = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
     look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
     look = _mm_or_si128(look, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-    return _mm_movemask_epi8(look) != 0;
+    return (unsigned)_mm_movemask_epi8(look);
+}
+
+static bool tsv_look(__m128i v)
+{
+    return tsv_mask(v) != 0;
+}
+
+/* A field of 8 to 16 bytes with something to escape (a surface broken across
+ * lines), its first eight and last eight in v: each byte tsv_mask() finds is
+ * one to escape, so the pieces between them go as put_breaks_short() has
+ * them, without put_tsv()'s loop over the bytes. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static char *put_tsv_short(char *o, __m128i v, size_t n)
+{
+    return put_pieces_short(o, v, n, tsv_mask(v), true);
+}
+
+/* The same for 17 to 32 bytes, the first sixteen in a and the last in b. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static char *put_tsv_mid(char *o, __m128i a, __m128i b, size_t n)
+{
+    return put_pieces_mid(o, a, b, n, tsv_mask(a), tsv_mask(b), true);
 }
 #endif
 
@@ -463,6 +517,33 @@ static char *put_tsv(char *o, const char *s, size_t n)
         }
     }
     return o;
+}
+
+/* put_tsv() for the id and the surface, mostly 8 to 32 bytes: one test and
+ * two moves, without the call and the loops. */
+static inline char *put_tsv_field(char *o, const char *s, size_t n)
+{
+#if defined(__SSE2__)
+    if (s && n >= 8 && n <= 16) {
+        __m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)s),
+                                       _mm_loadl_epi64((const __m128i *)(s + n - 8)));
+        if (tsv_look(v))
+            return put_tsv_short(o, v, n);
+        memcpy(o, s, 8);
+        memcpy(o + n - 8, s + n - 8, 8);
+        return o + n;
+    }
+    if (s && n > 16 && n <= 32) {
+        __m128i a = _mm_loadu_si128((const __m128i *)s),
+                b = _mm_loadu_si128((const __m128i *)(s + n - 16));
+        if (tsv_mask(a) | tsv_mask(b))
+            return put_tsv_mid(o, a, b, n);
+        _mm_storeu_si128((__m128i *)o, a);
+        _mm_storeu_si128((__m128i *)(o + n - 16), b);
+        return o + n;
+    }
+#endif
+    return put_tsv(o, s, n);
 }
 
 /* Most strings of a record are short (the body, the date, the paragraph's
@@ -756,7 +837,7 @@ static inline char *json_record(char *o, const rg_record_doc *h, const rg_record
 static char *tsv_record(char *o, const rg_record_doc *h, const rg_record_src *r)
 {
     o = put_doc_part(o, h->doc, h->doc_len); /* with its tab */
-    o = put_tsv(o, r->id, r->id_len);
+    o = put_tsv_field(o, r->id, r->id_len);
     *o++ = '\t';
     o = put_lit(o, type_name(r->type), type_len(r->type));
     *o++ = '\t';
@@ -772,7 +853,7 @@ static char *tsv_record(char *o, const rg_record_doc *h, const rg_record_src *r)
     *o++ = '\t';
     o = put_num(o, r->length);
     *o++ = '\t';
-    o = put_tsv(o, r->surface, r->surface_len);
+    o = put_tsv_field(o, r->surface, r->surface_len);
     *o++ = '\t';
     o = put_lit(o, form_name(r->form), form_len(r->form));
     *o++ = '\t';
