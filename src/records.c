@@ -19,26 +19,6 @@ static const char *const columns[] = {"doc",    "id",     "type",    "body", "da
                                       "surface", "form",  "list",    "para", "verb"};
 #define NCOLUMNS (sizeof columns / sizeof *columns)
 
-static const char *type_name(rg_type t)
-{
-    return t == RG_DECISION ? "decision" : t == RG_DOCUMENT ? "document" : "resolution";
-}
-
-static size_t type_len(rg_type t)
-{
-    return t == RG_DECISION || t == RG_DOCUMENT ? 8 : 10;
-}
-
-static const char *form_name(rg_form f)
-{
-    return f == RG_FORM_SYMBOL ? "symbol" : f == RG_FORM_LINK ? "link" : "text";
-}
-
-static size_t form_len(rg_form f)
-{
-    return f == RG_FORM_SYMBOL ? 6 : 4;
-}
-
 /* --- writing records -------------------------------------------------------------- */
 
 /* The keys and values of type and form in JSON with the keys after them, each
@@ -57,12 +37,21 @@ static const struct {
                   {",\"form\":\"symbol\",\"list\":", 24},
                   {",\"form\":\"link\",\"list\":", 22}};
 
+/* The same in TSV, with the tabs around them, in 16 bytes. */
+#define TSV_PART_ROOM 16
+static const struct {
+    char s[TSV_PART_ROOM - 1];
+    unsigned char n;
+} tsv_types[] = {{"\tresolution\t", 12}, {"\tdecision\t", 10}, {"\tdocument\t", 10}},
+  tsv_forms[] = {{"\ttext\t", 6}, {"\tsymbol\t", 8}, {"\tlink\t", 6}};
+
 /* The tables are in the order of the enums' values, so that the value is the
  * index (one compare for a value out of range, where a chain of compares
- * took the three apart); any other value is a resolution, a text, as
- * type_name() and form_name() have it. */
+ * took the three apart); any other value is a resolution, a text. */
 _Static_assert(sizeof json_types[0] == PART_ROOM && sizeof json_forms[0] == PART_ROOM,
                "a part and its length in 32 bytes");
+_Static_assert(sizeof tsv_types[0] == TSV_PART_ROOM && sizeof tsv_forms[0] == TSV_PART_ROOM,
+               "a part and its length in 16 bytes");
 _Static_assert(RG_RESOLUTION == 0 && RG_DECISION == 1 && RG_DOCUMENT == 2, "json_types' order");
 _Static_assert(RG_FORM_TEXT == 0 && RG_FORM_SYMBOL == 1 && RG_FORM_LINK == 2, "json_forms' order");
 
@@ -804,7 +793,7 @@ static inline char *json_record(char *o, const rg_record_doc *h, const rg_record
 {
     o = put_doc_part(o, h->doc, h->doc_len); /* {"doc":...,"id": */
     o = put_json(o, r->id, r->id_len, valid);
-    size_t ti = type_index(r->type), fi = form_index(r->form);
+    size_t ti = type_index(r->type);
     memcpy(o, &json_types[ti], PART_ROOM); /* ,"type":"...","body": */
     o += json_types[ti].n;
     /* the body, the date, the paragraph's label and verb are the library's
@@ -822,6 +811,7 @@ static inline char *json_record(char *o, const rg_record_doc *h, const rg_record
     o = put_num(o, r->length);
     o = PUT(o, ",\"surface\":");
     o = put_json(o, r->surface, r->surface_len, valid);
+    size_t fi = form_index(r->form);
     memcpy(o, &json_forms[fi], PART_ROOM); /* ,"form":"...","list": */
     o += json_forms[fi].n;
     o = put_memo(o, &last_list, r->list);
@@ -838,9 +828,9 @@ static char *tsv_record(char *o, const rg_record_doc *h, const rg_record_src *r)
 {
     o = put_doc_part(o, h->doc, h->doc_len); /* with its tab */
     o = put_tsv_field(o, r->id, r->id_len);
-    *o++ = '\t';
-    o = put_lit(o, type_name(r->type), type_len(r->type));
-    *o++ = '\t';
+    size_t ti = type_index(r->type);
+    memcpy(o, &tsv_types[ti], TSV_PART_ROOM); /* with its tabs */
+    o += tsv_types[ti].n;
     o = put_word_bytes(o, r->body, r->body_len); /* the library's own words, as in JSON */
     *o++ = '\t';
     o = put_lit(o, r->date, r->date_len);
@@ -854,9 +844,9 @@ static char *tsv_record(char *o, const rg_record_doc *h, const rg_record_src *r)
     o = put_num(o, r->length);
     *o++ = '\t';
     o = put_tsv_field(o, r->surface, r->surface_len);
-    *o++ = '\t';
-    o = put_lit(o, form_name(r->form), form_len(r->form));
-    *o++ = '\t';
+    size_t fi = form_index(r->form);
+    memcpy(o, &tsv_forms[fi], TSV_PART_ROOM);
+    o += tsv_forms[fi].n;
     o = put_memo(o, &last_list, r->list);
     *o++ = '\t';
     o = put_word_bytes(o, r->para, r->para_len);
