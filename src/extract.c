@@ -969,11 +969,15 @@ static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars
     return true;
 }
 
-/* Most dates end where their reference starts (2006 年 3 月 15 日第 60/251 号):
- * nothing to walk. */
+/* Most dates end where their reference starts (2006 年 3 月 15 日第 60/251 号)
+ * or a space before it (2006 年 3 月 15 日 第 60/251 号): nothing to walk.  (A
+ * space is no clause end, and one character is within max_chars, which is
+ * at least 1; after a line break it is a line of furniture of its own, and
+ * skipped.) */
 static inline bool same_clause_near(const char *text, size_t a, size_t b, int max_chars)
 {
-    return a >= b || same_clause_walk(text, a, b, max_chars);
+    return a >= b || (b - a == 1 && text[a] == ' ' && max_chars >= 1) ||
+           same_clause_walk(text, a, b, max_chars);
 }
 
 /* --- parsing a reference token ------------------------------------------- */
