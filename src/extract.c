@@ -1256,6 +1256,10 @@ static void format_date(char out[11], int y, int m, int d)
 const char *rg_skip_meeting_number(const char *p, const char *end)
 {
     while (p < end) {
+        if ((unsigned char)*p - (unsigned)'0' <= 9) { /* most numbers: ASCII digits */
+            p++;
+            continue;
+        }
         uint32_t c;
         size_t l = rg_cp_at(p, end, &c);
         if (digit_value(c) < 0 && c != 0x5341 && c != 0x767E && c != 0x5343) /* 十 百 千 */
@@ -1272,9 +1276,9 @@ static bool adoption_after(const char *p, const char *end)
     const char *lim = end - p > 90 ? p + 90 : end;
     for (int words = 0; p < lim && words < 3;) {
         const char *q = rg_skip_spaces(p, lim);
+        /* (the spaces after a comma: q stands at none when there is no comma) */
         if (q < lim && (*q == ',' || !strncmp(q, "，", 3) || !strncmp(q, "、", 3)))
-            q += *q == ',' ? 1 : 3;
-        q = rg_skip_spaces(q, lim);
+            q = rg_skip_spaces(q + (*q == ',' ? 1 : 3), lim);
         rg_body b;
         size_t n = match_body(q, lim, &b);
         if (n && b != RG_BODY_OWN) {
