@@ -1549,8 +1549,8 @@ static void on_symbol(scan *sc, size_t s, size_t e)
     /* the symbol proper: without 号决定 and, except S/RES, without (YYYY) */
     size_t se = e;
     const char *hao = NULL;
-    for (const char *p = sc->text + s; p + 3 <= sc->text + e; p++)
-        if (!memcmp(p, "号", 3) || !memcmp(p, "號", 3)) {
+    for (const char *p = sc->text + s; p + 3 <= sc->text + e; p++) /* (most bytes ASCII) */
+        if ((unsigned char)*p >= 0x80 && (!memcmp(p, "号", 3) || !memcmp(p, "號", 3))) {
             hao = p;
             break;
         }
