@@ -129,7 +129,8 @@ static char *mention_context(rg_arena *a, const scan *sc, const rg_para *pa, con
 
 /* --- references resolved, segment by segment ----------------------------------------- */
 
-/* The line (from 0) and column of a position of the segment, moved forward. */
+/* The line (from 0) and column of a position of the segment, moved forward
+ * (for the links: the mentions' are counted by rg_lines_cols()). */
 typedef struct cursor {
     size_t at, line, col;
 } cursor;
@@ -167,6 +168,10 @@ static bool note_cited(scan *sc, const char *id, size_t n, uint64_t h, bool has_
     }
     return true;
 }
+
+/* rg_lines_cols() reads a mention's place from its line, and writes its column after it */
+_Static_assert(offsetof(rg_record_src, col) == offsetof(rg_record_src, line) + sizeof(size_t),
+               "a record's col follows its line");
 
 static rg_status prepare_segment(scan *sc, rg_error *err)
 {
@@ -275,14 +280,12 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
             m->offset = shift + r->s;
             m->length = r->e - r->s;
         }
-        advance(sc, &cur, r->s);
-        m->line = cur.line;
-        m->col = cur.col;
+        m->line = r->s; /* its line and column below, all in one pass */
         nms++;
     }
+    sc->lines = rg_lines_cols(text, sc->len, 1 + sc->col0, nms ? &ms[sc->nms].r.line : NULL,
+                              nms - sc->nms, sizeof *ms);
     sc->nms = nms;
-    advance(sc, &cur, sc->len);
-    sc->lines = cur.line;
     /* a link whose target the segment cites is matched already */
     for (size_t i = 0; i < sc->nlinks; i++)
         sc->links[i].matched = rg_strmap_get(&sc->cites, sc->links[i].target) >= 0;

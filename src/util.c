@@ -721,6 +721,77 @@ bool rg_count_lines_chars_by(int way, const char *s, size_t n, size_t *lines, si
     }
 }
 
+/* The next place's line and column from the last's: the counts of the span
+ * between them. */
+#define LC_ADD(lines, chars)                                                               \
+    do {                                                                                   \
+        if (lines) {                                                                       \
+            line += (lines);                                                               \
+            col = 1;                                                                       \
+        }                                                                                  \
+        col += (chars);                                                                    \
+    } while (0)
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* rg_lines_cols() by lines_chars_avx2() from each place to the next, the
+ * spans shorter than 64 bytes (most: the places of an enumeration are a few
+ * dozen bytes apart) in line. */
+CURSOR_TARGET static size_t lines_cols_avx2(const unsigned char *p, size_t n, size_t col,
+                                            unsigned char *lc, size_t np, size_t stride)
+{
+    size_t at = 0, line = 0;
+    for (size_t i = 0;; i++) {
+        size_t *pl = i < np ? (size_t *)(lc + i * stride) : NULL;
+        size_t pos = pl ? pl[0] : n;
+        if (pos > at) {
+            size_t chars, lines;
+            if (pos - at < 64) {
+                uint64_t nl, cs;
+                masks_short(p + at, pos - at, &nl, &cs);
+                if (nl) {
+                    lines = (size_t)__builtin_popcountll(nl);
+                    chars = (size_t)__builtin_popcountll(cs >> (63 - __builtin_clzll(nl)) >> 1);
+                } else {
+                    lines = 0;
+                    chars = (size_t)__builtin_popcountll(cs);
+                }
+            } else {
+                lines = lines_chars_avx2(p + at, pos - at, &chars);
+            }
+            LC_ADD(lines, chars);
+            at = pos;
+        }
+        if (!pl)
+            return line;
+        pl[0] = line;
+        pl[1] = col;
+    }
+}
+#endif
+
+size_t rg_lines_cols(const char *s, size_t n, size_t col, size_t *lc, size_t np, size_t stride)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (rg_cpu_avx2() && __builtin_cpu_supports("popcnt"))
+        return lines_cols_avx2((const unsigned char *)s, n, col, (unsigned char *)lc, np, stride);
+#endif
+    size_t at = 0, line = 0;
+    for (size_t i = 0;; i++) {
+        size_t *pl = i < np ? (size_t *)((unsigned char *)lc + i * stride) : NULL;
+        size_t pos = pl ? pl[0] : n;
+        if (pos > at) {
+            size_t chars, lines = lines_chars_plain(s + at, pos - at, &chars);
+            LC_ADD(lines, chars);
+            at = pos;
+        }
+        if (!pl)
+            return line;
+        pl[0] = line;
+        pl[1] = col;
+    }
+}
+#undef LC_ADD
+
 /* The last n bytes (n < 8) of a string as a little-endian word, as memcpy()
  * into a zeroed word would give them: ids are mostly 9 to 15 bytes, and a
  * copy of a variable length is a byte loop.  With total bytes before and with

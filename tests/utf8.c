@@ -9,8 +9,8 @@
  * change (across the edges of 16- and 32-byte blocks and of the AVX2 way's
  * pairs of blocks, with ASCII or Chinese around it, and at the end of the
  * text), then on random texts.
- * rg_utf8_count(), rg_count_lines(), rg_count_lines_chars() (each way) and
- * rg_graphic_span() against byte loops on the same texts.
+ * rg_utf8_count(), rg_count_lines(), rg_count_lines_chars() (each way),
+ * rg_lines_cols() and rg_graphic_span() against byte loops on the same texts.
  * Prints "N passed, N failed".
  */
 #include "internal.h"
@@ -41,6 +41,38 @@ static size_t count_ref(const unsigned char *s, size_t n)
     return c;
 }
 
+/* rg_lines_cols() at every step-th place of s[0..n) and its end (each place
+ * twice: one that does not move on), against a byte loop. */
+static bool lines_cols_ok(const unsigned char *s, size_t n, size_t step)
+{
+    enum { MAX = 2 * 80000 };
+    static size_t lc[MAX][2], want[MAX][2];
+    size_t np = 0, line = 0, col = 3; /* (a first line that starts 2 characters in) */
+    for (size_t i = 0; i <= n && np + 2 <= MAX; i++) {
+        if (i % step == 0 || i == n) {
+            for (int k = 0; k < 2; k++, np++) {
+                lc[np][0] = i;
+                want[np][0] = line;
+                want[np][1] = col;
+            }
+        }
+        if (i < n) {
+            if (s[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col += (s[i] & 0xC0) != 0x80;
+            }
+        }
+    }
+    if (rg_lines_cols((const char *)s, n, 3, &lc[0][0], np, sizeof lc[0]) != line)
+        return false;
+    for (size_t i = 0; i < np; i++)
+        if (lc[i][0] != want[i][0] || lc[i][1] != want[i][1])
+            return false;
+    return true;
+}
+
 static void check(const unsigned char *s, size_t n)
 {
     bool valid = valid_ref(s, n);
@@ -64,6 +96,7 @@ static void check(const unsigned char *s, size_t n)
             ok = ok && got_lines == want && got_chars == want_chars;
     }
     ok = ok && rg_count_lines_chars((const char *)s, n, &after) == want && after == want_chars;
+    ok = ok && lines_cols_ok(s, n, n % 2 ? 1 + n * 7 % 67 : 64 + n % 300);
     size_t span = 0;
     while (span < n && s[span] >= '!' && s[span] <= '~')
         span++;
