@@ -195,8 +195,9 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
     prep *const ms = sc->ms;
     size_t aside_s = naside ? aside[0].s : SIZE_MAX; /* where the next kept aside is */
     const char *const text = sc->text;
-    const char *last_body = NULL; /* the body last_body_len measured */
-    uint8_t last_body_len = 0;
+    int last_body = -1; /* the body whose name is last_name */
+    const char *last_name = NULL;
+    uint8_t last_name_len = 0;
     for (;;) {
         /* next_raw(), on the locals */
         const raw *r = NULL;
@@ -258,14 +259,18 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
         m->id_len = (uint32_t)idl; /* (at most 255) */
         /* a symbol's raw has its type, rg_id_type() of it, already */
         m->type = (uint8_t)(r->form == RG_FORM_TEXT || kept_id ? r->type : rg_id_type(id));
-        m->body = r->form != RG_FORM_TEXT && body == RG_BODY_NONE
-                      ? (!strncmp(id, "ST/", 3) ? "Secretariat" : "other")
-                      : rg_body_name(body);
-        if (m->body != last_body) { /* a few constant names */
-            last_body = m->body;
-            last_body_len = (uint8_t)strlen(last_body);
+        if (r->form != RG_FORM_TEXT && body == RG_BODY_NONE) {
+            m->body = !strncmp(id, "ST/", 3) ? "Secretariat" : "other";
+            m->body_len = (uint8_t)strlen(m->body);
+        } else {
+            if ((int)body != last_body) { /* mostly the last's: its name kept, and measured */
+                last_body = (int)body;
+                last_name = rg_body_name(body);
+                last_name_len = (uint8_t)strlen(last_name);
+            }
+            m->body = last_name;
+            m->body_len = last_name_len;
         }
-        m->body_len = last_body_len;
         /* every date is format_date()'s YYYY-MM-DD */
         m->date = r->date[0] ? r->date : NULL;
         m->date_len = r->date[0] ? sizeof r->date - 1 : 0;
