@@ -312,6 +312,7 @@ rg_status rg_place_segment(scan *sc, rg_error *err)
      * consecutive mentions share (a paragraph's label and verb) is looked up
      * and measured when it changes */
     const rg_para *pa = sc->nparas ? sc->paras : NULL, *pend = sc->paras + sc->nparas;
+    const rg_para *const plast = sc->nparas ? pend - 1 : NULL; /* (pa stays NULL without) */
     prep *const ms = sc->ms;
     const char *const text = sc->text;
     const size_t nms = sc->nms, base = sc->base, line_base = sc->line_base + 1,
@@ -322,7 +323,7 @@ rg_status rg_place_segment(scan *sc, rg_error *err)
     for (size_t i = 0; i < nms; i++) {
         rg_record_src *r = &ms[i].r;
         size_t at = base + (size_t)(r->surface - text);
-        while (pa && pa + 1 < pend && pa[1].start <= at)
+        while (pa != plast && pa[1].start <= at)
             pa++;
         if (pa != last_pa || i == 0) {
             /* labels are shorter than 16 bytes, verbs a few characters */
