@@ -228,8 +228,9 @@ size_t rg_count_lines_chars(const char *s, size_t n, size_t *chars);
 bool rg_count_lines_chars_by(int way, const char *s, size_t n, size_t *lines, size_t *chars);
 /* The lines (from 0) and columns (as rg_count_lines_chars() counts) of np
  * places of s[0..n), in order, the first column col: each is a pair {line,
- * col} every stride bytes from lc, whose line holds the place when called.
- * Returns the line breaks of s[0..n). */
+ * col} every stride bytes from lc, whose line holds the place when called (a
+ * place before the last is given the last's).  Returns the line breaks of
+ * s[0..n). */
 size_t rg_lines_cols(const char *s, size_t n, size_t col, size_t *lc, size_t np, size_t stride);
 /* The length of the run of printable ASCII ('!' to '~') at the start of s[0..n). */
 size_t rg_graphic_span(const char *s, size_t n);

@@ -721,51 +721,64 @@ bool rg_count_lines_chars_by(int way, const char *s, size_t n, size_t *lines, si
     }
 }
 
-/* The next place's line and column from the last's: the counts of the span
- * between them. */
-#define LC_ADD(lines, chars)                                                               \
-    do {                                                                                   \
-        if (lines) {                                                                       \
-            line += (lines);                                                               \
-            col = 1;                                                                       \
-        }                                                                                  \
-        col += (chars);                                                                    \
-    } while (0)
+/* A place's line and column moved on by the counts of the span to the next. */
+static inline void lines_cols_add(size_t *line, size_t *col, size_t lines, size_t chars)
+{
+    if (lines) {
+        *line += lines;
+        *col = 1;
+    }
+    *col += chars;
+}
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-/* rg_lines_cols() by lines_chars_avx2() from each place to the next, the
- * spans shorter than 64 bytes (most: the places of an enumeration are a few
- * dozen bytes apart) in line. */
+/* The line and column at pos from those at *at (a place before *at leaves
+ * them): a span shorter than 64 bytes (most: the places of an enumeration are
+ * a few dozen bytes apart) is counted here, from the block of 64 that ends at
+ * pos (or from loads inside the span near the text's start), a longer one by
+ * lines_chars_avx2(). */
+CURSOR_TARGET static inline void lines_cols_step(const unsigned char *p, size_t *at, size_t pos,
+                                                 size_t *line, size_t *col)
+{
+    if (pos <= *at)
+        return;
+    size_t n = pos - *at, chars, lines;
+    if (n < 64) {
+        uint64_t nl, cs;
+        if (pos >= 64) {
+            masks64(p + pos - 64, &nl, &cs);
+            uint64_t keep = ~0ULL << (64 - n);
+            nl &= keep;
+            cs &= keep;
+        } else {
+            masks_short(p + *at, n, &nl, &cs);
+        }
+        if (nl) {
+            lines = (size_t)__builtin_popcountll(nl);
+            chars = (size_t)__builtin_popcountll(cs >> (63 - __builtin_clzll(nl)) >> 1);
+        } else {
+            lines = 0;
+            chars = (size_t)__builtin_popcountll(cs);
+        }
+    } else {
+        lines = lines_chars_avx2(p + *at, n, &chars);
+    }
+    lines_cols_add(line, col, lines, chars);
+    *at = pos;
+}
+
 CURSOR_TARGET static size_t lines_cols_avx2(const unsigned char *p, size_t n, size_t col,
                                             unsigned char *lc, size_t np, size_t stride)
 {
     size_t at = 0, line = 0;
-    for (size_t i = 0;; i++) {
-        size_t *pl = i < np ? (size_t *)(lc + i * stride) : NULL;
-        size_t pos = pl ? pl[0] : n;
-        if (pos > at) {
-            size_t chars, lines;
-            if (pos - at < 64) {
-                uint64_t nl, cs;
-                masks_short(p + at, pos - at, &nl, &cs);
-                if (nl) {
-                    lines = (size_t)__builtin_popcountll(nl);
-                    chars = (size_t)__builtin_popcountll(cs >> (63 - __builtin_clzll(nl)) >> 1);
-                } else {
-                    lines = 0;
-                    chars = (size_t)__builtin_popcountll(cs);
-                }
-            } else {
-                lines = lines_chars_avx2(p + at, pos - at, &chars);
-            }
-            LC_ADD(lines, chars);
-            at = pos;
-        }
-        if (!pl)
-            return line;
+    for (size_t i = 0; i < np; i++) {
+        size_t *pl = (size_t *)(lc + i * stride);
+        lines_cols_step(p, &at, pl[0], &line, &col);
         pl[0] = line;
         pl[1] = col;
     }
+    lines_cols_step(p, &at, n, &line, &col);
+    return line;
 }
 #endif
 
@@ -776,21 +789,21 @@ size_t rg_lines_cols(const char *s, size_t n, size_t col, size_t *lc, size_t np,
         return lines_cols_avx2((const unsigned char *)s, n, col, (unsigned char *)lc, np, stride);
 #endif
     size_t at = 0, line = 0;
-    for (size_t i = 0;; i++) {
+    for (size_t i = 0; i <= np; i++) {
         size_t *pl = i < np ? (size_t *)((unsigned char *)lc + i * stride) : NULL;
         size_t pos = pl ? pl[0] : n;
         if (pos > at) {
             size_t chars, lines = lines_chars_plain(s + at, pos - at, &chars);
-            LC_ADD(lines, chars);
+            lines_cols_add(&line, &col, lines, chars);
             at = pos;
         }
-        if (!pl)
-            return line;
-        pl[0] = line;
-        pl[1] = col;
+        if (pl) {
+            pl[0] = line;
+            pl[1] = col;
+        }
     }
+    return line;
 }
-#undef LC_ADD
 
 /* The last n bytes (n < 8) of a string as a little-endian word, as memcpy()
  * into a zeroed word would give them: ids are mostly 9 to 15 bytes, and a
