@@ -37,6 +37,18 @@ static void when(const rg_graph *g, size_t v, char *buf, size_t n)
         buf[0] = '\0';
 }
 
+/* The first columns of a row of the text outputs: number, label, date (when()),
+ * padded only where a column follows (more), so that no line ends in spaces. */
+static void row_start(FILE *f, size_t i, const char *label, const char *date, bool more)
+{
+    if (more)
+        fprintf(f, "%3zu  %-16s %-11s ", i + 1, label, date);
+    else if (*date)
+        fprintf(f, "%3zu  %-16s %s", i + 1, label, date);
+    else
+        fprintf(f, "%3zu  %s", i + 1, label);
+}
+
 /* A node's "date" and "year" members for JSON: null where the value is not
  * known.  (A year of 0 written as a number would read as a real year, and a
  * year written in "date" as a date.) */
@@ -202,7 +214,8 @@ static void print_chain(FILE *f, const job *j, const rg_chain *c)
         size_t v = c->nodes[i];
         when(g, v, w, sizeof w);
         const char *via = i == 0 ? "" : c->kinds[i - 1] == RG_CITES ? "cites" : "succeeds (inferred)";
-        fprintf(f, "%3zu  %-16s %-11s %s\n", i + 1, rg_graph_node_label(g, v), w, via);
+        row_start(f, i, rg_graph_node_label(g, v), w, *via);
+        fprintf(f, "%s\n", via);
     }
     if (j->o->all) {
         if (few_chains(c, j->o->max_chains)) {
@@ -243,11 +256,10 @@ static void print_main_path(FILE *f, const job *j)
     for (size_t i = 0; i < p->len; i++) {
         char w[16];
         when(g, p->nodes[i], w, sizeof w);
+        row_start(f, i, rg_graph_node_label(g, p->nodes[i]), w, i + 1 < p->len);
         if (i + 1 < p->len)
-            fprintf(f, "%3zu  %-16s %-11s SPC %s to the next\n", i + 1,
-                    rg_graph_node_label(g, p->nodes[i]), w, p->spc[i]);
-        else
-            fprintf(f, "%3zu  %-16s %s\n", i + 1, rg_graph_node_label(g, p->nodes[i]), w);
+            fprintf(f, "SPC %s to the next", p->spc[i]);
+        fputc('\n', f);
     }
 }
 

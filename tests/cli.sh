@@ -40,6 +40,9 @@ for cmd in extract check-links lineage render export; do
     expect 2 "$cmd --doc-id with two files" -- "$bin" $cmd $fmt --doc-id A/X/1 "$seed" tests/fixtures/ict/A-RES-71-28.zh.txt
     contains "$tmp/err" "--doc-id names one document" "$cmd --doc-id with two files"
 done
+# text outputs: no line ends in spaces (the padding of a column with nothing after it)
+expect 0 "lineage text" -- "$bin" lineage -q --all --main-path global "$seed"
+! grep -q ' $' "$tmp/out" && ok || bad "lineage text: a line ends in spaces: $(grep -n ' $' "$tmp/out" | head -1)"
 # an option of another command is named, not its value
 expect 2 "option of another command" -- "$bin" extract --root A/RES/1/1 "$seed"
 contains "$tmp/err" "option --root does not apply here" "option of another command named"
