@@ -800,11 +800,12 @@ static inline bool body_start(const char *text, size_t p, size_t end)
 
 /* The last body word in the clause before the reference at `item`, looking
  * back LOOKBACK_CHARS characters from `from` (the reference, or the date
- * that belongs to it) and across lines of page furniture.  valid: the text
- * is valid UTF-8, so that the characters stepped over backwards are those
- * read forwards. */
+ * that belongs to it, which ends at `past`; else past is from) and across
+ * lines of page furniture.  valid: the text is valid UTF-8, so that the
+ * characters stepped over backwards are those read forwards. */
 __attribute__((always_inline)) static inline rg_body body_before_in(const char *text, size_t from,
-                                                                    size_t item, bool valid)
+                                                                    size_t past, size_t item,
+                                                                    bool valid)
 {
     size_t start = from;
     /* the first character back there that may start a body word (match_in()'s
@@ -876,28 +877,36 @@ __attribute__((always_inline)) static inline rg_body body_before_in(const char *
         n++;
     }
     rg_body found = RG_BODY_NONE;
-    const char *end = text + item;
-    for (const char *p = text + (valid ? first : start); p < end;) {
-        rg_body b;
-        size_t n = match_body(p, end, &b);
-        if (n) {
-            /* 其 ("its") is the body named before it in the clause (大会在其…决议中),
-             * else the citing document's; and only right before a reference */
-            if (b == RG_BODY_OWN && n == 3 && !strncmp(p, "其", 3)) {
-                const char *q = rg_skip_spaces(p + n, end);
-                if (q != end || found != RG_BODY_NONE)
-                    b = found;
+    const char *end = text + item, *p = text + (valid ? first : start);
+    /* read up to the date, then after it: none of a date's characters (T_DATE:
+     * digits, spaces, 年 月 日, Chinese digits) starts a body word */
+    for (const char *lim = text + from;; lim = end) {
+        while (p < lim) {
+            rg_body b;
+            size_t n = match_body(p, end, &b);
+            if (n) {
+                /* 其 ("its") is the body named before it in the clause (大会在其…决议中),
+                 * else the citing document's; and only right before a reference */
+                if (b == RG_BODY_OWN && n == 3 && !strncmp(p, "其", 3)) {
+                    const char *q = rg_skip_spaces(p + n, end);
+                    if (q != end || found != RG_BODY_NONE)
+                        b = found;
+                }
+                found = b;
+                p += n;
+            } else if (valid) {
+                /* valid UTF-8, at a character's lead: its length from its top bits */
+                static const unsigned char lead_len[16] = {1, 1, 1, 1, 1, 1, 1, 1,
+                                                           1, 1, 1, 1, 2, 2, 3, 4};
+                p += lead_len[(unsigned char)*p >> 4];
+            } else {
+                p += char_len(p, end);
             }
-            found = b;
-            p += n;
-        } else if (valid) {
-            /* valid UTF-8, at a character's lead: its length from its top bits */
-            static const unsigned char lead_len[16] = {1, 1, 1, 1, 1, 1, 1, 1,
-                                                       1, 1, 1, 1, 2, 2, 3, 4};
-            p += lead_len[(unsigned char)*p >> 4];
-        } else {
-            p += char_len(p, end);
         }
+        if (lim == end)
+            break;
+        if (p < text + past)
+            p = text + past;
     }
     return found;
 }
@@ -915,16 +924,17 @@ static size_t skip_furniture_lines(const char *text, size_t p, size_t b)
 /* body_before_in() of a text not valid UTF-8, apart: the tests of valid fold
  * away in the copy for valid text, which nearly all texts are. */
 __attribute__((noinline)) static rg_body body_before_invalid(const char *text, size_t from,
-                                                             size_t item)
+                                                             size_t past, size_t item)
 {
-    return body_before_in(text, from, item, false);
+    return body_before_in(text, from, past, item, false);
 }
 
-static inline rg_body body_before(const char *text, size_t from, size_t item, bool valid)
+static inline rg_body body_before(const char *text, size_t from, size_t past, size_t item,
+                                  bool valid)
 {
     if (valid)
-        return body_before_in(text, from, item, true);
-    return body_before_invalid(text, from, item);
+        return body_before_in(text, from, past, item, true);
+    return body_before_invalid(text, from, past, item);
 }
 
 /* True when the text between a and b has no clause end and is short, not
@@ -1417,7 +1427,8 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
         bool dated = false;
         if (sc->have_date && sc->date_e <= s)
             near = dated = same_clause_near(sc->text, sc->date_e, s, DATE_GAP_CHARS);
-        sc->run_body = body_before(sc->text, dated ? sc->date_s : s, s, sc->t->valid);
+        sc->run_body = body_before(sc->text, dated ? sc->date_s : s, dated ? sc->date_e : s, s,
+                                   sc->t->valid);
         sc->pend_start = sc->nraws;
         range = false;
     } else {
