@@ -929,11 +929,19 @@ __attribute__((noinline)) static rg_body body_before_invalid(const char *text, s
     return body_before_in(text, from, past, item, false);
 }
 
+/* body_before_in() of valid text, apart from on_item() too: inlined there, its
+ * walk shares the registers of on_item() and pays for it. */
+__attribute__((noinline)) static rg_body body_before_valid(const char *text, size_t from,
+                                                           size_t past, size_t item)
+{
+    return body_before_in(text, from, past, item, true);
+}
+
 static inline rg_body body_before(const char *text, size_t from, size_t past, size_t item,
                                   bool valid)
 {
     if (valid)
-        return body_before_in(text, from, past, item, true);
+        return body_before_valid(text, from, past, item);
     return body_before_invalid(text, from, past, item);
 }
 
