@@ -838,9 +838,15 @@ __attribute__((always_inline)) static inline rg_body body_before_in(const char *
              * Chinese characters), else byte by byte */
             unsigned char b2 = q >= 2 ? (unsigned char)text[q - 2] : 0;
             if (valid && b2 >= 0xE4 && b2 <= 0xE9) {
-                /* most often a Chinese character (leads E4 to E9): no clause end */
+                /* most often a Chinese character (leads E4 to E9): no clause end,
+                 * and item at least its three bytes on, so that body_start() is
+                 * its two lookups alone */
                 q -= 2;
-                goto stepped;
+                if (body_index.first[b2] & body_index.second[(unsigned char)text[q + 1]])
+                    first = q;
+                start = q;
+                n++;
+                continue;
             }
             if (valid ? b2 >= 0xE0 && b2 <= 0xEF
                       : q >= 2 && (last & 0xC0) == 0x80 &&
@@ -870,7 +876,6 @@ __attribute__((always_inline)) static inline rg_body body_before_in(const char *
         } else if (rg_is_clause_end(last)) {
             break;
         }
-    stepped:
         if (body_start(text, q, item))
             first = q;
         start = q;
