@@ -778,6 +778,16 @@ static bool furniture_after(const char *text, size_t at, size_t hi, size_t *next
 static bool ascii_only(const char *s, size_t n)
 {
     size_t i = 0;
+#if defined(__SSE2__)
+    /* sixteen bytes at a time, the last sixteen read again at the end: the
+     * lines asked about are mostly links, of a few dozen bytes */
+    if (n >= 16) {
+        for (; i + 16 < n; i += 16)
+            if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i))))
+                return false;
+        return !_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + n - 16)));
+    }
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
