@@ -311,79 +311,140 @@ __attribute__((target("avx2"))) static __m256i prev_bytes(__m256i in, __m256i pr
     }
 }
 
-/* The state of utf8_valid_avx2() between blocks of 32 bytes. */
+/* The tables and masks of utf8_errors32(), made once and hidden from the
+ * compiler, which would rather build the masks again in the loop than keep
+ * them in registers. */
 typedef struct {
-    __m256i prev, open, error;
-} utf8_state32;
+    __m256i byte_1_high, byte_1_low, byte_2_high, nib, third, high;
+} utf8_consts32;
 
-/* A block; ascii: whether the caller knows it to be all ASCII (the lanes
- * would find no error in it, but none could be open after it either). */
-__attribute__((target("avx2"), always_inline)) static inline void
-utf8_block32(utf8_state32 *st, __m256i in, bool ascii)
+__attribute__((target("avx2"))) static void utf8_consts_init(utf8_consts32 *k)
 {
 #define TABLE(...) _mm256_broadcastsi128_si256(_mm_setr_epi8(__VA_ARGS__))
-    const __m256i byte_1_high = TABLE(BYTE_1_HIGH);
-    const __m256i byte_1_low = TABLE(BYTE_1_LOW);
-    const __m256i byte_2_high = TABLE(BYTE_2_HIGH);
+    k->byte_1_high = TABLE(BYTE_1_HIGH);
+    k->byte_1_low = TABLE(BYTE_1_LOW);
+    k->byte_2_high = TABLE(BYTE_2_HIGH);
 #undef TABLE
+    k->nib = _mm256_set1_epi8(0x0F);
+    k->third = _mm256_set1_epi8(0xFF - 0xE0);
+    k->high = _mm256_set1_epi8((char)0x80);
+    __asm__("" : "+x"(k->byte_1_high), "+x"(k->byte_1_low), "+x"(k->byte_2_high), "+x"(k->nib),
+            "+x"(k->third), "+x"(k->high));
+}
+
+/* The errors of a block that is not all ASCII, given itself and itself one,
+ * two and three bytes back.  The third and fourth bytes of a sequence are
+ * told by the average (x + c + 1) / 2 of the byte x two or three places back,
+ * which has its high bit where x >= 0xFF - c: like a saturating subtraction,
+ * but both ways round, so that the bytes come straight from memory. */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+utf8_errors32(const utf8_consts32 *k, __m256i in, __m256i prev1, __m256i prev2, __m256i prev3)
+{
+    __m256i sc = _mm256_and_si256(
+        _mm256_and_si256(_mm256_shuffle_epi8(k->byte_1_high,
+                                             _mm256_and_si256(_mm256_srli_epi16(prev1, 4), k->nib)),
+                         _mm256_shuffle_epi8(k->byte_1_low, _mm256_and_si256(prev1, k->nib))),
+        _mm256_shuffle_epi8(k->byte_2_high, _mm256_and_si256(_mm256_srli_epi16(in, 4), k->nib)));
+    /* (nib is 0xFF - 0xF0) */
+    __m256i must23 = _mm256_or_si256(_mm256_avg_epu8(prev2, k->third),
+                                     _mm256_avg_epu8(prev3, k->nib));
+    return _mm256_xor_si256(_mm256_and_si256(must23, k->high), sc);
+}
+
+/* The errors of the block at p, whose three bytes before are in the text:
+ * read again from there, they cost fewer instructions than shifting them in
+ * from the block before. */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+utf8_errors_at(const utf8_consts32 *k, const unsigned char *p)
+{
+    return utf8_errors32(k, _mm256_loadu_si256((const __m256i *)p),
+                         _mm256_loadu_si256((const __m256i *)(p - 1)),
+                         _mm256_loadu_si256((const __m256i *)(p - 2)),
+                         _mm256_loadu_si256((const __m256i *)(p - 3)));
+}
+
+/* A sequence still open at the end of the block in: a lead byte in the last
+ * three places that its length does not fit.  An error before a block told
+ * ASCII (not checked against the bytes before it) and at the end. */
+__attribute__((target("avx2"))) static __m256i utf8_open32(__m256i in)
+{
     const __m256i max_open = _mm256_setr_epi8(
         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
         -1, -1, -1, -1, -1, -1, (char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1));
-    const __m256i nib = _mm256_set1_epi8(0x0F);
-    if (ascii) {
-        st->error = _mm256_or_si256(st->error, st->open);
-        st->open = _mm256_setzero_si256();
-    } else {
-        __m256i prev1 = prev_bytes(in, st->prev, 1);
-        __m256i sc = _mm256_and_si256(
-            _mm256_and_si256(
-                _mm256_shuffle_epi8(byte_1_high, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nib)),
-                _mm256_shuffle_epi8(byte_1_low, _mm256_and_si256(prev1, nib))),
-            _mm256_shuffle_epi8(byte_2_high, _mm256_and_si256(_mm256_srli_epi16(in, 4), nib)));
-        __m256i must23 = _mm256_or_si256(
-            _mm256_subs_epu8(prev_bytes(in, st->prev, 2), _mm256_set1_epi8((char)(0xE0 - 0x80))),
-            _mm256_subs_epu8(prev_bytes(in, st->prev, 3), _mm256_set1_epi8((char)(0xF0 - 0x80))));
-        __m256i must23_80 = _mm256_and_si256(must23, _mm256_set1_epi8((char)0x80));
-        st->error = _mm256_or_si256(st->error, _mm256_xor_si256(must23_80, sc));
-        st->open = _mm256_subs_epu8(in, max_open);
-    }
-    st->prev = in;
+    return _mm256_subs_epu8(in, max_open);
 }
 
-/* Whole blocks in runs of 64 (2 KB) with no other test between them than the
- * loop's own; an error ends the check after the run it is in.  The last
- * bytes, fewer than 32, go as one block padded with ASCII. */
+/* The errors of a block in after the block prev (zero if none), both in
+ * registers. */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+utf8_errors_after(const utf8_consts32 *k, __m256i in, __m256i prev)
+{
+    if (_mm256_movemask_epi8(in) == 0)
+        return utf8_open32(prev);
+    return utf8_errors32(k, in, prev_bytes(in, prev, 1), prev_bytes(in, prev, 2),
+                         prev_bytes(in, prev, 3));
+}
+
+/* The first block alone (nothing before it), then whole blocks in runs of
+ * 2 KB with no other test between them than the loop's own; an error ends the
+ * check after the run it is in.  The last bytes, fewer than 32, go as one
+ * block padded with ASCII. */
 __attribute__((target("avx2"))) static bool utf8_valid_avx2(const unsigned char *s, size_t n)
 {
-    utf8_state32 st = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
-    size_t i = 0;
-    while (n - i >= 32) {
-        /* two blocks a step, told ASCII together: text with any other
-         * characters has them in most blocks, and the test is paid once */
-        size_t end = n - i >= 2048 ? i + 2048 : i + (n - i) / 64 * 64;
-        for (; i < end; i += 64) {
-            __m256i a = _mm256_loadu_si256((const __m256i *)(s + i));
-            __m256i b = _mm256_loadu_si256((const __m256i *)(s + i + 32));
-            bool ascii = _mm256_movemask_epi8(_mm256_or_si256(a, b)) == 0;
-            utf8_block32(&st, a, ascii);
-            utf8_block32(&st, b, ascii);
+    utf8_consts32 k;
+    utf8_consts_init(&k);
+    __m256i error = _mm256_setzero_si256(), last = _mm256_setzero_si256();
+    const unsigned char *p = s, *end = s + n;
+    if (n >= 32) {
+        last = _mm256_loadu_si256((const __m256i *)s);
+        error = utf8_errors_after(&k, last, _mm256_setzero_si256());
+        p += 32;
+    }
+    while (end - p >= 32) {
+        /* four blocks a step, told ASCII together: text with any other
+         * characters has them in most steps, and the test is paid once */
+        const unsigned char *stop = end - p >= 2048 ? p + 2048 : p + (end - p) / 128 * 128;
+        for (; p < stop; p += 128) {
+            __m256i any = _mm256_or_si256(
+                _mm256_or_si256(_mm256_loadu_si256((const __m256i *)p),
+                                _mm256_loadu_si256((const __m256i *)(p + 32))),
+                _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(p + 64)),
+                                _mm256_loadu_si256((const __m256i *)(p + 96))));
+            if (_mm256_testz_si256(any, k.high)) {
+                error = _mm256_or_si256(
+                    error, utf8_open32(_mm256_loadu_si256((const __m256i *)(p - 32))));
+                continue;
+            }
+            /* the blocks read again and checked one by one: kept from the
+             * test, or checked side by side, they take more registers than
+             * there are, and the compiler spills */
+            __asm__("" : "+r"(p));
+            for (int b = 0; b < 128; b += 32) {
+                error = _mm256_or_si256(error, utf8_errors_at(&k, p + b));
+                __asm__("" : "+x"(error));
+            }
         }
-        if (n - i >= 32 && n - i < 64) {
-            __m256i a = _mm256_loadu_si256((const __m256i *)(s + i));
-            utf8_block32(&st, a, _mm256_movemask_epi8(a) == 0);
-            i += 32;
+        for (; end - p >= 32 && end - p < 128; p += 32) {
+            if (_mm256_testz_si256(_mm256_loadu_si256((const __m256i *)p), k.high))
+                error = _mm256_or_si256(
+                    error, utf8_open32(_mm256_loadu_si256((const __m256i *)(p - 32))));
+            else
+                error = _mm256_or_si256(error, utf8_errors_at(&k, p));
         }
-        if (!none_set32(st.error))
+        if (!none_set32(error))
             return false; /* give up early on invalid text */
     }
-    if (i < n || n == 0) {
+    if (p > s)
+        last = _mm256_loadu_si256((const __m256i *)(p - 32));
+    if (p < end || n == 0) {
         unsigned char tail[32] = {0}; /* padded with ASCII */
-        if (i < n)
-            memcpy(tail, s + i, n - i);
+        if (p < end)
+            memcpy(tail, p, (size_t)(end - p));
         __m256i a = _mm256_loadu_si256((const __m256i *)tail);
-        utf8_block32(&st, a, _mm256_movemask_epi8(a) == 0);
+        error = _mm256_or_si256(error, utf8_errors_after(&k, a, last));
+        last = a;
     }
-    return none_set32(_mm256_or_si256(st.error, st.open));
+    return none_set32(_mm256_or_si256(error, utf8_open32(last)));
 }
 #endif
 

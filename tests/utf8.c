@@ -7,8 +7,9 @@
  * definition everywhere.  Checked on every
  * sequence of one to four bytes drawn from the bytes where UTF-8's rules
  * change (across the edges of 16- and 32-byte blocks and of the AVX2 way's
- * pairs of blocks, with ASCII or Chinese around it, and at the end of the
- * text), then on random texts.
+ * steps of four blocks, with ASCII or Chinese around it, and at the end of
+ * the text), then on random texts, then on a long valid text cut short or
+ * spoilt at each place.
  * rg_utf8_count(), rg_count_lines(), rg_count_lines_chars() (each way),
  * rg_lines_cols() and rg_graphic_span() against byte loops on the same texts.
  * Prints "N passed, N failed".
@@ -114,16 +115,37 @@ static void check(const unsigned char *s, size_t n)
     }
 }
 
+/* Only the validators, where the others have nothing new to see. */
+static void check_valid(const unsigned char *s, size_t n)
+{
+    bool valid = valid_ref(s, n), ok = rg_utf8_valid((const char *)s, n) == valid;
+    for (int way = 0; way < 3; way++) {
+        int got = rg_utf8_valid_by(way, (const char *)s, n);
+        ok = ok && (got < 0 || got == valid);
+    }
+    if (ok) {
+        passed++;
+        return;
+    }
+    if (failed++ < 10) {
+        printf("FAIL: valid %d (expected %d) on", rg_utf8_valid((const char *)s, n), valid);
+        for (size_t i = 0; i < n; i++)
+            printf(" %02x", s[i]);
+        printf("\n");
+    }
+}
+
 int main(void)
 {
     static const unsigned char bytes[] = {0x00, 0x0A, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0,
                                           0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED,
                                           0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xF7, 0xFF};
     const size_t nb = sizeof bytes;
-    static const char *const around[] = {
-        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-        "第第第第第第第第第第第第第第第第"};
-    unsigned char buf[160];
+    static char around[2][200];
+    memset(around[0], 'a', 199);
+    for (size_t i = 0; i + 3 < sizeof around[1]; i += 3)
+        memcpy(around[1] + i, "第", 3);
+    unsigned char buf[400];
     for (size_t len = 1; len <= 4; len++) {
         size_t total = 1;
         for (size_t k = 0; k < len; k++)
@@ -132,10 +154,11 @@ int main(void)
             unsigned char seq[4];
             for (size_t k = 0, x = c; k < len; k++, x /= nb)
                 seq[k] = bytes[x % nb];
-            static const size_t offsets[] = {0, 13, 14, 15, 16, 17, 29, 30, 31, 32, 33, 45, 62, 63, 64, 65};
+            static const size_t offsets[] = {0,  13, 14, 15, 16, 17, 29, 30,  31,  32,  33,
+                                             45, 62, 63, 64, 65, 96, 97, 157, 158, 159, 160, 163};
             for (int a = 0; a < (len < 4 ? 2 : 1); a++)
                 for (size_t o = 0; o < sizeof offsets / sizeof *offsets; o++)
-                    for (int tail = 0; tail < 2; tail++) {
+                    for (int tail = 0; tail < 3; tail++) {
                         size_t off = offsets[o];
                         size_t cl = strlen(around[a]), n = off < cl ? off : cl;
                         if (a == 1)
@@ -143,11 +166,15 @@ int main(void)
                         memcpy(buf, around[a], n);
                         memcpy(buf + n, seq, len);
                         n += len;
-                        if (tail) {
-                            memcpy(buf + n, around[a], 21);
-                            n += 21;
+                        if (tail) { /* to the next block, or past the next four */
+                            size_t tl = tail == 1 ? 21 : 180;
+                            memcpy(buf + n, around[a], tl);
+                            n += tl;
                         }
-                        check(buf, n);
+                        if (off < 96 && tail < 2)
+                            check(buf, n);
+                        else
+                            check_valid(buf, n);
                     }
         }
     }
@@ -198,6 +225,27 @@ int main(void)
         check(text, n);
         free(text);
     }
+    /* runs of ASCII and of other characters, long enough for steps of either
+     * kind and for several of the AVX2 way's runs of 2 KB; each place spoilt
+     * by a lead byte, a continuation byte, a byte never in UTF-8 */
+    static unsigned char text[6000], spoilt[6000];
+    size_t tn = 0;
+    while (tn + 8 < sizeof text) {
+        int r = rand() % 4, run = rand() % (r == 0 ? 300 : 100);
+        for (int k = 0; k < run && tn + 8 < sizeof text; k++) {
+            const char *c = r == 0 ? "a" : r == 1 ? "\xC3\xA9" : r == 2 ? "第" : "\xF0\x9F\x98\x80";
+            memcpy(text + tn, c, strlen(c));
+            tn += strlen(c);
+        }
+    }
+    for (size_t n = 0; n <= tn; n++)
+        check_valid(text, n);
+    for (size_t i = 0; i < tn; i++)
+        for (int b = 0; b < 3; b++) {
+            memcpy(spoilt, text, tn);
+            spoilt[i] = "\xE4\x80\xFF"[b];
+            check_valid(spoilt, tn);
+        }
     printf("%ld passed, %ld failed\n", passed, failed);
     return failed != 0;
 }
