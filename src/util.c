@@ -405,11 +405,13 @@ __attribute__((target("avx2"))) static bool utf8_valid_avx2(const unsigned char 
          * characters has them in most steps, and the test is paid once */
         const unsigned char *stop = end - p >= 2048 ? p + 2048 : p + (end - p) / 128 * 128;
         for (; p < stop; p += 128) {
-            __m256i any = _mm256_or_si256(
-                _mm256_or_si256(_mm256_loadu_si256((const __m256i *)p),
-                                _mm256_loadu_si256((const __m256i *)(p + 32))),
-                _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(p + 64)),
-                                _mm256_loadu_si256((const __m256i *)(p + 96))));
+            /* a chain of ORs, each taking its block from memory (paired
+             * off by the compiler, they take two loads of their own) */
+            __m256i any = _mm256_loadu_si256((const __m256i *)p);
+            for (int b = 32; b < 128; b += 32) {
+                any = _mm256_or_si256(any, _mm256_loadu_si256((const __m256i *)(p + b)));
+                __asm__("" : "+x"(any));
+            }
             if (_mm256_testz_si256(any, k.high)) {
                 error = _mm256_or_si256(
                     error, utf8_open32(_mm256_loadu_si256((const __m256i *)(p - 32))));
