@@ -653,21 +653,16 @@ __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const c
                                                         rg_body *body, bool *range,
                                                         bool *topic, bool item)
 {
-    /* most gaps here are one word that joins two items without saying "to"
-     * (和, 及, 与, 以及, 、), with ASCII spaces and line breaks around it: no body
-     * word starts with one, so the loop below would find the separator alone */
-    const char *a = s, *z = end;
-    while (a < z && (*a == ' ' || (*a >= '\t' && *a <= '\r')))
-        a++;
-    while (z > a && (z[-1] == ' ' || (z[-1] >= '\t' && z[-1] <= '\r')))
-        z--;
-    if (z - a == 3 ? !memcmp(a, "和", 3) || !memcmp(a, "及", 3) || !memcmp(a, "与", 3) ||
-                         !memcmp(a, "、", 3)
-                   : z - a == 6 && !memcmp(a, "以及", 6))
+    /* most gaps here are one separator that does not say "to" (和, 及, 、 …)
+     * between spaces: no body word starts with one, so the loop below would
+     * find the separator alone */
+    const char *first = skip_spaces_at(s, end);
+    int to;
+    size_t n = match_in(separators, &sep_index, first, end, &to);
+    if (n && !to && skip_spaces_at(first + n, end) == end)
         return true;
-    size_t n;
     bool dated = false; /* the gap holds what is left of a date */
-    for (const char *p = skip_spaces_at(s, end); p < end; p = skip_spaces_at(p, end)) {
+    for (const char *p = first; p < end; p = skip_spaces_at(p, end)) {
         rg_body b;
         n = match_body(p, end, &b);
         if (n) {
@@ -675,7 +670,6 @@ __attribute__((noinline)) static bool gap_is_filler_words(const char *s, const c
             p += n;
             continue;
         }
-        int to;
         n = match_in(separators, &sep_index, p, end, &to);
         if (n) {
             if (to)
