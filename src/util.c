@@ -794,6 +794,17 @@ static inline void lines_cols_add(size_t *line, size_t *col, size_t lines, size_
     *col += chars;
 }
 
+/* lines_cols_step() without vectors. */
+static void lines_cols_step_plain(const char *s, size_t *at, size_t pos, size_t *line,
+                                  size_t *col)
+{
+    if (pos <= *at)
+        return;
+    size_t chars, lines = lines_chars_plain(s + *at, pos - *at, &chars);
+    lines_cols_add(line, col, lines, chars);
+    *at = pos;
+}
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 /* The line and column at pos from those at *at (a place before *at leaves
  * them): a span shorter than 64 bytes (most: the places of an enumeration are
@@ -852,19 +863,13 @@ size_t rg_lines_cols(const char *s, size_t n, size_t col, size_t *lc, size_t np,
         return lines_cols_avx2((const unsigned char *)s, n, col, (unsigned char *)lc, np, stride);
 #endif
     size_t at = 0, line = 0;
-    for (size_t i = 0; i <= np; i++) {
-        size_t *pl = i < np ? (size_t *)((unsigned char *)lc + i * stride) : NULL;
-        size_t pos = pl ? pl[0] : n;
-        if (pos > at) {
-            size_t chars, lines = lines_chars_plain(s + at, pos - at, &chars);
-            lines_cols_add(&line, &col, lines, chars);
-            at = pos;
-        }
-        if (pl) {
-            pl[0] = line;
-            pl[1] = col;
-        }
+    for (size_t i = 0; i < np; i++) {
+        size_t *pl = (size_t *)((unsigned char *)lc + i * stride);
+        lines_cols_step_plain(s, &at, pl[0], &line, &col);
+        pl[0] = line;
+        pl[1] = col;
     }
+    lines_cols_step_plain(s, &at, n, &line, &col);
     return line;
 }
 
