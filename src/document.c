@@ -400,17 +400,12 @@ rg_status rg_place_segment(scan *sc, rg_error *err)
 static rg_status emit_records(scan *sc, rg_error *err)
 {
     docscan *ds = sc->ds;
-    /* what the loop reads of sc, in locals: rg_record_append() is given a
-     * part of sc, which it could change for all the compiler knows */
-    const prep *const ms = sc->ms;
-    const size_t nms = sc->nms;
-    const bool valid = sc->t->valid;
     /* (a record has no context: opt->context serves kept mentions) */
-    for (size_t i = 0; i < nms; i++) {
-        rg_record_append(&sc->out, &ds->rdoc, &ms[i].r, valid);
-        if (sc->out.failed)
-            return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
-    }
+    if (sc->nms)
+        rg_record_append(&sc->out, &ds->rdoc, &sc->ms[0].r, sc->nms, sizeof *sc->ms,
+                         sc->t->valid);
+    if (sc->out.failed)
+        return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     return RG_OK;
 }
 

@@ -424,9 +424,11 @@ typedef struct rg_record_src {
     uint8_t type, form; /* rg_type, rg_form */
     uint8_t body_len, date_len, para_len, verb_len;
 } rg_record_src;
-/* Appends the record of r to b (b->failed when out of memory); valid: its
- * strings are known to be valid UTF-8. */
-void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_record_src *r, bool valid);
+/* Appends the records of the n sources from r, stride bytes apart, to b
+ * (b->failed when out of memory); valid: their strings are known to be valid
+ * UTF-8. */
+void rg_record_append(rg_buf *b, const rg_record_doc *h, const rg_record_src *r, size_t n,
+                      size_t stride, bool valid);
 
 /* ids.c ---------------------------------------------------------------------- */
 
