@@ -695,6 +695,8 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
     /* the next line's start and the block's, as pointers rather than offsets
      * from text (an addition fewer a line) */
     const char *line_at = text, *block_at = text;
+    /* the lines starting below this offset have 8 bytes to compare with a link */
+    size_t links_below = len >= 8 ? len - 7 : 0;
     if (len == 0)
         goto done; /* (text may be NULL) */
     for (;;) {
@@ -730,8 +732,24 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
          * character (no space: a non-zero byte of space_lead[] is the first of one) */
         /* a link line (a third of those that open with ASCII): furniture, told
          * before the indent is looked for */
-        if (*line == 'h' && end - line >= 8 && !memcmp(line, "https://", 8))
+        if (*line == 'h' && end - line >= 8 && !memcmp(line, "https://", 8)) {
+            /* links come in runs, one a line (the references of a page): the
+             * lines after it that open with one are passed here, by their
+             * first bytes and their newlines alone (about 15 instructions a
+             * line fewer than a turn of the loop); when the blocks at hand
+             * run out, the loop finds more and takes the line from there */
+            while ((size_t)(line_at - text) < links_below && !memcmp(line_at, "https://", 8)) {
+                while (!nls && bi + 1 < bn) {
+                    block_at += 64;
+                    nls = blocks[++bi];
+                }
+                if (!nls)
+                    break;
+                line_at = block_at + __builtin_ctzll(nls) + 1;
+                nls &= nls - 1;
+            }
             continue;
+        }
         const char *p = line;
         if (space_lead[(unsigned char)*p])
             p = *p == ' ' && end - p >= 2 && !space_lead[(unsigned char)p[1]] ? p + 1
