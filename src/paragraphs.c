@@ -327,12 +327,11 @@ static inline bool subject_may(const char *p, const char *end)
     return u[0] == '[' || subject_first[first >> 18 & 15] == first;
 }
 
-/* The subject that opens a resolution: "大会，", "安全理事会," or the word alone on
- * its line. */
-static bool is_subject(const char *p, const char *end, const char **after)
+/* The subject that opens a resolution at p, where subject_may(): "大会，",
+ * "安全理事会," or the word alone on its line.  Out of line: few lines are asked. */
+__attribute__((noinline)) static bool subject_at(const char *p, const char *end,
+                                                 const char **after)
 {
-    if (!subject_may(p, end))
-        return false;
     if (starts_with(p, end, "[编辑]"))
         p += strlen("[编辑]");
     size_t avail = (size_t)(end - p);
@@ -350,6 +349,12 @@ static bool is_subject(const char *p, const char *end, const char **after)
             }
         }
     return false;
+}
+
+/* subject_at() wherever a subject may be (most lines are told by subject_may()). */
+static inline bool is_subject(const char *p, const char *end, const char **after)
+{
+    return subject_may(p, end) && subject_at(p, end, after);
 }
 
 /* The bytes of a symbol or footer line, as bits: 1 those that may stand
@@ -522,9 +527,15 @@ static inline void read_opening(opening *o, const char *p, const char *end)
 {
     o->p = p;
     o->end = end;
-    o->subject = is_subject(p, end, &o->subject_end);
-    /* most lines open with a Chinese character, which no number does */
-    o->num = (unsigned char)*p >= '0' && (unsigned char)*p <= '9' ? number_at(p, end, &o->num_end) : 0;
+    /* a number or a subject, told by the first byte: most lines open with a
+     * Chinese character, which no number does, and no subject opens with a digit */
+    if ((unsigned char)*p >= '0' && (unsigned char)*p <= '9') {
+        o->subject = false;
+        o->num = number_at(p, end, &o->num_end);
+    } else {
+        o->subject = is_subject(p, end, &o->subject_end);
+        o->num = 0;
+    }
     o->verb_read = false;
     o->verb = NULL;
 }
