@@ -306,16 +306,17 @@ static inline uint32_t tri_before(const unsigned char *u)
 #endif
 }
 
-/* The first characters of the subjects (E5 A4 A7 大 …), at bits 2-5 of their
- * third byte, which tell them apart; 0 (no character) elsewhere. */
+/* The first characters of the subjects (E5 A4 A7 大 …), and the first three
+ * bytes of "[编辑]" ([ E7 BC), at bits 2-5 of their third byte, which tell them
+ * apart; 0 (no character) elsewhere. */
 static const uint32_t subject_first[16] = {
     [0xA7 >> 2 & 15] = TRI(0xE5, 0xA4, 0xA7), [0x89 >> 2 & 15] = TRI(0xE5, 0xAE, 0x89),
     [0x8F >> 2 & 15] = TRI(0xE7, 0xBB, 0x8F), [0x93 >> 2 & 15] = TRI(0xE7, 0xB6, 0x93),
     [0xBA >> 2 & 15] = TRI(0xE4, 0xBA, 0xBA), [0x94 >> 2 & 15] = TRI(0xE8, 0x81, 0x94),
-    [0xAF >> 2 & 15] = TRI(0xE8, 0x81, 0xAF),
+    [0xAF >> 2 & 15] = TRI(0xE8, 0x81, 0xAF), [0xBC >> 2 & 15] = TRI('[', 0xE7, 0xBC),
 };
 
-/* Whether a subject may open at p: 大 安 经 經 人 联 聯, or [编辑], in one look-up,
+/* Whether a subject may open at p: 大 安 经 經 人 联 聯, or [编, in one look-up,
  * as most lines open otherwise. */
 static inline bool subject_may(const char *p, const char *end)
 {
@@ -324,13 +325,15 @@ static inline bool subject_may(const char *p, const char *end)
     const unsigned char *u = (const unsigned char *)p;
     /* the three bytes by one load, but for a line of three bytes */
     uint32_t first = end - p >= 4 ? tri_at(u) : tri_bytes(u);
-    return u[0] == '[' || subject_first[first >> 18 & 15] == first;
+    return subject_first[first >> 18 & 15] == first;
 }
 
 /* The subject that opens a resolution at p, where subject_may(): "大会，",
- * "安全理事会," or the word alone on its line.  Out of line: few lines are asked. */
-__attribute__((noinline)) static bool subject_at(const char *p, const char *end,
-                                                 const char **after)
+ * "安全理事会," or the word alone on its line; where the text after it (and its
+ * comma) starts, or NULL.  Out of line, as few lines are asked; a pointer is
+ * returned rather than written through one, so that the caller's opening
+ * may stay in registers. */
+__attribute__((noinline)) static const char *subject_at(const char *p, const char *end)
 {
     if (starts_with(p, end, "[编辑]"))
         p += strlen("[编辑]");
@@ -339,22 +342,22 @@ __attribute__((noinline)) static bool subject_at(const char *p, const char *end,
         if (subjects[i].len <= avail && p[0] == subjects[i].s[0] &&
             !memcmp(p, subjects[i].s, subjects[i].len)) {
             const char *q = skip_space(p + subjects[i].len, end);
-            if (starts_with(q, end, "，") || starts_with(q, end, ",")) {
-                *after = q + (*q == ',' ? 1 : 3);
-                return true;
-            }
-            if (q == end) {
-                *after = q;
-                return true;
-            }
+            if (starts_with(q, end, "，") || starts_with(q, end, ","))
+                return q + (*q == ',' ? 1 : 3);
+            if (q == end)
+                return q;
         }
-    return false;
+    return NULL;
 }
 
 /* subject_at() wherever a subject may be (most lines are told by subject_may()). */
 static inline bool is_subject(const char *p, const char *end, const char **after)
 {
-    return subject_may(p, end) && subject_at(p, end, after);
+    const char *e = subject_may(p, end) ? subject_at(p, end) : NULL;
+    if (!e)
+        return false;
+    *after = e;
+    return true;
 }
 
 /* The bytes of a symbol or footer line, as bits: 1 those that may stand
@@ -473,25 +476,29 @@ _Static_assert(sizeof ((rg_para_state *)0)->label == LABEL_SIZE &&
                "labels: one size");
 static const char no_label[LABEL_SIZE];
 
-/* label: a LABEL_SIZE buffer, or NULL for none */
-static void push(state *s, size_t start, const char *label, const char *verb)
+/* label: a LABEL_SIZE buffer, or NULL for none (for make_label() to write
+ * into the paragraph, rather than into a buffer copied there); the paragraph,
+ * or NULL when out of memory. */
+static rg_para *push(state *s, size_t start, const char *label, const char *verb)
 {
     /* one test while there is room: after a failure there is none (n == cap) */
     if (s->n == s->cap && (s->failed || !rg_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v))) {
         s->failed = true;
-        return;
+        return NULL;
     }
     rg_para *p = &s->v[s->n++];
     p->start = s->base + start;
     memcpy(p->label, label ? label : no_label, LABEL_SIZE);
     p->verb = verb ? verb : "";
+    return p;
 }
 
 /* A paragraph of the body starts: the one to resume after footnotes. */
-static void push_body(state *s, size_t start, const char *label, const char *verb)
+static rg_para *push_body(state *s, size_t start, const char *label, const char *verb)
 {
-    push(s, start, label, verb);
+    rg_para *p = push(s, start, label, verb);
     s->body = s->n;
+    return p;
 }
 
 /* "P12", "O3", "F1" */
@@ -549,7 +556,8 @@ static const char *opening_verb(opening *o)
     return o->verb;
 }
 
-static void start_subject(state *s, const char *text, opening *o);
+static void start_subject(state *s, const char *text, const char *p, const char *end,
+                          const char *subject_end);
 
 /* A paragraph starts at o->p (the text after an indent or a boundary).  Kept
  * inline, as a third of the lines open one: a call cost about 1.6M instructions
@@ -558,38 +566,41 @@ __attribute__((always_inline)) static inline void start_at(state *s, const char 
                                                            opening *o)
 {
     if (o->subject) {
-        start_subject(s, text, o);
+        start_subject(s, text, o->p, o->end, o->subject_end);
         return;
     }
     rg_para_state *ps = s->ps;
-    char label[LABEL_SIZE] = "";
     const char *p = o->p, *end = o->end;
+    rg_para *pa;
     int num = o->num;
     if (num && ps->in_body && (num == ps->last_op + 1 || num == 1)) {
         ps->operative = true;
         ps->last_op = num;
-        make_label(label, 'O', num);
-        push_body(s, (size_t)(p - text), label, verb_at(o->num_end, end));
+        if ((pa = push_body(s, (size_t)(p - text), NULL, verb_at(o->num_end, end))))
+            make_label(pa->label, 'O', num);
         return;
     }
     if (!ps->in_body || ps->operative)
         return; /* header lines; sub-paragraphs of an operative paragraph */
-    make_label(label, 'P', ++ps->preamble);
-    push_body(s, (size_t)(p - text), label, opening_verb(o));
+    int n = ++ps->preamble;
+    if ((pa = push_body(s, (size_t)(p - text), NULL, opening_verb(o))))
+        make_label(pa->label, 'P', n);
 }
 
-/* start_at() of a subject. */
-__attribute__((noinline)) static void start_subject(state *s, const char *text, opening *o)
+/* start_at() of a subject at p, its comma (if any) before subject_end.  The
+ * opening is passed by its fields, not its address, so that the caller's may
+ * stay in registers. */
+__attribute__((noinline)) static void start_subject(state *s, const char *text, const char *p,
+                                                    const char *end, const char *subject_end)
 {
     rg_para_state *ps = s->ps;
-    const char *end = o->end;
     ps->in_body = true;
     ps->operative = false;
     ps->preamble = 0;
     ps->last_op = 0;
-    push_body(s, (size_t)(o->p - text), NULL, NULL);
+    push_body(s, (size_t)(p - text), NULL, NULL);
     /* "大会, 回顾其…" on one line: the first recital starts after it */
-    const char *after = skip_space(o->subject_end, end);
+    const char *after = skip_space(subject_end, end);
     if (after < end) {
         opening next;
         read_opening(&next, after, end);
