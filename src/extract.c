@@ -120,8 +120,8 @@ static const char *const alternatives[T_COUNT] = {
 };
 
 /* The alternatives that can match at a position of each class, in the
- * pattern's order (so that the first that matches is the one the whole
- * pattern would take). */
+ * pattern's order: they are tried one by one in it, so that the first that
+ * matches is the one the whole pattern would take. */
 static const enum tok class_kinds[RG_START_CLASSES][5] = {
     [RG_START_LINK] = {T_LINK},
     [RG_START_UPPER] = {T_SYMBOL, T_ITEM},
@@ -134,14 +134,18 @@ static const enum tok class_kinds[RG_START_CLASSES][5] = {
 
 /* Each set is compiled when first needed: the JIT compilation of one costs
  * about 3M instructions a pattern set, more than the scan of a few megabytes,
- * and most runs need only at_valid (valid UTF-8, not --reference). */
+ * and most runs need only at_valid (valid UTF-8, not --reference).  The
+ * anchored sets hold each alternative alone, not one pattern a class: T_ITEM,
+ * most of the cost, can start at five classes and is compiled once, not five
+ * times; the JIT code is asked about few tokens, which then take a call for
+ * each alternative tried. */
 static struct {
     pthread_once_t once;                 /* index_words() and at_valid */
     pthread_once_t once_at;              /* at */
     pthread_once_t once_re;              /* re */
     pcre2_code *re;                      /* the whole pattern, searched */
-    pcre2_code *at[RG_START_CLASSES];    /* a class's alternatives, anchored */
-    pcre2_code *at_valid[RG_START_CLASSES]; /* the same for valid UTF-8 (faster) */
+    pcre2_code *at[T_COUNT];             /* each alternative alone, anchored */
+    pcre2_code *at_valid[T_COUNT];       /* the same for valid UTF-8 (faster) */
     bool jit_at, jit_valid;              /* all of the set compiled by the JIT */
     char error[256];                     /* why re was rejected */
 } compiled = {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, NULL, {NULL}, {NULL},
@@ -196,16 +200,17 @@ static pcre2_code *compile_one(const char *src, uint32_t flags, bool *jit, char 
 
 static void index_words(void);
 
-/* The anchored class patterns, for valid text (flags 0) or any (into at[]):
+/* The anchored alternatives, for valid text (flags 0) or any (into at[]):
  * *jit stays true only when every one was compiled by the JIT. */
-static void compile_classes(pcre2_code **set, uint32_t flags, bool *jit)
+static void compile_kinds(pcre2_code **set, uint32_t flags, bool *jit)
 {
     rg_buf b = {0};
     *jit = true;
-    for (int c = 0; c < RG_START_CLASSES && *jit; c++) {
+    for (int k = T_LINK; k < T_COUNT && *jit; k++) {
+        const enum tok one[2] = {(enum tok)k, T_NONE};
         b.len = 0;
-        if (!build_pattern(&b, class_kinds[c]) ||
-            !(set[c] = compile_one(b.data, PCRE2_ANCHORED | flags, jit, NULL, 0)))
+        if (!build_pattern(&b, one) ||
+            !(set[k] = compile_one(b.data, PCRE2_ANCHORED | flags, jit, NULL, 0)))
             *jit = false; /* without them, every byte is searched */
     }
     rg_buf_free(&b);
@@ -214,12 +219,12 @@ static void compile_classes(pcre2_code **set, uint32_t flags, bool *jit)
 static void compile_patterns(void)
 {
     index_words(); /* for the scan, as the patterns */
-    compile_classes(compiled.at_valid, 0, &compiled.jit_valid);
+    compile_kinds(compiled.at_valid, 0, &compiled.jit_valid);
 }
 
 static void compile_at(void)
 {
-    compile_classes(compiled.at, PCRE2_MATCH_INVALID_UTF, &compiled.jit_at);
+    compile_kinds(compiled.at, PCRE2_MATCH_INVALID_UTF, &compiled.jit_at);
 }
 
 static void compile_re(void)
@@ -282,10 +287,10 @@ void rg_scan_cleanup(void)
         pcre2_code_free(compiled.re);
         compiled.re = NULL;
     }
-    for (int c = 0; c < RG_START_CLASSES; c++) {
-        pcre2_code_free(compiled.at[c]);
-        pcre2_code_free(compiled.at_valid[c]);
-        compiled.at[c] = compiled.at_valid[c] = NULL;
+    for (int k = 0; k < T_COUNT; k++) {
+        pcre2_code_free(compiled.at[k]);
+        pcre2_code_free(compiled.at_valid[k]);
+        compiled.at[k] = compiled.at_valid[k] = NULL;
     }
 }
 
@@ -1761,7 +1766,7 @@ typedef struct tokenizer {
     size_t len;
     bool fast;
     uint32_t options;      /* PCRE2_NOTBOL when the text starts inside a line */
-    pcre2_code *const *at; /* the class patterns for this text */
+    pcre2_code *const *at; /* the anchored alternatives for this text */
     bool valid;            /* the text is valid UTF-8: quick_token() may read it */
     rg_starts starts;
     pcre2_match_data *md;
@@ -1782,7 +1787,7 @@ static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
     memset(tz, 0, sizeof *tz);
     tz->text = sc->text;
     tz->len = sc->len;
-    tz->fast = fast; /* the class patterns, as rg_scan_run() compiled them */
+    tz->fast = fast; /* the anchored alternatives, as rg_scan_run() compiled them */
     tz->options = sc->col0 ? PCRE2_NOTBOL : 0;
     tz->at = sc->t->valid ? compiled.at_valid : compiled.at;
     tz->valid = sc->t->valid;
@@ -2622,7 +2627,7 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
 {
     PCRE2_SPTR subject = (PCRE2_SPTR)tz->text;
     int rc;
-    const enum tok *kinds = NULL; /* group g is kinds[g - 1]; NULL: group g is kind g */
+    int kind = T_NONE; /* the alternative that matched; T_NONE: group g is kind g */
     if (tz->fast) {
         for (;;) {
             rg_start_class cls;
@@ -2644,12 +2649,16 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
              * (quick_date(), quick_ref()); the JIT code's tokens have none */
             tz->date[0] = 0;
             tz->ref_known = false;
-            rc = pcre2_jit_match(tz->at[cls], subject, tz->len, start, tz->options, tz->md,
-                                 tz->mc);
-            if (rc != PCRE2_ERROR_NOMATCH) {
-                kinds = class_kinds[cls];
-                break;
+            rc = PCRE2_ERROR_NOMATCH;
+            for (size_t i = 0; i < sizeof class_kinds[0] / sizeof class_kinds[0][0] &&
+                               class_kinds[cls][i] != T_NONE && rc == PCRE2_ERROR_NOMATCH;
+                 i++) {
+                kind = class_kinds[cls][i];
+                rc = pcre2_jit_match(tz->at[kind], subject, tz->len, start, tz->options, tz->md,
+                                     tz->mc);
             }
+            if (rc != PCRE2_ERROR_NOMATCH)
+                break;
             pos = start + 1;
         }
     } else {
@@ -2664,9 +2673,11 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(tz->md);
     *s = ov[0];
     *e = ov[1];
+    if (kind != T_NONE)
+        return kind;
     for (int g = 1; g < rc; g++)
         if (ov[2 * g] != PCRE2_UNSET)
-            return kinds ? (int)kinds[g - 1] : g;
+            return g;
     return T_NONE;
 }
 
