@@ -1829,24 +1829,36 @@ static void tokenizer_free(tokenizer *tz)
  * only where the pattern's first match is forced (no quantifier there can give
  * back, no later alternative is reached) and give the same end; for anything
  * else they answer "unsure" and the JIT code is asked.  They read valid UTF-8
- * only.  They follow `alternatives` and class_kinds: keep them in step. */
+ * only.  They follow `alternatives` and class_kinds: keep them in step.
+ *
+ * A text ends with a NUL (rg_text), which no reader takes for a space, a digit
+ * or any byte of a word: where a reader looks at one byte at a time, it may
+ * look at the end, n, as at any other place (never past it), and stops there
+ * without a test of its own. */
 enum { QUICK_UNSURE = -1, QUICK_NONE = -2 /* no alternative of the class matches */ };
 
 static inline bool quick_digit(const unsigned char *s, size_t p, size_t n)
 {
-    return p < n && s[p] >= '0' && s[p] <= '9';
+    return s[p] >= '0' && s[p] <= '9';
 }
 
+/* Whether the word w stands at p.  Words of three bytes or fewer (a Chinese
+ * character, most of them) are compared byte by byte, each read only when the
+ * ones before matched: none reads past the NUL at the end. */
 static inline bool quick_is(const unsigned char *s, size_t p, size_t n, const char *w)
 {
     size_t l = strlen(w);
+    if (l <= 3)
+        return s[p] == (unsigned char)w[0] &&
+               (l < 2 || (s[p + 1] == (unsigned char)w[1] &&
+                          (l < 3 || s[p + 2] == (unsigned char)w[2])));
     return n - p >= l && !memcmp(s + p, w, l);
 }
 
 /* A full-width digit (U+FF10 to U+FF19: EF BC 90-99) at p. */
 static inline bool quick_fw_digit(const unsigned char *s, size_t p, size_t n)
 {
-    return n - p >= 3 && s[p] == 0xEF && s[p + 1] == 0xBC && s[p + 2] >= 0x90 && s[p + 2] <= 0x99;
+    return s[p] == 0xEF && s[p + 1] == 0xBC && s[p + 2] >= 0x90 && s[p + 2] <= 0x99;
 }
 
 /* A digit (D: ASCII or full-width) at *q: its value, *q moved past it; -1
@@ -1888,10 +1900,11 @@ static size_t quick_spaces_run(const unsigned char *s, size_t p, size_t n)
  * than RUN. */
 static inline size_t quick_spaces(const unsigned char *s, size_t p, size_t n)
 {
-    /* most runs are none, or one ASCII space, before a byte that starts no space */
-    if (p < n && !space_lead[s[p]])
+    /* most runs are none, or one ASCII space, before a byte that starts no space
+     * (as the NUL at the end does not) */
+    if (!space_lead[s[p]])
         return p;
-    if (n - p >= 2 && s[p] == ' ' && !space_lead[s[p + 1]])
+    if (s[p] == ' ' && !space_lead[s[p + 1]])
         return p + 1;
     return quick_spaces_run(s, p, n);
 }
@@ -2022,9 +2035,9 @@ static inline int quick_item_end(const unsigned char *s, size_t q, size_t n, siz
 static size_t quick_num4(const unsigned char *s, size_t p, size_t n, long *v)
 {
     /* five digits at most are looked at: a fifth makes too many */
-    size_t k = 0, most = n - p < 5 ? n - p : 5;
+    size_t k = 0;
     long x = 0;
-    for (unsigned d; k < most && (d = s[p + k] - (unsigned)'0') <= 9; k++)
+    for (unsigned d; k < 5 && (d = s[p + k] - (unsigned)'0') <= 9; k++)
         x = x * 10 + d;
     *v = x;
     return k >= 1 && k <= 4 ? p + k : SIZE_MAX;
