@@ -1420,8 +1420,10 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
     /* A bare reference followed by '.': the document's own heading (54/254.) */
     if (!old && n == 1) {
         const char *p = sc->text + s, *q = sc->text + e;
-        bool dot = (e < sc->len && *q == '.' && !(e + 1 < sc->len && q[1] >= '0' && q[1] <= '9')) ||
-                   (sc->len - e >= 3 && !memcmp(q, "．", 3));
+        /* (the text ends with a NUL, which stops each test at its end) */
+        bool dot = *q == '.' ? !(q[1] >= '0' && q[1] <= '9')
+                             : (unsigned char)q[0] == 0xEF && (unsigned char)q[1] == 0xBC &&
+                                   (unsigned char)q[2] == 0x8E; /* ． */
         if (dot && strncmp(p, "第", 3) != 0 &&
             !(e - s >= 3 && (!memcmp(q - 3, "号", 3) || !memcmp(q - 3, "號", 3)))) {
             /* bare: no 第 before it, no 号 after it */
@@ -2560,7 +2562,7 @@ static int quick_token(tokenizer *tz, rg_start_class cls, size_t p, size_t *e)
     case RG_START_LINK: {
         /* https?://(?:www\.)?undocs\.org/[!-~]+ : no part can give back */
         size_t q = p + 4; /* "http" (the prefilter's trigger) */
-        if (q < n && s[q] == 's')
+        if (s[q] == 's')
             q++;
         if (!quick_is(s, q, n, "://"))
             return QUICK_UNSURE;
