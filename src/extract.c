@@ -926,12 +926,18 @@ __attribute__((always_inline)) static inline rg_body body_before_in(const char *
 }
 
 /* The place after the lines of page furniture that start at p (a line start),
- * before b. */
-static size_t skip_furniture_lines(const char *text, size_t p, size_t b)
+ * before b.  *cut becomes true when a line was looked at that runs on past b:
+ * what was said of its part before b may not hold of the whole line. */
+static size_t skip_furniture_lines(const char *text, size_t p, size_t b, bool *cut)
 {
-    size_t next;
-    while (p < b && furniture_after(text, p, b, &next) && next <= b && next > p)
+    while (p < b) {
+        size_t next;
+        bool furniture = furniture_after(text, p, b, &next);
+        *cut |= text[next - 1] != '\n'; /* no line end before b */
+        if (!furniture || next > b || next <= p)
+            break;
         p = next; /* after the line's end, a line start again (or b) */
+    }
     return p;
 }
 
@@ -962,14 +968,21 @@ static inline rg_body body_before(const char *text, size_t from, size_t past, si
 /* True when the text between a and b has no clause end and is short, not
  * counting lines of page furniture (a page break inside a recital).  Lines
  * start at a after a line end, and after each line end the walk steps over:
- * only there are lines of furniture looked for, not at every character. */
-static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars)
+ * only there are lines of furniture looked for, not at every character.
+ * When false, *final says whether it is false for every b after this one too:
+ * the walk then stopped at a character read whole before b (four bytes
+ * before it at least) and looked at no line that runs on past b, so that a
+ * walk to a later b reads the same characters up to the same stop. */
+static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars, bool *final)
 {
-    size_t p = a > 0 && text[a - 1] == '\n' ? skip_furniture_lines(text, a, b) : a;
+    bool cut = false;
+    size_t p = a > 0 && text[a - 1] == '\n' ? skip_furniture_lines(text, a, b, &cut) : a;
+    size_t at; /* the character read */
     int n = 0;
     while (p < b) {
         /* the clause ends past ASCII start with EF or E3: no other character
          * needs decoding, and a Chinese one (E4 to E9) no test */
+        at = p;
         unsigned char lead = (unsigned char)text[p];
         if (lead - 0xE4u <= 0xE9 - 0xE4 && b - p >= 3) {
             uint16_t tail; /* its two continuation bytes, tested as one */
@@ -977,7 +990,7 @@ static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars
             if ((tail & 0xC0C0) == 0x8080) {
                 p += 3;
                 if (++n > max_chars)
-                    return false;
+                    goto stop;
                 continue;
             }
         }
@@ -986,8 +999,8 @@ static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars
             p++;
             if (lead == '\n') {
                 if (++n > max_chars)
-                    return false;
-                p = skip_furniture_lines(text, p, b);
+                    goto stop;
+                p = skip_furniture_lines(text, p, b, &cut);
                 continue;
             }
         } else if (lead == 0xEF || lead == 0xE3) {
@@ -996,9 +1009,12 @@ static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars
             p += char_len(text + p, text + b);
         }
         if (rg_is_clause_end(c) || ++n > max_chars)
-            return false;
+            goto stop;
     }
     return true;
+stop:
+    *final = !cut && b - at >= 4;
+    return false;
 }
 
 /* Most dates end where their reference starts (2006 年 3 月 15 日第 60/251 号)
@@ -1006,10 +1022,11 @@ static bool same_clause_walk(const char *text, size_t a, size_t b, int max_chars
  * space is no clause end, and one character is within max_chars, which is
  * at least 1; after a line break it is a line of furniture of its own, and
  * skipped.) */
-static inline bool same_clause_near(const char *text, size_t a, size_t b, int max_chars)
+static inline bool same_clause_near(const char *text, size_t a, size_t b, int max_chars,
+                                    bool *final)
 {
     return a >= b || (b - a == 1 && text[a] == ' ' && max_chars >= 1) ||
-           same_clause_walk(text, a, b, max_chars);
+           same_clause_walk(text, a, b, max_chars, final);
 }
 
 /* --- parsing a reference token ------------------------------------------- */
@@ -1363,11 +1380,25 @@ static void break_run(scan *sc)
     sc->run_active = false;
 }
 
-/* near: what same_clause_near() said of the date and the item, if known (-1: not) */
+/* Whether the date not yet given (have_date) stands in the clause of the
+ * reference at item (same_clause_near()).  A date that cannot stand in the
+ * clause of a later reference either is forgotten: the references after it
+ * would walk the same text to the same answer. */
+static bool date_near(scan *sc, size_t item)
+{
+    bool final = false;
+    if (same_clause_near(sc->text, sc->date_e, item, DATE_GAP_CHARS, &final))
+        return true;
+    if (final)
+        sc->have_date = false;
+    return false;
+}
+
+/* near: what date_near() said of the date and the item, if known (-1: not) */
 static void take_date(scan *sc, size_t item_start, raw *first, size_t n, int near)
 {
     if (!sc->have_date || sc->date_e > item_start ||
-        !(near >= 0 ? near : same_clause_near(sc->text, sc->date_e, item_start, DATE_GAP_CHARS)))
+        !(near >= 0 ? near : date_near(sc, item_start)))
         return;
     for (size_t i = 0; i < n; i++)
         memcpy(first[i].date, sc->date, sizeof sc->date);
@@ -1450,7 +1481,7 @@ static bool on_item(scan *sc, size_t s, size_t e, bool old, const rg_ref *known,
          * between the two (回顾 2006 年 3 月 15 日大会第 60/251 号决议) */
         bool dated = false;
         if (sc->have_date && sc->date_e <= s)
-            near = dated = same_clause_near(sc->text, sc->date_e, s, DATE_GAP_CHARS);
+            near = dated = date_near(sc, s);
         sc->run_body = body_before(sc->text, dated ? sc->date_s : s, dated ? sc->date_e : s, s,
                                    sc->t->valid);
         sc->pend_start = sc->nraws;
