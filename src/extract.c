@@ -847,14 +847,17 @@ __attribute__((always_inline)) static inline rg_body body_before_in(const char *
              * Chinese characters), else byte by byte */
             unsigned char b2 = q >= 2 ? (unsigned char)text[q - 2] : 0;
             if (valid && b2 >= 0xE4 && b2 <= 0xE9) {
-                /* most often a Chinese character (leads E4 to E9): no clause end,
-                 * and item at least its three bytes on, so that body_start() is
-                 * its two lookups alone */
-                q -= 2;
-                if (body_index.first[b2] & body_index.second[(unsigned char)text[q + 1]])
-                    first = q;
-                start = q;
-                n++;
+                /* most often a Chinese character (leads E4 to E9), and a run of
+                 * them: no clause end, and item at least their three bytes on,
+                 * so that body_start() is its two lookups alone.  (In valid
+                 * UTF-8 such a lead three bytes back leads the character.) */
+                do {
+                    start -= 3;
+                    if (body_index.first[b2] &
+                        body_index.second[(unsigned char)text[start + 1]])
+                        first = start;
+                } while (++n < LOOKBACK_CHARS && start >= 3 &&
+                         (b2 = (unsigned char)text[start - 3]) >= 0xE4 && b2 <= 0xE9);
                 continue;
             }
             if (valid ? b2 >= 0xE0 && b2 <= 0xEF
@@ -884,6 +887,10 @@ __attribute__((always_inline)) static inline rg_body body_before_in(const char *
             }
         } else if (rg_is_clause_end(last)) {
             break;
+        } else if (body_index.no_ascii) {
+            start = q; /* ASCII, which starts no body word */
+            n++;
+            continue;
         }
         if (body_start(text, q, item))
             first = q;
