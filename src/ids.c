@@ -28,24 +28,20 @@ const char *rg_body_name(rg_body b)
 
 rg_body rg_ref_body(const rg_ref *r, rg_body word, rg_body own)
 {
+    /* the body named, or the document's: each answer below only asks whether
+     * it is one of three bodies, so that no body and the document's own
+     * (the Assembly's, then) need no test of their own */
     rg_body b = word == RG_BODY_OWN || word == RG_BODY_NONE ? own : word;
-    if (b == RG_BODY_NONE || b == RG_BODY_OWN)
-        b = RG_BODY_GA;
-    switch (r->shape) {
-    case RG_SHAPE_YEAR:
+    if (r->shape == RG_SHAPE_YEAR)
         return RG_BODY_SC; /* 1325(2000): only the Council numbers this way */
-    case RG_SHAPE_ROMAN:
+    if (r->shape == RG_SHAPE_ROMAN)
         return b == RG_BODY_ECOSOC ? RG_BODY_ECOSOC : RG_BODY_GA;
-    case RG_SHAPE_SLASH:
-        break;
-    }
-    if (r->prefix[0])                 /* S-10/2, ES-11/1: special sessions */
+    /* S-10/2, ES-11/1 (special sessions), and N/N with N < 1946, which SC,
+     * ECOSOC and CHR never number so */
+    if (r->prefix[0] || r->a < 1946)
         return b == RG_BODY_HRC ? RG_BODY_HRC : RG_BODY_GA;
-    if (r->a >= 1946)                 /* 2006/46: a year first is ECOSOC or the Commission */
-        return b == RG_BODY_CHR ? RG_BODY_CHR : RG_BODY_ECOSOC;
-    if (b == RG_BODY_HRC)
-        return RG_BODY_HRC;
-    return RG_BODY_GA;                /* SC, ECOSOC and CHR never number N/N with N < 1946 */
+    /* 2006/46: a year first is ECOSOC or the Commission */
+    return b == RG_BODY_CHR ? RG_BODY_CHR : RG_BODY_ECOSOC;
 }
 
 static const char *const romans[] = {
@@ -127,57 +123,47 @@ static inline char *put_dec(char *o, long v)
 /* The series and kind that begin a numbered id, by body and by whether it is a
  * decision, each in 16 bytes (zeros after it): copied whole and moved on by
  * its length, where a switch on the body and a test of the type took a few
- * compares.  The bodies not named are the Assembly's. */
-static const struct {
-    char s[16];
-    size_t n;
-} id_heads[][2] = {
-    [RG_BODY_NONE] = {{"A/RES/", 6}, {"A/DEC/", 6}},
-    [RG_BODY_GA] = {{"A/RES/", 6}, {"A/DEC/", 6}},
-    [RG_BODY_SC] = {{"A/RES/", 6}, {"A/DEC/", 6}},
-    [RG_BODY_ECOSOC] = {{"E/RES/", 6}, {"E/DEC/", 6}},
-    [RG_BODY_HRC] = {{"A/HRC/RES/", 10}, {"A/HRC/DEC/", 10}},
-    [RG_BODY_CHR] = {{"E/CN.4/RES/", 11}, {"E/CN.4/DEC/", 11}},
-    [RG_BODY_OWN] = {{"A/RES/", 6}, {"A/DEC/", 6}},
+ * compares.  The bodies not named are the Assembly's.  The lengths are a
+ * table of their own, so that an entry is 16 bytes and found by a shift. */
+static const char id_heads[][2][16] = {
+    [RG_BODY_NONE] = {"A/RES/", "A/DEC/"},
+    [RG_BODY_GA] = {"A/RES/", "A/DEC/"},
+    [RG_BODY_SC] = {"A/RES/", "A/DEC/"},
+    [RG_BODY_ECOSOC] = {"E/RES/", "E/DEC/"},
+    [RG_BODY_HRC] = {"A/HRC/RES/", "A/HRC/DEC/"},
+    [RG_BODY_CHR] = {"E/CN.4/RES/", "E/CN.4/DEC/"},
+    [RG_BODY_OWN] = {"A/RES/", "A/DEC/"},
+};
+static const unsigned char id_head_len[][2] = {
+    [RG_BODY_NONE] = {6, 6}, [RG_BODY_GA] = {6, 6},   [RG_BODY_SC] = {6, 6},
+    [RG_BODY_ECOSOC] = {6, 6}, [RG_BODY_HRC] = {10, 10}, [RG_BODY_CHR] = {11, 11},
+    [RG_BODY_OWN] = {6, 6},
 };
 
-/* rg_ref_id() into out of n bytes, fewer than REF_ID_MAX: made in full, then
- * cut to n, as a bounded writer would have it.  Out of line, so that the
- * usual call (256 bytes, written in place) sets up no frame for the buffer. */
-__attribute__((noinline)) static size_t ref_id_cut(const rg_ref *r, rg_body body, rg_type type,
-                                                   char *out, size_t n)
+/* The id of rg_ref_id() at out, which has REF_ID_MAX bytes at least; its
+ * length.  small: both numbers are known to be below 10000, and are written
+ * without a test of their size (rg_ref_id() makes most ids so, in a function
+ * that calls nothing and so saves no registers). */
+static inline __attribute__((always_inline)) size_t ref_id_put(const rg_ref *r, rg_body body,
+                                                               rg_type type, char *out,
+                                                               bool small)
 {
-    if (n == 0)
-        return 0;
-    char buf[REF_ID_MAX];
-    size_t len = rg_ref_id(r, body, type, buf, sizeof buf);
-    if (len > n - 1)
-        len = n - 1;
-    memcpy(out, buf, len);
-    out[len] = '\0';
-    return len;
-}
-
-size_t rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
-{
-    if (n < REF_ID_MAX)
-        return ref_id_cut(r, body, type, out, n);
-    char *o = out; /* callers give 256 bytes: written in place */
+    char *o = out;
     if (r->shape == RG_SHAPE_YEAR) {
         o = PUT_LIT(o, "S/RES/");
-        o = put_dec(o, r->a);
+        o = small ? rg_put_dec4(o, (unsigned)r->a) : put_dec(o, r->a);
         *o++ = '(';
-        o = put_dec(o, r->b);
+        o = small ? rg_put_dec4(o, (unsigned)r->b) : put_dec(o, r->b);
         *o++ = ')';
         *o = '\0';
         return (size_t)(o - out);
     }
     size_t b = (unsigned)body <= RG_BODY_OWN ? (size_t)body : RG_BODY_NONE;
     size_t d = type == RG_DECISION;
-    memcpy(o, id_heads[b][d].s, sizeof id_heads[b][d].s);
-    o += id_heads[b][d].n;
+    memcpy(o, id_heads[b][d], sizeof id_heads[b][d]);
+    o += id_head_len[b][d];
     if (r->shape == RG_SHAPE_ROMAN) {
-        o = put_dec(o, r->a);
+        o = small ? rg_put_dec4(o, (unsigned)r->a) : put_dec(o, r->a);
         *o++ = '(';
         o = put_short(o, r->b > 0 && r->b <= MAX_ROMAN ? romans[r->b] : "?", 8);
         *o++ = ')';
@@ -186,9 +172,9 @@ size_t rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t 
             o = put_short(o, r->prefix, sizeof r->prefix);
             *o++ = '-';
         }
-        o = put_dec(o, r->a);
+        o = small ? rg_put_dec4(o, (unsigned)r->a) : put_dec(o, r->a);
         *o++ = '/';
-        o = put_dec(o, r->b);
+        o = small ? rg_put_dec4(o, (unsigned)r->b) : put_dec(o, r->b);
     }
     if (r->part) {
         o[0] = '[';
@@ -198,6 +184,33 @@ size_t rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t 
     }
     *o = '\0';
     return (size_t)(o - out);
+}
+
+/* rg_ref_id() for what its quick way leaves: numbers of any size, and out of
+ * n bytes, fewer than REF_ID_MAX (made in full, then cut to n, as a bounded
+ * writer would have it). */
+__attribute__((noinline)) static size_t ref_id_long(const rg_ref *r, rg_body body, rg_type type,
+                                                    char *out, size_t n)
+{
+    if (n >= REF_ID_MAX)
+        return ref_id_put(r, body, type, out, false);
+    if (n == 0)
+        return 0;
+    char buf[REF_ID_MAX];
+    size_t len = ref_id_put(r, body, type, buf, false);
+    if (len > n - 1)
+        len = n - 1;
+    memcpy(out, buf, len);
+    out[len] = '\0';
+    return len;
+}
+
+size_t rg_ref_id(const rg_ref *r, rg_body body, rg_type type, char *out, size_t n)
+{
+    /* callers give 256 bytes, written in place; a negative number is large */
+    if (n < REF_ID_MAX || (unsigned long)r->a >= 10000 || (unsigned long)r->b >= 10000)
+        return ref_id_long(r, body, type, out, n);
+    return ref_id_put(r, body, type, out, true);
 }
 
 /* Full-width forms (U+FF01..U+FF5E) to ASCII, ideographic and no-break spaces
