@@ -348,6 +348,31 @@ static long compact(const char *src, size_t len, char *out, size_t outn, bool *d
 }
 
 #if defined(__SSE2__)
+/* Whether a symbol copied to out has a digit and a '/', from v, its bytes
+ * (and zeros). */
+static int symbol_marks(__m128i v)
+{
+    unsigned marks = (unsigned)_mm_movemask_epi8(sym_marks(v)) |
+                     (unsigned)_mm_movemask_epi8(_mm_slli_epi16(sym_marks(v), 1)) << 16;
+    return (marks & 0xFFFF) && (marks >> 16);
+}
+
+/* symbol_quick() for 4 to 7 bytes, n < outn (the page headers of a
+ * document, A/71/49): its first and last four bytes. */
+static int symbol_quick_short(const char *s, size_t n, char *out)
+{
+    uint32_t head, tail;
+    memcpy(&head, s, 4);
+    memcpy(&tail, s + n - 4, 4);
+    __m128i v = _mm_unpacklo_epi32(_mm_cvtsi32_si128((int)head), _mm_cvtsi32_si128((int)tail));
+    if (sym_look(v) & 0xFF) /* (the zeros after them are not looked at) */
+        return -1;
+    memcpy(out, &head, 4);
+    memcpy(out + n - 4, &tail, 4);
+    out[n] = '\0';
+    return symbol_marks(v);
+}
+
 /* Most symbols are 8 to 16 bytes of plain ASCII with nothing for compact() to
  * look at (A/DEC/44/493, A/70/1, S/RES/1325(2000)): those are copied here as
  * their first and last eight bytes and judged by their digits and '/', as
@@ -356,8 +381,10 @@ static long compact(const char *src, size_t len, char *out, size_t outn, bool *d
  * what rg_symbol_canonical() returns; -1: the symbol goes the long way. */
 static int symbol_quick(const char *s, size_t n, char *out, size_t outn)
 {
-    if (n < 8 || n > 16 || n >= outn)
+    if (n >= outn)
         return -1;
+    if (n - 8 > 8) /* (for n < 8 too) */
+        return n - 4 < 4 ? symbol_quick_short(s, n, out) : -1;
     __m128i v = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)s),
                                    _mm_loadl_epi64((const __m128i *)(s + n - 8)));
     if (sym_look(v))
@@ -365,9 +392,7 @@ static int symbol_quick(const char *s, size_t n, char *out, size_t outn)
     _mm_storel_epi64((__m128i *)out, v);
     _mm_storel_epi64((__m128i *)(out + n - 8), _mm_unpackhi_epi64(v, v));
     out[n] = '\0';
-    unsigned marks = (unsigned)_mm_movemask_epi8(sym_marks(v)) |
-                     (unsigned)_mm_movemask_epi8(_mm_slli_epi16(sym_marks(v), 1)) << 16;
-    return (marks & 0xFFFF) && (marks >> 16); /* a digit and a '/' */
+    return symbol_marks(v); /* a digit and a '/' */
 }
 #endif
 
@@ -556,26 +581,34 @@ static bool starts(const char *s, const char *p)
 
 rg_body rg_id_body(const char *id)
 {
-    if (starts(id, "A/HRC/"))
-        return RG_BODY_HRC;
-    if (starts(id, "A/"))
-        return RG_BODY_GA;
-    if (starts(id, "S/"))
+    /* a character at a time (no character after a NUL is read), where
+     * comparisons with A/HRC/, A/, S/, E/CN.4/ and E/ called strncmp() */
+    if (id[0] == 'A' && id[1] == '/')
+        return id[2] == 'H' && id[3] == 'R' && id[4] == 'C' && id[5] == '/' ? RG_BODY_HRC
+                                                                            : RG_BODY_GA;
+    if (id[0] == 'S' && id[1] == '/')
         return RG_BODY_SC;
-    if (starts(id, "E/CN.4/"))
-        return RG_BODY_CHR;
-    if (starts(id, "E/"))
-        return RG_BODY_ECOSOC;
+    if (id[0] == 'E' && id[1] == '/')
+        return id[2] == 'C' && id[3] == 'N' && id[4] == '.' && id[5] == '4' && id[6] == '/'
+                   ? RG_BODY_CHR
+                   : RG_BODY_ECOSOC;
     return RG_BODY_NONE;
 }
 
 rg_type rg_id_type(const char *id)
 {
-    if (strstr(id, "/RES/"))
-        return RG_RESOLUTION;
-    if (strstr(id, "/DEC/"))
-        return RG_DECISION;
-    return RG_DOCUMENT;
+    /* /RES/ anywhere, else /DEC/ anywhere: one pass over the id, where two
+     * calls of strstr() made two for most (documents have neither) */
+    bool dec = false;
+    for (const char *p = id; *p; p++) {
+        if (*p != '/')
+            continue;
+        if (p[1] == 'R' && p[2] == 'E' && p[3] == 'S' && p[4] == '/')
+            return RG_RESOLUTION;
+        if (p[1] == 'D' && p[2] == 'E' && p[3] == 'C' && p[4] == '/')
+            dec = true;
+    }
+    return dec ? RG_DECISION : RG_DOCUMENT;
 }
 
 void rg_id_base(const char *id, char *out, size_t n)
@@ -591,19 +624,40 @@ void rg_id_base(const char *id, char *out, size_t n)
     out[l] = '\0';
 }
 
-/* The part of an id after its series and kind: A/RES/36/103 -> 36/103. */
+/* The part of an id after its series and kind: A/RES/36/103 -> 36/103.  Read
+ * as a series (A/HRC/, E/CN.4/, A/, S/, E/) and a kind (RES/, DEC/) a
+ * character at a time, where a comparison with each head called strncmp()
+ * for most; no character after a NUL is read. */
 static const char *numbered_tail(const char *id, const char **series_end)
 {
     static const char *const heads[] = {"A/HRC/RES/", "A/HRC/DEC/", "E/CN.4/RES/", "E/CN.4/DEC/",
                                         "A/RES/",     "A/DEC/",     "S/RES/",      "E/RES/",
                                         "E/DEC/"};
-    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
-        if (starts(id, heads[i])) {
-            if (series_end)
-                *series_end = heads[i];
-            return id + strlen(heads[i]);
-        }
-    return NULL;
+    const char *p = id;
+    size_t h; /* the head's index, for RES/ (DEC/ is the one after it) */
+    if ((p[0] != 'A' && p[0] != 'E' && p[0] != 'S') || p[1] != '/')
+        return NULL;
+    if (p[0] == 'A') {
+        bool hrc = p[2] == 'H' && p[3] == 'R' && p[4] == 'C' && p[5] == '/';
+        p += hrc ? 6 : 2;
+        h = hrc ? 0 : 4;
+    } else if (p[0] == 'E') {
+        bool chr = p[2] == 'C' && p[3] == 'N' && p[4] == '.' && p[5] == '4' && p[6] == '/';
+        p += chr ? 7 : 2;
+        h = chr ? 2 : 7;
+    } else {
+        p += 2;
+        h = 6;
+    }
+    if (p[0] == 'R' && p[1] == 'E' && p[2] == 'S' && p[3] == '/')
+        ;
+    else if (h != 6 && p[0] == 'D' && p[1] == 'E' && p[2] == 'C' && p[3] == '/')
+        h++; /* the Council's decisions have no head */
+    else
+        return NULL;
+    if (series_end)
+        *series_end = heads[h];
+    return p + 4;
 }
 
 void rg_id_label(const char *id, char *out, size_t n)
@@ -670,14 +724,31 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
+/* The number of digits at s, and in *v their value when there are at most
+ * nine (what atoi() would give of them, without its call). */
+static size_t lead_digits(const char *s, int *v)
+{
+    size_t n = 0;
+    unsigned x = 0;
+    for (; s[n] >= '0' && s[n] <= '9'; n++)
+        x = x * 10 + (unsigned)(s[n] - '0');
+    *v = (int)x;
+    return n;
+}
+
 int rg_id_session(const char *id)
 {
     const char *tail = numbered_tail(id, NULL);
+    int v;
     if (tail) {
         if (starts(id, "S/") || starts(id, "E/"))
             return 0;
         if (!isdigit((unsigned char)tail[0]))
             return 0; /* special sessions */
+        /* 78/123: the tail has a '/', and its number is the session */
+        size_t n = lead_digits(tail, &v);
+        if (tail[n] == '/' && n <= 9)
+            return v;
         const char *paren = strchr(tail, '(');
         if (paren && !strchr(tail, '/')) {
             const char *close = strchr(paren, ')');
@@ -689,13 +760,16 @@ int rg_id_session(const char *id)
         return 0;
     /* A/C.1/78/L.11, A/78/265: the first numeric component, when it is a session */
     for (const char *p = id + 2; *p;) {
-        const char *e = strchr(p, '/');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (all_digits(p, len)) {
-            int v = atoi(p);
+        size_t n = lead_digits(p, &v);
+        if (n && (p[n] == '/' || p[n] == '\0')) {
+            if (n > 9)
+                v = atoi(p);
             return v < 200 ? v : 0;
         }
-        if (!e)
+        const char *e = p + n; /* to the component's end */
+        while (*e && *e != '/')
+            e++;
+        if (!*e)
             break;
         p = e + 1;
     }
