@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_AVX2 1
+#endif
 
 #define CHECKPOINT_EVERY 64 /* characters between two offset checkpoints */
 #define MAX_WARNINGS 5
@@ -518,13 +522,49 @@ bool rg_text_mostly_invalid(const unsigned char *s, size_t n)
 }
 
 
+#define NUL_STRETCH 512 /* bytes find_nul() tests together */
+
+#ifdef HAVE_AVX2
+/* The start of the first stretch of NUL_STRETCH bytes of s[0..n) that holds a
+ * NUL, else of the last bytes, fewer than that: the stretch folded by its
+ * minimum, an instruction for each 32 bytes. */
+__attribute__((target("avx2"))) static const char *nul_stretch_avx2(const char *s, size_t n)
+{
+    const char *p = s;
+    for (; n - (size_t)(p - s) >= NUL_STRETCH; p += NUL_STRETCH) {
+        __m256i m = _mm256_loadu_si256((const __m256i *)p);
+        for (int b = 32; b < NUL_STRETCH; b += 32)
+            m = _mm256_min_epu8(m, _mm256_loadu_si256((const __m256i *)(p + b)));
+        if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_setzero_si256())))
+            break;
+    }
+    return p;
+}
+#endif
+
+/* The first NUL byte of s[0..n), or NULL.  Text holds none, as a rule, and
+ * memchr() tests each 32 bytes on its own: with AVX2 the stretches without
+ * one are passed over at a fraction of that, and memchr() reads only the
+ * stretch that holds it, or the last bytes. */
+static const char *find_nul(const char *s, size_t n)
+{
+#ifdef HAVE_AVX2
+    if (rg_cpu_avx2()) {
+        const char *p = nul_stretch_avx2(s, n);
+        return memchr(p, 0, n - (size_t)(p - s));
+    }
+#endif
+    return memchr(s, 0, n);
+}
+
 bool rg_text_binary(const unsigned char *s, size_t n, size_t *first_nul)
 {
     /* NUL bytes are rare in text and everywhere in binary formats: more than
      * one in a hundred bytes of the opening makes a file binary */
     size_t probe = n < BINARY_PROBE ? n : BINARY_PROBE, nuls = 0;
     *first_nul = SIZE_MAX;
-    for (const unsigned char *p = s; (p = memchr(p, 0, probe - (size_t)(p - s))); p++) {
+    for (const unsigned char *p = s;
+         (p = (const unsigned char *)find_nul((const char *)p, probe - (size_t)(p - s))); p++) {
         if (*first_nul == SIZE_MAX)
             *first_nul = (size_t)(p - s);
         nuls++;
@@ -535,7 +575,7 @@ bool rg_text_binary(const unsigned char *s, size_t n, size_t *first_nul)
 void rg_text_nuls(char *s, size_t n, size_t base, const char *name, rg_buf *warnings,
                   size_t *seen)
 {
-    for (char *p = s; (p = memchr(p, 0, n - (size_t)(p - s))); p++) {
+    for (char *p = s; (p = (char *)find_nul(p, n - (size_t)(p - s))); p++) {
         if ((*seen)++ == 0)
             rg_buf_printf(warnings, "%s: byte %zu: NUL byte, read as a space\n", name,
                           base + (size_t)(p - s));
