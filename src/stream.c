@@ -360,25 +360,33 @@ static rg_status fill(int fd, const char *path, char *buf, size_t cap, size_t *h
 }
 
 /* Whether the opening of a stream may be read in segments: plain UTF-8, not
- * binary (anything else is read whole and converted). */
-static bool plain_opening(const char *buf, size_t have, const rg_read_options *opt)
+ * binary (anything else is read whole and converted).  *checked: the bytes up
+ * to its last line break when they are valid UTF-8, else 0. */
+static bool plain_opening(const char *buf, size_t have, const rg_read_options *opt,
+                          size_t *checked)
 {
     const unsigned char *u = (const unsigned char *)buf;
+    *checked = 0;
     if ((opt && opt->encoding) || (have >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) ||
                                                  (u[0] == 0xFE && u[1] == 0xFF))))
         return false;
     /* the chunk up to its last line break: the end may cut a character */
     size_t upto = rg_line_start(buf, 0, have);
-    if (!rg_utf8_valid(buf, upto ? upto : have) && rg_text_mostly_invalid(u, have))
+    if (rg_utf8_valid(buf, upto ? upto : have))
+        *checked = upto;
+    else if (rg_text_mostly_invalid(u, have))
         return false; /* GB18030, most likely */
     size_t first_nul;
     return !rg_text_binary(u, have, &first_nul);
 }
 
 /* The text of a segment cut from the stream at offset base: its invalid UTF-8
- * reported (with offsets in the file), its NUL bytes read as spaces. */
+ * reported (with offsets in the file), its NUL bytes read as spaces.  The
+ * bytes of buf before `checked`, a line start, are known to be valid UTF-8
+ * (plain_opening() read them): they are not checked again, when the segment
+ * holds them all or ends at a line break among them (no character is cut). */
 static void segment_text(docscan *ds, rg_text *seg, char *buf, size_t cut, bool first,
-                         size_t base)
+                         size_t base, size_t checked)
 {
     memset(seg, 0, sizeof *seg);
     size_t skip = first && cut >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
@@ -389,7 +397,10 @@ static void segment_text(docscan *ds, rg_text *seg, char *buf, size_t cut, bool 
     seg->utf8[seg->len] = '\0';
     seg->encoding = "UTF-8";
     seg->skip = ds->skip0;
-    seg->valid = rg_utf8_valid(seg->utf8, seg->len);
+    size_t known = skip;
+    if (checked && (cut >= checked || buf[cut - 1] == '\n'))
+        known = cut < checked ? cut : checked;
+    seg->valid = rg_utf8_valid(buf + known, cut - known);
     if (!seg->valid)
         rg_text_warn_invalid((const unsigned char *)seg->utf8, seg->len, ds->skip0 + base,
                              ds->name, &ds->warn, &ds->nbad);
@@ -596,6 +607,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
     char conv_enc[32];
     const char *conv = NULL; /* a converted stream's encoding (conv_enc) */
     size_t conv_skip = 0, src = 0; /* its byte-order mark; the bytes before the segment */
+    size_t checked = 0; /* the opening's bytes known to be valid UTF-8 (plain_opening()) */
     rg_status st = RG_OK;
     bool eof = false;
     for (size_t j = 0; st == RG_OK && !eof; j++) {
@@ -620,7 +632,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
             memcpy(s->buf, carry, ncarry);
         if ((st = fill(f, path, s->buf, s->cap, &have, &eof, err)) != RG_OK)
             break;
-        if (j == 0 && (eof || !plain_opening(s->buf, have, opt))) {
+        if (j == 0 && (eof || !plain_opening(s->buf, have, opt, &checked))) {
             if (eof || !stream_encoding(s->buf, have, opt, conv_enc, &conv_skip)) {
                 /* a short text, or one that is read and converted whole */
                 st = read_rest_whole(&ds, f, &s->buf, &s->cap, have, eof, opt, fn, ctx, err);
@@ -666,7 +678,7 @@ static rg_status read_stream(int f, size_t size, const char *path, const rg_read
         if (ncarry)
             memcpy(carry, s->buf + cut, ncarry);
         if (!conv)
-            segment_text(&ds, &s->t, s->buf, cut, j == 0, base);
+            segment_text(&ds, &s->t, s->buf, cut, j == 0, base, j == 0 ? checked : 0);
         rg_scan_reset(&s->sc, &ds, &s->t, base);
         s->sc.col0 = col0;
         s->sc.orig_base = conv ? src + (j == 0 ? conv_skip : 0) : 0;

@@ -493,18 +493,34 @@ static void utf8_scan(const unsigned char *s, size_t n, size_t *invalid, size_t 
     }
 }
 
+#define WARN_PIECE 4096 /* bytes that rg_text_warn_invalid() checks together, to a line break */
+
 void rg_text_warn_invalid(const unsigned char *s, size_t n, size_t base, const char *name,
                           rg_buf *warnings, size_t *seen)
 {
+    /* in pieces that end at a line break, which no character runs across: a
+     * piece the validator passes holds nothing to report, and only the others
+     * are read a character at a time (a text has few bad bytes, often at its
+     * end, where a cut left half a character) */
     for (size_t i = 0; i < n;) {
-        size_t l = s[i] < 0x80 ? 1 : rg_utf8_seqlen(s + i, n - i);
-        if (l == 0) {
-            if (*seen < MAX_WARNINGS)
-                rg_buf_printf(warnings, "%s: byte %zu: invalid UTF-8, ignored\n", name, base + i);
-            (*seen)++;
-            l = 1;
+        const unsigned char *nl =
+            n - i > WARN_PIECE ? memchr(s + i + WARN_PIECE, '\n', n - i - WARN_PIECE) : NULL;
+        size_t e = nl ? (size_t)(nl - s) + 1 : n;
+        if (rg_utf8_valid((const char *)s + i, e - i)) {
+            i = e;
+            continue;
         }
-        i += l;
+        while (i < e) {
+            size_t l = s[i] < 0x80 ? 1 : rg_utf8_seqlen(s + i, e - i);
+            if (l == 0) {
+                if (*seen < MAX_WARNINGS)
+                    rg_buf_printf(warnings, "%s: byte %zu: invalid UTF-8, ignored\n", name,
+                                  base + i);
+                (*seen)++;
+                l = 1;
+            }
+            i += l;
+        }
     }
 }
 
