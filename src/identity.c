@@ -14,11 +14,13 @@
 #include <emmintrin.h>
 #endif
 
-/* next_di() below, where AVX2 is not to be had. */
-static const char *next_di_sse2(const char *p, const char *end)
+/* The first 第 (E7 AC AC) in [p, end), or NULL.  第 is frequent (第5条, 第
+ * 54/254号决议), but its first byte more so: the lead byte of a sixteenth of
+ * the ideographs, where a memchr() for it stopped every few characters.  So
+ * sixteen places are tested a step, each against the three bytes at it. */
+static const char *next_di(const char *p, const char *end)
 {
 #if defined(__SSE2__)
-    /* sixteen places a step, each compared with the three bytes at it */
     for (; end - p >= 18; p += 16) {
         __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), _mm_set1_epi8((char)0xE7));
         __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 1)),
@@ -34,40 +36,6 @@ static const char *next_di_sse2(const char *p, const char *end)
         if (!memcmp(p, "第", 3))
             return p;
     return NULL;
-}
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-
-/* next_di() by 32 places a step (a document without the heading is read to
- * its 4096th byte). */
-__attribute__((target("avx2"))) static const char *next_di_avx2(const char *p, const char *end)
-{
-    for (; end - p >= 34; p += 32) {
-        __m256i a = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)p),
-                                      _mm256_set1_epi8((char)0xE7));
-        __m256i b = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + 1)),
-                                      _mm256_set1_epi8((char)0xAC));
-        __m256i c = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + 2)),
-                                      _mm256_set1_epi8((char)0xAC));
-        unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(a, _mm256_and_si256(b, c)));
-        if (m)
-            return p + __builtin_ctz(m);
-    }
-    return next_di_sse2(p, end);
-}
-#endif
-
-/* The first 第 (E7 AC AC) in [p, end), or NULL.  第 is frequent (第5条, 第
- * 54/254号决议), but its first byte more so: the lead byte of a sixteenth of
- * the ideographs, where a memchr() for it stopped every few characters. */
-static const char *next_di(const char *p, const char *end)
-{
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (rg_cpu_avx2())
-        return next_di_avx2(p, end);
-#endif
-    return next_di_sse2(p, end);
 }
 
 /* 第七十八届会议 near the top gives the session. */
@@ -169,8 +137,8 @@ static void copy_str(char *out, size_t n, const char *s)
     out[l] = '\0';
 }
 
-/* lines_end() below, where AVX2 is not to be had. */
-static size_t lines_end_sse2(const char *s, size_t n, int lines)
+/* The end of the first `lines` lines of s[0..n) (after their line breaks), or n. */
+static size_t lines_end(const char *s, size_t n, int lines)
 {
     size_t i = 0;
 #if defined(__SSE2__)
@@ -188,43 +156,6 @@ static size_t lines_end_sse2(const char *s, size_t n, int lines)
         if (s[i] == '\n' && --lines == 0)
             return i + 1;
     return n;
-}
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-/* lines_end() by blocks of 64 bytes: their line breaks counted at once, and
- * only the block of the last line break looked into (the first 30 lines of a
- * document are some 600 bytes, with a line break every 20). */
-__attribute__((target("avx2,popcnt"))) static size_t lines_end_avx2(const char *s, size_t n,
-                                                                     int lines)
-{
-    size_t i = 0;
-    for (; n - i >= 64; i += 64) {
-        __m256i nl = _mm256_set1_epi8('\n');
-        __m256i lo = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + i)), nl);
-        __m256i hi = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + i + 32)), nl);
-        uint64_t m = (uint32_t)_mm256_movemask_epi8(lo) |
-                     (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
-        int c = __builtin_popcountll(m);
-        if (c < lines) {
-            lines -= c;
-            continue;
-        }
-        while (--lines) /* the line breaks before the last one */
-            m &= m - 1;
-        return i + (size_t)__builtin_ctzll(m) + 1;
-    }
-    return i + lines_end_sse2(s + i, n - i, lines);
-}
-#endif
-
-/* The end of the first `lines` lines of s[0..n) (after their line breaks), or n. */
-static size_t lines_end(const char *s, size_t n, int lines)
-{
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (rg_cpu_avx2() && __builtin_cpu_supports("popcnt"))
-        return lines_end_avx2(s, n, lines);
-#endif
-    return lines_end_sse2(s, n, lines);
 }
 
 static void add_self_bit(docscan *ds, const char *id, size_t n)
