@@ -625,36 +625,42 @@ void rg_id_base(const char *id, char *out, size_t n)
 }
 
 /* The part of an id after its series and kind: A/RES/36/103 -> 36/103.  Read
- * as a series (A/HRC/, E/CN.4/, A/, S/, E/) and a kind (RES/, DEC/) a
- * character at a time, where a comparison with each head called strncmp()
- * for most; no character after a NUL is read. */
+ * as a series (A/HRC/, E/CN.4/, A/, S/, E/: rg_id_body()) and a kind (RES/,
+ * DEC/) a character at a time, where a comparison with each head called
+ * strncmp() for most; no character after a NUL is read. */
 static const char *numbered_tail(const char *id, const char **series_end)
 {
     static const char *const heads[] = {"A/HRC/RES/", "A/HRC/DEC/", "E/CN.4/RES/", "E/CN.4/DEC/",
                                         "A/RES/",     "A/DEC/",     "S/RES/",      "E/RES/",
                                         "E/DEC/"};
-    const char *p = id;
-    size_t h; /* the head's index, for RES/ (DEC/ is the one after it) */
-    if ((p[0] != 'A' && p[0] != 'E' && p[0] != 'S') || p[1] != '/')
+    /* the series as rg_id_body() reads it: its length, and the index of its
+     * RES/ head (DEC/ is the one after it) */
+    size_t len, h;
+    switch (rg_id_body(id)) {
+    case RG_BODY_HRC:
+        len = 6, h = 0;
+        break;
+    case RG_BODY_CHR:
+        len = 7, h = 2;
+        break;
+    case RG_BODY_GA:
+        len = 2, h = 4;
+        break;
+    case RG_BODY_SC:
+        len = 2, h = 6;
+        break;
+    case RG_BODY_ECOSOC:
+        len = 2, h = 7;
+        break;
+    default:
         return NULL;
-    if (p[0] == 'A') {
-        bool hrc = p[2] == 'H' && p[3] == 'R' && p[4] == 'C' && p[5] == '/';
-        p += hrc ? 6 : 2;
-        h = hrc ? 0 : 4;
-    } else if (p[0] == 'E') {
-        bool chr = p[2] == 'C' && p[3] == 'N' && p[4] == '.' && p[5] == '4' && p[6] == '/';
-        p += chr ? 7 : 2;
-        h = chr ? 2 : 7;
-    } else {
-        p += 2;
-        h = 6;
     }
-    if (p[0] == 'R' && p[1] == 'E' && p[2] == 'S' && p[3] == '/')
-        ;
-    else if (h != 6 && p[0] == 'D' && p[1] == 'E' && p[2] == 'C' && p[3] == '/')
-        h++; /* the Council's decisions have no head */
-    else
-        return NULL;
+    const char *p = id + len;
+    if (!(p[0] == 'R' && p[1] == 'E' && p[2] == 'S' && p[3] == '/')) {
+        if (h == 6 || !(p[0] == 'D' && p[1] == 'E' && p[2] == 'C' && p[3] == '/'))
+            return NULL; /* (the Council's decisions have no head) */
+        h++;
+    }
     if (series_end)
         *series_end = heads[h];
     return p + 4;
