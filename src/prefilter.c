@@ -557,13 +557,54 @@ static bool footer_of_dash(const unsigned char *s, size_t q, size_t n, size_t *l
  * known (the bound lo, invalid bytes). */
 enum { BEFORE_UNKNOWN, BEFORE_ASCII, BEFORE_WIDE };
 
+#ifdef HAVE_VECTORS
+/* How many of the 16 bytes before p (p >= 16, lo <= p) the stretch of W
+ * ending at p takes, not before lo: the bytes of w_byte and the whole 第s
+ * (E7 AC AC) among them, found at once from the bytes' flags and a count of
+ * leading ones.  Most stretches are shorter than 12 bytes (a number, 第 and a
+ * number, A/): a loop a byte at a time left its exit to be guessed at each
+ * one.  A 第 that begins before lo or before the 16 bytes is not taken (the
+ * caller finds what stands there). */
+static ALWAYS_INLINE size_t w_run16(const unsigned char *s, size_t p, size_t lo)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(s + p - 16));
+    /* the bytes from a to b: x - a below b - a + 1, unsigned, as a signed
+     * compare of both moved down by 128 */
+#define W_RANGE(a, b)                                                                              \
+    _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - (a)))),                             \
+                   _mm_set1_epi8((char)(-128 + (b) - (a) + 1)))
+    __m128i w = _mm_or_si128(_mm_or_si128(W_RANGE('\t', '\r'), W_RANGE('0', '9')), W_RANGE('A', 'Z'));
+#undef W_RANGE
+    w = _mm_or_si128(w, _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                                     _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))));
+    unsigned ascii = (unsigned)_mm_movemask_epi8(w);
+    unsigned e7 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE7)));
+    unsigned ac = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xAC)));
+    /* the places from lo on (bit i is the byte at p - 16 + i) */
+    size_t d = p - lo < 16 ? p - lo : 16;
+    unsigned from = 0xFFFF0000u >> d;
+    unsigned di = e7 & ac >> 1 & ac >> 2 & from; /* where a 第 begins */
+    unsigned run = (ascii | di | di << 1 | di << 2) & from;
+    /* the leading ones of the 16 bits: the bit below them stops the count at 16 */
+    return (size_t)__builtin_clz(~run << 16 | 0x8000u);
+}
+#endif
+
 /* The start of the stretch of W characters ending at p, not before lo; what
  * stands before it in *before. */
 static ALWAYS_INLINE size_t stretch_before(const unsigned char *s, size_t p, size_t lo, int *before)
 {
     for (;;) {
-        while (p > lo && w_byte[s[p - 1]])
-            p--;
+#ifdef HAVE_VECTORS
+        if (p >= 16 && lo <= p) {
+            size_t k = w_run16(s, p, lo);
+            p -= k;
+            if (k == 16)
+                continue; /* the stretch may go on before the 16 bytes */
+        } else
+#endif
+            while (p > lo && w_byte[s[p - 1]])
+                p--;
         if (p == lo) {
             *before = BEFORE_UNKNOWN;
             return p;
