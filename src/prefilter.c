@@ -580,13 +580,12 @@ static ALWAYS_INLINE size_t w_run16(const unsigned char *s, size_t p, size_t lo)
     unsigned ascii = (unsigned)_mm_movemask_epi8(w);
     unsigned e7 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE7)));
     unsigned ac = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xAC)));
-    /* the places from lo on (bit i is the byte at p - 16 + i) */
-    size_t d = p - lo < 16 ? p - lo : 16;
-    unsigned from = 0xFFFF0000u >> d;
-    unsigned di = e7 & ac >> 1 & ac >> 2 & from; /* where a 第 begins */
-    unsigned run = (ascii | di | di << 1 | di << 2) & from;
-    /* the leading ones of the 16 bits: the bit below them stops the count at 16 */
-    return (size_t)__builtin_clz(~run << 16 | 0x8000u);
+    unsigned di = e7 & ac >> 1 & ac >> 2; /* where a 第 begins (bit i: the byte at p - 16 + i) */
+    unsigned run = ascii | di | di << 1 | di << 2;
+    /* the leading ones of the 16 bits (the bit below them stops the count at
+     * 16), not beyond lo: stretch_before() moves a start within a 第 to its end */
+    size_t k = (size_t)__builtin_clz(~run << 16 | 0x8000u);
+    return k < p - lo ? k : p - lo;
 }
 #endif
 
@@ -606,6 +605,12 @@ static ALWAYS_INLINE size_t stretch_before(const unsigned char *s, size_t p, siz
             while (p > lo && w_byte[s[p - 1]])
                 p--;
         if (p == lo) {
+#ifdef HAVE_VECTORS
+            /* lo within a 第 that w_run16() took: the stretch starts after it,
+             * where the character before it no longer lies from lo on */
+            if ((s[p] & 0xC0) == 0x80)
+                p += s[p - 1] == 0xE7 ? 2 : 1;
+#endif
             *before = BEFORE_UNKNOWN;
             return p;
         }
@@ -807,12 +812,12 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
              * on its bytes when not known to be wide: most often the stretch
              * reaches pos, the end of the token before it, as in
              * 2001年5月8日第2001/5号) */
-            if (q < p && before != BEFORE_UNKNOWN && s[q] >= '0' && s[q] <= '9') {
+            if ((q < p) & (before != BEFORE_UNKNOWN) & ((unsigned)(s[q] - '0') < 10)) {
                 st->run = q + 1;
                 *cls = RG_START_DIGIT;
                 return q;
             }
-            if (q < p && s[q] == 0xE7 && (before == BEFORE_WIDE || !blocks_start(s, q))) {
+            if (((q < p) & (s[q] == 0xE7)) && (before == BEFORE_WIDE || !blocks_start(s, q))) {
                 st->run = q + 3;
                 *cls = RG_START_DI;
                 return q;
