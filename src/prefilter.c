@@ -696,6 +696,18 @@ static bool jue_starts(const unsigned char *s, size_t p, size_t n)
     return c == NONE || rg_is_space(c); /* invalid: as before */
 }
 
+/* Whether the byte AC, which ends 第, is among the four before p (p >= 4), or
+ * a line break right before it: the places a 第 or a 第 and a space before an
+ * ASCII space may end, and a line start.  Tested on the four bytes at once
+ * (a byte of v ^ ACACACAC is 0). */
+static inline bool ac_or_lf_before(const unsigned char *s, size_t p)
+{
+    uint32_t v;
+    memcpy(&v, s + p - 4, 4);
+    v ^= 0xACACACACu;
+    return ((v - 0x01010101u) & ~v & 0x80808080u) | (s[p - 1] == '\n');
+}
+
 /* --- public ------------------------------------------------------------------------ */
 
 void rg_starts_init(rg_starts *st, const char *text, size_t len)
@@ -733,15 +745,12 @@ size_t rg_starts_next(rg_starts *st, size_t pos, rg_start_class *cls)
                  * most references: what may_start() says of it, without a
                  * decoding */
                 k = blocks_start(s, p) ? -1 : RG_START_DI;
-            } else if (s[p] == ' ' && p >= 5 && s[p - 1] >= 0x80 && s[p - 1] != 0xAC &&
-                       s[p - 3] != 0xAC && s[p - 4] != 0xAC) {
-                /* a space after a character that is neither 第 nor a space
-                 * after 第 (no 第 ends at p, p - 2 or p - 3), at no line start:
-                 * what may_start() says of it (after_di()) */
+            } else if (s[p] <= ' ' && p >= 5 && !ac_or_lf_before(s, p)) {
+                /* an ASCII space (the only bytes of W up to ' ') after neither
+                 * 第 nor a space after 第 (no byte AC among the four before
+                 * it), at no line start: what may_start() says of it
+                 * (after_di()) */
                 l = 1;
-                k = -1;
-            } else if (s[p] == '\n' && p >= 2 && s[p - 1] == ' ' && s[p - 2] != 0xAC) {
-                l = 1; /* the same of a line break after a space with no 第 before it */
                 k = -1;
             } else if (s[p] >= '1' && s[p] <= '9') {
                 l = 1;
