@@ -634,70 +634,83 @@ static inline uint64_t newlines64(const char *s)
 #endif
 }
 
-/* The newlines of the n blocks of 64 bytes at s, into out[]. */
-static void newline_blocks(const char *s, size_t n, uint64_t *out)
+/* A block of 64 bytes that holds a newline: its newlines as bits, and where
+ * it starts. */
+typedef struct line_block {
+    uint64_t nls;
+    const char *at;
+} line_block;
+
+/* The blocks among the n blocks of 64 bytes at s that hold a newline, into
+ * out[] (one more written); how many.  The loop over the lines then moves
+ * from a block to the next by loads rather than by a test a line: whether a
+ * line is its block's last is no better than a toss, as most blocks hold one
+ * line and its empty line, and a fifth of them none. */
+static size_t newline_blocks(const char *s, size_t n, line_block *out)
 {
-    for (size_t i = 0; i < n; i++)
-        out[i] = newlines64(s + 64 * i);
+    line_block *o = out;
+    for (const char *stop = s + 64 * n; s < stop; s += 64) {
+        uint64_t m = newlines64(s);
+        o->nls = m;
+        o->at = s;
+        o += m != 0;
+    }
+    return (size_t)(o - out);
 }
 
 #ifdef HAVE_AVX2
-/* The newlines of the 32 bytes at s, stored at out. */
-__attribute__((target("avx2"))) static inline void newlines32_avx2(const char *s, __m256i nl,
-                                                                   char *out)
-{
-    uint32_t m = (uint32_t)_mm256_movemask_epi8(
-        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)s), nl));
-    memcpy(out, &m, 4);
-}
-
-/* newline_blocks() by 32 bytes a comparison, where the processor has AVX2: the
- * halves of a block stored as they are (x86 is little-endian), not joined, and
- * two blocks a turn. */
-__attribute__((target("avx2"))) static void newline_blocks_avx2(const char *s, size_t n,
-                                                                uint64_t *out)
+/* newline_blocks() by 32 bytes a comparison, where the processor has AVX2. */
+__attribute__((target("avx2"))) static size_t newline_blocks_avx2(const char *s, size_t n,
+                                                                  line_block *out)
 {
     __m256i nl = _mm256_set1_epi8('\n');
-    char *o = (char *)out;
-    for (const char *two = s + 128 * (n / 2); s < two; s += 128, o += 16) {
-        newlines32_avx2(s, nl, o);
-        newlines32_avx2(s + 32, nl, o + 4);
-        newlines32_avx2(s + 64, nl, o + 8);
-        newlines32_avx2(s + 96, nl, o + 12);
+    line_block *o = out;
+    for (const char *stop = s + 64 * n; s < stop; s += 64) {
+        uint32_t lo = (uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)s), nl));
+        uint32_t hi = (uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + 32)), nl));
+        uint64_t m = lo | (uint64_t)hi << 32;
+        o->nls = m;
+        o->at = s;
+        o += m != 0;
     }
-    if (n % 2) {
-        newlines32_avx2(s, nl, o);
-        newlines32_avx2(s + 32, nl, o + 4);
-    }
+    return (size_t)(o - out);
 }
 #endif
 
 #define BLOCKS 64 /* of 64 bytes, whose newlines are found in one call */
 
-/* The newlines of the blocks from at on, up to BLOCKS of them, as bits in
- * out[]; how many blocks.  The text's end counts as a newline, so that the
- * last line ends there with or without one: the last block, shorter than 64
- * bytes (maybe empty), is read from a copy so as not to read past the end. */
-static size_t newlines_from(const char *text, size_t at, size_t len, uint64_t *out)
+/* The blocks from *from on that hold a newline, of up to BLOCKS read, into
+ * out[], then one of none (its at: where the bytes read end), and *from moved
+ * past those read.  The text's end counts as a newline, so that the last line
+ * ends there with or without one: the last block, shorter than 64 bytes
+ * (maybe empty), is read from a copy so as not to read past the end, and
+ * comes alone. */
+static void line_blocks(const char *text, size_t *from, size_t len, line_block *out)
 {
-    size_t n = (len - at) / 64;
+    size_t at = *from, n = (len - at) / 64, k;
     if (n == 0) {
         char tail[64] = {0};
         if (len > at)
             memcpy(tail, text + at, len - at);
-        out[0] = newlines64(tail) | (uint64_t)1 << (len - at);
-        return 1;
-    }
-    if (n > BLOCKS)
-        n = BLOCKS;
+        out[0].nls = newlines64(tail) | (uint64_t)1 << (len - at);
+        out[0].at = text + at;
+        k = 1;
+        n = 1;
+    } else {
+        if (n > BLOCKS)
+            n = BLOCKS;
 #ifdef HAVE_AVX2
-    if (rg_cpu_avx2()) {
-        newline_blocks_avx2(text + at, n, out);
-        return n;
-    }
+        if (rg_cpu_avx2())
+            k = newline_blocks_avx2(text + at, n, out);
+        else
 #endif
-    newline_blocks(text + at, n, out);
-    return n;
+            k = newline_blocks(text + at, n, out);
+    }
+    out[k].nls = 0;
+    out[k].at = text + at + 64 * n;
+    *from = at + 64 * n;
 }
 
 bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
@@ -711,45 +724,43 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
     /* the lines' ends: the newlines of a block of 64 bytes as bits, found
      * together and taken one by one, instead of a memchr() a line (most lines
      * are short, and half of them empty) */
-    uint64_t blocks[BLOCKS];
-    size_t bi = 0, bn = newlines_from(text, 0, len, blocks);
-    uint64_t nls = blocks[0]; /* the block's newlines not yet taken */
-    /* the next line's start and the block's, as pointers rather than offsets
-     * from text (an addition fewer a line) */
-    const char *line_at = text, *block_at = text;
-    /* the lines starting below this offset have 8 bytes to compare with a link */
-    size_t links_below = len >= 8 ? len - 7 : 0;
+    line_block blocks[BLOCKS + 1], *block = blocks;
     if (len == 0)
         goto done; /* (text may be NULL) */
+    size_t from = 0;
+    line_blocks(text, &from, len, blocks);
+    uint64_t nls = blocks[0].nls; /* the block's newlines not yet taken */
+    /* the next line's start, as a pointer rather than an offset from text (an
+     * addition fewer a line) */
+    const char *line_at = text;
+    /* the lines starting below this offset have 8 bytes to compare with a link */
+    size_t links_below = len >= 8 ? len - 7 : 0;
     for (;;) {
         while (!nls) {
-            block_at += 64;
-            if (++bi == bn) {
-                /* the end of the text, tested here rather than at each line: the
-                 * last block, which holds the newline that len counts as, comes
-                 * alone from newlines_from() */
-                size_t block = (size_t)(block_at - text);
-                if (block > len)
-                    goto done;
-                bn = newlines_from(text, block, len, blocks);
-                bi = 0;
-            }
-            nls = blocks[bi];
+            /* the blocks at hand are taken: the end of the text, tested here
+             * rather than at each line (the last block, which holds the
+             * newline that len counts as, comes alone from newlines_from()) */
+            if (from > len)
+                goto done;
+            line_blocks(text, &from, len, blocks);
+            block = blocks;
+            nls = blocks[0].nls;
         }
         uint64_t bit = nls & -nls;
-        const char *line = line_at, *end = block_at + (unsigned)__builtin_ctzll(bit);
+        const char *line = line_at, *end = block->at + (unsigned)__builtin_ctzll(bit);
         nls ^= bit;
-        if (end == line) { /* an empty line: furniture */
-            line_at++;
+        /* an empty line after it, as half of the lines are, taken now (in the
+         * block: else it comes round as an empty line), by arithmetic */
+        uint64_t empty_after = nls & bit << 1;
+        nls ^= empty_after;
+        line_at = end + 1 + (empty_after != 0);
+        /* the block's last newline taken: the next block's, by loads (none at
+         * the end of those at hand, which the test above finds) */
+        uint64_t last = nls == 0;
+        block += last;
+        nls |= block->nls & -last;
+        if (end == line) /* an empty line: furniture */
             continue;
-        }
-        line_at = end + 1;
-        if (nls & bit << 1) {
-            /* an empty line after it, as half of the lines are, taken now (in
-             * the block: else it comes round as an empty line) */
-            nls ^= bit << 1;
-            line_at++;
-        }
         /* most lines open with a character, or an indent of one space and a
          * character (no space: a non-zero byte of space_lead[] is the first of one) */
         /* a link line (a third of those that open with ASCII): furniture, told
@@ -760,15 +771,13 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
              * first bytes and their newlines alone (about 15 instructions a
              * line fewer than a turn of the loop); when the blocks at hand
              * run out, the loop finds more and takes the line from there */
-            while ((size_t)(line_at - text) < links_below && !memcmp(line_at, "https://", 8)) {
-                while (!nls && bi + 1 < bn) {
-                    block_at += 64;
-                    nls = blocks[++bi];
-                }
-                if (!nls)
-                    break;
-                line_at = block_at + __builtin_ctzll(nls) + 1;
+            while (nls && (size_t)(line_at - text) < links_below &&
+                   !memcmp(line_at, "https://", 8)) {
+                line_at = block->at + __builtin_ctzll(nls) + 1;
                 nls &= nls - 1;
+                uint64_t last_link = nls == 0;
+                block += last_link;
+                nls |= block->nls & -last_link;
             }
             continue;
         }
