@@ -99,27 +99,40 @@ static bool starts_with(const char *p, const char *end, const char *w)
     return (size_t)(end - p) >= n && memcmp(p, w, n) == 0;
 }
 
-/* The word lists as (bytes, length), chained by a key of their first
- * character, so that a position is compared with the few words that start
- * like it.  Within a chain the longer words come first and words of one
- * length keep the order of their list, so that the first word found at a
- * position is the longest there, the first listed among equals. */
+/* The words that may open a clause, the prefixes (又, 还 …) and the verbs,
+ * as (bytes, length), chained by a key of their first character, so that a
+ * position is compared with the few words that start like it.  Within a
+ * chain the prefixes come first, as a prefix is tried before the verbs (the
+ * verb after it, if any, is the clause's); among the prefixes and among the
+ * verbs the longer words come first and words of one length keep the order
+ * of their list, so that the first verb found at a position is the longest
+ * there, the first listed among equals. */
 #define NVERBS (sizeof verbs / sizeof *verbs)
 #define NPREFIXES (sizeof prefixes / sizeof *prefixes)
+#define NWORDS (NVERBS + NPREFIXES) /* the verbs, then the prefixes */
 #define KEYS 4096
+#define WORD_HEAD 24 /* bytes of a word compared at once: the longest verb's */
+
+typedef struct word {
+    /* bytes 0-7, 8-15 and 16-23 of the word (as far as it goes), and masks of
+     * them, as memcpy() loads them: with 24 bytes of text loaded, one test
+     * settles a word of any length up to that, with no test of its length
+     * (whose outcome would be no better than a toss along a chain of words
+     * of two or three lengths) */
+    uint64_t lead[3], mask[3];
+    const char *s;
+    uint16_t next; /* the next word + 1 of the chain, 0: none */
+    uint8_t len;
+    bool plain; /* a verb that the test of its first WORD_HEAD bytes settles */
+} word;
 
 typedef struct words {
     uint16_t head[KEYS]; /* first word + 1 of each key, 0: none */
-    uint16_t next[128];  /* next word + 1 with the same key */
-    uint8_t len[128];
-    /* bytes 0-7 and 8-15 of each word (as far as it goes), and masks of them,
-     * as memcpy() loads them: most words are two or three characters, so that
-     * one or two comparisons of 8 bytes loaded from the text settle them */
-    uint64_t lead[128], mask[128], lead2[128], mask2[128];
+    word w[NWORDS];
 } words;
 
-static words verb_words, prefix_words;
-_Static_assert(NVERBS <= 128 && NPREFIXES <= 128, "words: room for the lists");
+static words openers;
+_Static_assert(NWORDS < 65535, "words: room for the lists");
 
 /* The key: the low six bits of the second and third bytes (the first is E4-E9
  * for most Chinese characters), in fewer instructions than with the first. */
@@ -131,104 +144,97 @@ static unsigned key_of(const char *p)
 
 /* Bytes [from, from + 8) of a word of n bytes, those past its end zero, and
  * the mask of those within it. */
-static void word_part(const char *word, size_t n, size_t from, uint64_t *lead, uint64_t *mask)
+static void word_part(const char *s, size_t n, size_t from, uint64_t *lead, uint64_t *mask)
 {
     unsigned char bytes[8] = {0}, ones[8] = {0};
     size_t m = n > from ? (n - from < 8 ? n - from : 8) : 0;
-    memcpy(bytes, word + from, m);
+    memcpy(bytes, s + from, m);
     memset(ones, 0xFF, m);
     memcpy(lead, bytes, 8);
     memcpy(mask, ones, 8);
-}
-
-static void index_words(words *w, const char *const *list, size_t n)
-{
-    memset(w, 0, sizeof *w);
-    for (size_t i = 0; i < n; i++) {
-        w->len[i] = (uint8_t)strlen(list[i]);
-        word_part(list[i], w->len[i], 0, &w->lead[i], &w->mask[i]);
-        word_part(list[i], w->len[i], 8, &w->lead2[i], &w->mask2[i]);
-        /* after the words of its chain as long or longer */
-        uint16_t *link = &w->head[key_of(list[i])];
-        while (*link && w->len[*link - 1] >= w->len[i])
-            link = &w->next[*link - 1];
-        w->next[i] = *link;
-        *link = (uint16_t)(i + 1);
-    }
 }
 
 static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
 static void index_all(void)
 {
-    index_words(&verb_words, verbs, NVERBS);
-    index_words(&prefix_words, prefixes, NPREFIXES);
+    words *ws = &openers;
+    memset(ws, 0, sizeof *ws);
+    for (size_t i = 0; i < NWORDS; i++) {
+        word *w = &ws->w[i];
+        bool verb = i < NVERBS;
+        w->s = verb ? verbs[i] : prefixes[i - NVERBS];
+        w->len = (uint8_t)strlen(w->s);
+        w->plain = verb && w->len <= WORD_HEAD;
+        for (int k = 0; k < 3; k++)
+            word_part(w->s, w->len, 8 * (size_t)k, &w->lead[k], &w->mask[k]);
+        /* after the prefixes as long or longer, or after the prefixes and
+         * the verbs as long or longer */
+        uint16_t *link = &ws->head[key_of(w->s)];
+        while (*link && (verb ? *link > NVERBS || ws->w[*link - 1].len >= w->len
+                              : ws->w[*link - 1].len >= w->len && *link > NVERBS))
+            link = &ws->w[*link - 1].next;
+        w->next = *link;
+        *link = (uint16_t)(i + 1);
+    }
 }
 
-/* Whether word i of w (its bytes: word) is at p, avail bytes before the end;
- * head: the 8 bytes at p when avail >= 8. */
-static bool word_at(const words *w, unsigned i, const char *word, const char *p, size_t avail,
-                    uint64_t head)
+/* Whether word w is at p, avail bytes before the end. */
+static bool word_at(const word *w, const char *p, size_t avail)
 {
-    size_t n = w->len[i];
-    if (n > avail)
-        return false;
-    if (avail < 8)
-        return !memcmp(p, word, n);
-    if ((head & w->mask[i]) != w->lead[i])
-        return false;
-    if (n <= 8)
-        return true;
-    if (avail < 16)
-        return !memcmp(p + 8, word + 8, n - 8);
-    uint64_t head2;
-    memcpy(&head2, p + 8, 8);
-    if ((head2 & w->mask2[i]) != w->lead2[i])
-        return false;
-    return n <= 16 || !memcmp(p + 16, word + 16, n - 16);
+    return w->len <= avail && !memcmp(p, w->s, w->len);
 }
 
-/* The longest verb at p, the first listed among equals (the first of its
- * chain), or NULL; avail and head as for word_at(), k: key_of(p). */
-static inline const char *verb_here(const char *p, size_t avail, uint64_t head, unsigned k)
-{
-    for (unsigned i = verb_words.head[k]; i; i = verb_words.next[i - 1])
-        if (word_at(&verb_words, i - 1, verbs[i - 1], p, avail, head))
-            return verbs[i - 1];
-    return NULL;
-}
-
-/* verb_at() where a prefix may stand at p: the verb after it, if any, else
- * the verb at p. */
-static const char *verb_after_prefix(const char *p, const char *end, size_t avail,
-                                     uint64_t head, unsigned k);
+static const char *verb_find(const char *p, const char *end);
 
 /* The verb opening the clause at p (after 又, 还 …), or NULL. */
 static inline const char *verb_at(const char *p, const char *end)
 {
     if (end - p < 3 || (unsigned char)*p < 0xE0)
         return NULL; /* every verb and prefix starts with a three-byte character */
-    size_t avail = (size_t)(end - p);
-    uint64_t head = 0;
-    if (avail >= 8)
-        memcpy(&head, p, 8);
-    unsigned k = key_of(p);
-    if (prefix_words.head[k]) /* 又, 还 … or a character with the same key */
-        return verb_after_prefix(p, end, avail, head, k);
-    return verb_here(p, avail, head, k);
+    return verb_find(p, end);
 }
 
-static const char *verb_after_prefix(const char *p, const char *end, size_t avail,
-                                     uint64_t head, unsigned k)
+/* verb_find() from word i + 1 of the chain at p on: each word compared by
+ * memcmp(), the verb after a prefix read.  Where the text ends within
+ * WORD_HEAD bytes, or after a prefix or a longer verb, as few do. */
+__attribute__((noinline)) static const char *verb_from(const char *p, const char *end,
+                                                       unsigned i)
 {
-    for (unsigned i = prefix_words.head[k]; i; i = prefix_words.next[i - 1]) {
-        if (word_at(&prefix_words, i - 1, prefixes[i - 1], p, avail, head)) {
-            const char *v = verb_at(p + prefix_words.len[i - 1], end);
-            if (v)
-                return v;
-        }
+    size_t avail = (size_t)(end - p);
+    for (; i; i = openers.w[i - 1].next) {
+        const word *w = &openers.w[i - 1];
+        if (!word_at(w, p, avail))
+            continue;
+        if (i <= NVERBS)
+            return w->s;
+        const char *v = verb_at(p + w->len, end);
+        if (v)
+            return v;
     }
-    return verb_here(p, avail, head, k);
+    return NULL;
+}
+
+/* verb_at() where a word may start at p.  Out of line and with few values,
+ * so that its registers need no saving: the chain's first word found by a
+ * test of 24 bytes a word, the rest left to verb_from(). */
+__attribute__((noinline)) static const char *verb_find(const char *p, const char *end)
+{
+    unsigned i = openers.head[key_of(p)];
+    if (end - p < WORD_HEAD)
+        return verb_from(p, end, i);
+    uint64_t h0, h1, h2;
+    memcpy(&h0, p, 8);
+    memcpy(&h1, p + 8, 8);
+    memcpy(&h2, p + 16, 8);
+    for (; i; i = openers.w[i - 1].next) {
+        const word *w = &openers.w[i - 1];
+        if (((h0 & w->mask[0]) ^ w->lead[0]) | ((h1 & w->mask[1]) ^ w->lead[1]) |
+            ((h2 & w->mask[2]) ^ w->lead[2]))
+            continue;
+        return w->plain ? w->s : verb_from(p, end, i);
+    }
+    return NULL;
 }
 
 /* "1." "1．" "12、" at p (p < end, at a digit): the operative number, and where
