@@ -507,18 +507,29 @@ static rg_para *push_body(state *s, size_t start, const char *label, const char 
     return p;
 }
 
-/* "P12", "O3", "F1" */
+/* The numbers 0-99 as strings, each in four bytes (copied whole, with no
+ * test of whether one digit or two: the labels climb past 9 in most
+ * resolutions). */
+#define DEC1(d) {(char)('0' + (d))}
+#define DEC2(t, d) {(char)('0' + (t)), (char)('0' + (d))}
+#define DECS(t)                                                                           \
+    DEC2(t, 0), DEC2(t, 1), DEC2(t, 2), DEC2(t, 3), DEC2(t, 4), DEC2(t, 5), DEC2(t, 6),   \
+        DEC2(t, 7), DEC2(t, 8), DEC2(t, 9)
+static const char small_dec[100][4] = {
+    DEC1(0), DEC1(1), DEC1(2), DEC1(3), DEC1(4), DEC1(5), DEC1(6), DEC1(7), DEC1(8), DEC1(9),
+    DECS(1), DECS(2), DECS(3), DECS(4), DECS(5), DECS(6), DECS(7), DECS(8), DECS(9),
+};
+#undef DEC1
+#undef DEC2
+#undef DECS
+_Static_assert(LABEL_SIZE >= 5, "labels: room for a kind and four bytes");
+
+/* "P12", "O3", "F1" into a LABEL_SIZE buffer */
 static void make_label(char *out, char kind, int n)
 {
     *out++ = kind;
     if (n >= 0 && n < 100) { /* the numbers of paragraphs and notes, all but a few */
-        if (n >= 10) {
-            memcpy(out, rg_dec_pairs + 2 * n, 2); /* no division */
-            out[2] = '\0';
-        } else {
-            out[0] = (char)('0' + n);
-            out[1] = '\0';
-        }
+        memcpy(out, small_dec[n], 4);
         return;
     }
     *rg_put_dec(out, n > 0 ? (size_t)n : 0) = '\0';
