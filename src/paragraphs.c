@@ -260,6 +260,10 @@ static inline int number_at(const char *p, const char *end, const char **after)
         p += 3;
     else
         return 0;
+    /* the space after the number (two numbers in three have one) passed by
+     * arithmetic, any other by skip_space() */
+    if (p < end)
+        p += *p == ' ';
     *after = skip_space(p, end);
     return *after < end ? n : 0;
 }
