@@ -1941,11 +1941,11 @@ static size_t quick_spaces_run(const unsigned char *s, size_t p, size_t n)
 static inline size_t quick_spaces(const unsigned char *s, size_t p, size_t n)
 {
     /* most runs are none, or one ASCII space, before a byte that starts no space
-     * (as the NUL at the end does not) */
-    if (!space_lead[s[p]])
-        return p;
-    if (s[p] == ' ' && !space_lead[s[p + 1]])
-        return p + 1;
+     * (as the NUL at the end does not): past the one space if any (by
+     * arithmetic, as which of the two it is follows the text), one test */
+    size_t q = p + (s[p] == ' ');
+    if (!space_lead[s[q]])
+        return q;
     return quick_spaces_run(s, p, n);
 }
 
