@@ -2385,9 +2385,12 @@ __attribute__((always_inline)) static inline int quick_date(const unsigned char 
              * capital after the year) */
             if (!quick_digit(s, q, n))
                 return q < n && quick_stops(s, q) ? QUICK_NONE : QUICK_UNSURE;
-            v = s[q++] - '0';
-            if (quick_digit(s, q, n))
-                v = v * 10 + (s[q++] - '0');
+            /* a second digit or none (12 月, 2 日) by arithmetic: which follows
+             * the text, and a test on it was mostly mispredicted */
+            unsigned d0 = s[q] - (unsigned)'0', d1 = s[q + 1] - (unsigned)'0';
+            bool two = d1 <= 9;
+            v = (int)(d0 + (-(unsigned)two & (d0 * 9 + d1))); /* d0 * 10 + d1 when two */
+            q += 1 + two;
         }
         got[k] = v;
         /* spaces and the unit: after one digit, BRK finds no digit after them */
