@@ -1537,11 +1537,15 @@ static void on_closer(scan *sc, size_t s, size_t e)
         return;
     }
     rg_type type = strncmp(sc->text + e - 3, "定", 3) == 0 ? RG_DECISION : RG_RESOLUTION;
-    for (size_t i = sc->pend_start; i < sc->nraws; i++)
+    /* one walk over the raws pending (one at least, as tested above): the
+     * type of each, and the last item's surface to the end of the closing
+     * word (pend_group is no less than pend_start) */
+    size_t i = sc->pend_start;
+    do {
         sc->raws[i].type = type;
-    /* the last item's surface runs to the end of the closing word */
-    for (size_t i = sc->pend_group; i < sc->nraws; i++)
-        sc->raws[i].e = e;
+        if (i >= sc->pend_group)
+            sc->raws[i].e = e;
+    } while (++i < sc->nraws);
     sc->pend_start = sc->pend_group = sc->nraws;
     sc->run_end = e;
 }
