@@ -211,6 +211,27 @@ static inline char *rg_put_dec4(char *o, unsigned v)
     return o + 4;
 }
 
+/* The numbers 0 to 999 as their digits (one to three, then zeros) and, in the
+ * fourth byte, their count. */
+extern const char rg_dec3[1000][4];
+
+/* rg_put_dec4() where o has room for four bytes whatever the count of digits
+ * (the bytes past the number are written over by what follows): below 1000
+ * one move from rg_dec3 and its count, without the tests of one, two or
+ * three digits, whose outcome changes from number to number (columns of one
+ * digit or two, numbers of resolutions of one to three). */
+static inline char *rg_put_dec4_over(char *o, unsigned v)
+{
+    if (v < 1000) {
+        memcpy(o, rg_dec3[v], 4);
+        return o + (unsigned char)rg_dec3[v][3];
+    }
+    unsigned hi = v / 100, lo = v - hi * 100;
+    memcpy(o, rg_dec_pairs + 2 * hi, 2);
+    memcpy(o + 2, rg_dec_pairs + 2 * lo, 2);
+    return o + 4;
+}
+
 /* v in decimal at o, written from its last digit two digits a step: the
  * place after it.  For any v (rg_put_dec4() is the quicker for small ones). */
 char *rg_put_dec(char *o, size_t v);

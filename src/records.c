@@ -656,6 +656,24 @@ static inline unsigned dec8_zeros(uint64_t d)
 #endif
 }
 
+/* rg_dec3: each number's digits from the first, by constant expressions */
+#define DEC3(v)                                                                                    \
+    {(char)('0' + ((v) >= 100 ? (v) / 100 : (v) >= 10 ? (v) / 10 : (v))),                         \
+     (char)((v) >= 100 ? '0' + (v) / 10 % 10 : (v) >= 10 ? '0' + (v) % 10 : 0),                   \
+     (char)((v) >= 100 ? '0' + (v) % 10 : 0), (char)((v) >= 100 ? 3 : (v) >= 10 ? 2 : 1)}
+#define DEC3_10(v)                                                                                 \
+    DEC3(v), DEC3(v + 1), DEC3(v + 2), DEC3(v + 3), DEC3(v + 4), DEC3(v + 5), DEC3(v + 6),         \
+        DEC3(v + 7), DEC3(v + 8), DEC3(v + 9)
+#define DEC3_100(v)                                                                                \
+    DEC3_10(v), DEC3_10(v + 10), DEC3_10(v + 20), DEC3_10(v + 30), DEC3_10(v + 40),                \
+        DEC3_10(v + 50), DEC3_10(v + 60), DEC3_10(v + 70), DEC3_10(v + 80), DEC3_10(v + 90)
+const char rg_dec3[1000][4] = {DEC3_100(0),   DEC3_100(100), DEC3_100(200), DEC3_100(300),
+                               DEC3_100(400), DEC3_100(500), DEC3_100(600), DEC3_100(700),
+                               DEC3_100(800), DEC3_100(900)};
+#undef DEC3_100
+#undef DEC3_10
+#undef DEC3
+
 /* Inlined in each place (GCC would otherwise call it from the record's
  * writer once that grows), the long numbers apart. */
 #if defined(__GNUC__)
@@ -664,7 +682,7 @@ __attribute__((always_inline))
 static inline char *put_num(char *o, size_t v)
 {
     if (v < 10000) /* lengths, columns, list numbers */
-        return rg_put_dec4(o, (unsigned)v);
+        return rg_put_dec4_over(o, (unsigned)v);
     if (v < 100000000) {
         /* offsets and lines: all eight digits made at once, then moved as one
          * word without the leading zeros (the bytes after the number, zeros,
