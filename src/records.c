@@ -699,17 +699,17 @@ static inline char *put_num(char *o, size_t v)
     return rg_put_dec(o, v); /* (out of line) */
 }
 
-/* A number of the last record this thread wrote, and its digits: about half
- * the records share their line with the record before, and most their list,
- * and those copy the digits in place of making them again.  Per thread, as
- * segments' records are written beside each other; numbers, so the same in
- * any document.  (Numbers of more than eight digits are not kept.) */
+/* A number of the last record this thread wrote, and its digits: most records
+ * share their list with the record before, and those copy the digits in place
+ * of making them again.  Per thread, as segments' records are written beside
+ * each other; numbers, so the same in any document.  (Numbers of more than
+ * eight digits are not kept.) */
 typedef struct num_memo {
     size_t v;
     char s[8]; /* put_num() of v, then what it left after them */
     size_t n;
 } num_memo;
-static _Thread_local num_memo last_line = {0, "0", 1}, last_list = {0, "0", 1};
+static _Thread_local num_memo last_list = {0, "0", 1};
 
 static inline char *put_memo(char *o, num_memo *k, size_t v)
 {
@@ -723,24 +723,26 @@ static inline char *put_memo(char *o, num_memo *k, size_t v)
     return o + k->n;
 }
 
-/* An offset from 10000 to 99999999 as its digits above the last four, kept
- * as those of the record before (the records of a segment are mostly less
- * than 10000 bytes apart, and segments are written in order), then the last
- * four as two pairs: about half the instructions of making all eight. */
+/* An offset or a line from 10000 to 99999999 as its digits above the last
+ * four, kept as those of the record before (the records of a segment are
+ * mostly less than 10000 bytes and lines apart, and segments are written in
+ * order), then the last four as two pairs: about half the instructions of
+ * making all eight.  For the line, this is in place of a memo of the whole
+ * number, whose test (the line is the last record's about every other
+ * record) was no better than a toss. */
 typedef struct high_memo {
-    size_t hi;  /* the offset / 10000, or 0 for none yet */
+    size_t hi;  /* the number / 10000, or 0 for none yet */
     char s[4];  /* its digits (it is below 10000) */
     size_t n;
 } high_memo;
-static _Thread_local high_memo last_offset;
+static _Thread_local high_memo last_offset, last_line;
 
-static inline char *put_offset(char *o, size_t v)
+static inline char *put_high(char *o, high_memo *k, size_t v)
 {
     if (v < 10000 || v >= 100000000)
         return put_num(o, v);
     size_t hi = v / 10000;
     unsigned lo = (unsigned)(v - hi * 10000), lh = lo / 100;
-    high_memo *k = &last_offset;
     if (hi != k->hi) {
         k->n = (size_t)(rg_put_dec4(k->s, (unsigned)hi) - k->s);
         k->hi = hi;
@@ -820,11 +822,11 @@ static inline char *json_record(char *o, const rg_record_doc *h, const rg_record
     o = PUT(o, ",\"date\":");
     o = put_own(o, r->date, r->date_len);
     o = put_part(o, h->file, h->file_len); /* ,"file":...,"line": */
-    o = put_memo(o, &last_line, r->line);
+    o = put_high(o, &last_line, r->line);
     o = PUT(o, ",\"col\":");
     o = put_num(o, r->col);
     o = PUT(o, ",\"offset\":");
-    o = put_offset(o, r->offset);
+    o = put_high(o, &last_offset, r->offset);
     o = PUT(o, ",\"length\":");
     o = put_num(o, r->length);
     o = PUT(o, ",\"surface\":");
@@ -853,11 +855,11 @@ static char *tsv_record(char *o, const rg_record_doc *h, const rg_record_src *r)
     *o++ = '\t';
     o = put_lit(o, r->date, r->date_len);
     o = put_part(o, h->file, h->file_len); /* with its tabs */
-    o = put_memo(o, &last_line, r->line);
+    o = put_high(o, &last_line, r->line);
     *o++ = '\t';
     o = put_num(o, r->col);
     *o++ = '\t';
-    o = put_offset(o, r->offset);
+    o = put_high(o, &last_offset, r->offset);
     *o++ = '\t';
     o = put_num(o, r->length);
     *o++ = '\t';
