@@ -195,9 +195,6 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
     prep *const ms = sc->ms;
     size_t aside_s = naside ? aside[0].s : SIZE_MAX; /* where the next kept aside is */
     const char *const text = sc->text;
-    int last_body = -1; /* the body whose name is last_name */
-    const char *last_name = NULL;
-    uint8_t last_name_len = 0;
     for (;;) {
         /* next_raw(), on the locals */
         const raw *r = NULL;
@@ -262,18 +259,15 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
         if (r->form != RG_FORM_TEXT && body == RG_BODY_NONE) {
             m->body = !strncmp(id, "ST/", 3) ? "Secretariat" : "other";
             m->body_len = (uint8_t)strlen(m->body);
-        } else {
-            if ((int)body != last_body) { /* mostly the last's: its name kept, and measured */
-                last_body = (int)body;
-                last_name = rg_body_name(body);
-                last_name_len = (uint8_t)strlen(last_name);
-            }
-            m->body = last_name;
-            m->body_len = last_name_len;
+        } else { /* its name and length from a table: no test of whether it is the last's */
+            m->body = rg_body_names[body].s;
+            m->body_len = (uint8_t)rg_body_names[body].n;
         }
-        /* every date is format_date()'s YYYY-MM-DD */
-        m->date = r->date[0] ? r->date : NULL;
-        m->date_len = r->date[0] ? sizeof r->date - 1 : 0;
+        /* every date is format_date()'s YYYY-MM-DD; taken or not by
+         * conditional moves (a third of the mentions have none, as the text has it) */
+        bool dated = r->date[0] != 0;
+        m->date = dated ? r->date : NULL;
+        m->date_len = (uint8_t)((sizeof r->date - 1) & (0u - dated));
         m->form = (uint8_t)r->form;
         m->surface = text + r->s; /* the text itself: its length is given */
         m->surface_len = (uint32_t)(r->e - r->s);

@@ -15,15 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const body_names[] = {
-    [RG_BODY_NONE] = "other", [RG_BODY_GA] = "GA",   [RG_BODY_SC] = "SC",
-    [RG_BODY_ECOSOC] = "ECOSOC", [RG_BODY_HRC] = "HRC", [RG_BODY_CHR] = "CHR",
-    [RG_BODY_OWN] = "GA",
+#define BODY_NAME(s) {s, sizeof s - 1}
+const rg_body_name_len rg_body_names[RG_BODY_OWN + 1] = {
+    [RG_BODY_NONE] = BODY_NAME("other"), [RG_BODY_GA] = BODY_NAME("GA"),
+    [RG_BODY_SC] = BODY_NAME("SC"),      [RG_BODY_ECOSOC] = BODY_NAME("ECOSOC"),
+    [RG_BODY_HRC] = BODY_NAME("HRC"),    [RG_BODY_CHR] = BODY_NAME("CHR"),
+    [RG_BODY_OWN] = BODY_NAME("GA"),
 };
+#undef BODY_NAME
 
 const char *rg_body_name(rg_body b)
 {
-    return body_names[b];
+    return rg_body_names[b].s;
 }
 
 rg_body rg_ref_body(const rg_ref *r, rg_body word, rg_body own)

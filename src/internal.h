@@ -475,6 +475,12 @@ typedef struct rg_ref {
 } rg_ref;
 
 const char *rg_body_name(rg_body b);
+/* The names of rg_body_name() with their lengths, by body. */
+typedef struct rg_body_name_len {
+    const char *s;
+    size_t n;
+} rg_body_name_len;
+extern const rg_body_name_len rg_body_names[RG_BODY_OWN + 1];
 /* The body a reference belongs to, from the word before it, its shape and the
  * citing document's body. */
 rg_body rg_ref_body(const rg_ref *r, rg_body word, rg_body own);
