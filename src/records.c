@@ -699,58 +699,38 @@ static inline char *put_num(char *o, size_t v)
     return rg_put_dec(o, v); /* (out of line) */
 }
 
-/* A number of the last record this thread wrote, and its digits: most records
- * share their list with the record before, and those copy the digits in place
- * of making them again.  Per thread, as segments' records are written beside
- * each other; numbers, so the same in any document.  (Numbers of more than
- * eight digits are not kept.) */
-typedef struct num_memo {
-    size_t v;
-    char s[8]; /* put_num() of v, then what it left after them */
-    size_t n;
-} num_memo;
-static _Thread_local num_memo last_list = {0, "0", 1};
-
-static inline char *put_memo(char *o, num_memo *k, size_t v)
-{
-    if (v != k->v) {
-        if (v >= 100000000)
-            return put_num(o, v);
-        k->n = (size_t)(put_num(k->s, v) - k->s); /* at most 8 bytes */
-        k->v = v;
-    }
-    memcpy(o, k->s, 8);
-    return o + k->n;
-}
-
-/* An offset or a line from 10000 to 99999999 as its digits above the last
- * four, kept as those of the record before (the records of a segment are
- * mostly less than 10000 bytes and lines apart, and segments are written in
- * order), then the last four as two pairs: about half the instructions of
- * making all eight.  For the line, this is in place of a memo of the whole
- * number, whose test (the line is the last record's about every other
- * record) was no better than a toss. */
+/* An offset, a line or a list number from 10000 to 99999999 as its digits
+ * above the last four, kept as those of the record before (the records of a
+ * segment are mostly less than 10000 bytes, lines and lists apart, and
+ * segments are written in order), then the last four as two pairs: about
+ * half the instructions of making all eight.  The number's distance from the
+ * kept ten thousands is its last four when below 10000, without a division.
+ * For the line and the list, this is in place of a memo of the whole number,
+ * whose test (the line is the last record's about every other record, the
+ * list in four of five) went with the text. */
 typedef struct high_memo {
-    size_t hi;  /* the number / 10000, or 0 for none yet */
-    char s[4];  /* its digits (it is below 10000) */
+    size_t base; /* the number's ten thousands (hi * 10000), or 0 for none yet */
+    char s[4];   /* the digits of hi (it is below 10000) */
     size_t n;
 } high_memo;
-static _Thread_local high_memo last_offset, last_line;
+static _Thread_local high_memo last_offset, last_line, last_list;
 
 static inline char *put_high(char *o, high_memo *k, size_t v)
 {
     if (v < 10000 || v >= 100000000)
         return put_num(o, v);
-    size_t hi = v / 10000;
-    unsigned lo = (unsigned)(v - hi * 10000), lh = lo / 100;
-    if (hi != k->hi) {
+    size_t lo = v - k->base; /* (huge below it) */
+    if (lo >= 10000) {
+        size_t hi = v / 10000;
         k->n = (size_t)(rg_put_dec4(k->s, (unsigned)hi) - k->s);
-        k->hi = hi;
+        k->base = hi * 10000;
+        lo = v - k->base;
     }
+    unsigned lh = (unsigned)lo / 100;
     memcpy(o, k->s, 4);
     o += k->n;
     memcpy(o, rg_dec_pairs + 2 * lh, 2);
-    memcpy(o + 2, rg_dec_pairs + 2 * (lo - lh * 100), 2);
+    memcpy(o + 2, rg_dec_pairs + 2 * ((unsigned)lo - lh * 100), 2);
     return o + 4;
 }
 
@@ -834,7 +814,7 @@ static inline char *json_record(char *o, const rg_record_doc *h, const rg_record
     size_t fi = form_index(r->form);
     memcpy(o, &json_forms[fi], PART_ROOM); /* ,"form":"...","list": */
     o += json_forms[fi].n;
-    o = put_memo(o, &last_list, r->list);
+    o = put_high(o, &last_list, r->list);
     o = PUT(o, ",\"para\":");
     o = put_word(o, r->para, r->para_len);
     o = PUT(o, ",\"verb\":");
@@ -867,7 +847,7 @@ static char *tsv_record(char *o, const rg_record_doc *h, const rg_record_src *r)
     size_t fi = form_index(r->form);
     memcpy(o, &tsv_forms[fi], TSV_PART_ROOM);
     o += tsv_forms[fi].n;
-    o = put_memo(o, &last_list, r->list);
+    o = put_high(o, &last_list, r->list);
     *o++ = '\t';
     o = put_word_bytes(o, r->para, r->para_len);
     *o++ = '\t';
