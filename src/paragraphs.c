@@ -882,7 +882,11 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
          * its bytes, as only "，" "；" "。" "：" of the non-ASCII characters do */
         {
             const char *e = end;
-            /* no test of e > p: *p is no space (skip_space() has passed them) */
+            /* no test of e > p: *p is no space (skip_space() has passed them);
+             * one space, as two lines in three end with, stepped over by
+             * arithmetic (whether a line has one is no better than a toss), the
+             * loop for any more */
+            e -= trailing_space[(unsigned char)e[-1]];
             while (trailing_space[(unsigned char)e[-1]])
                 e--;
             const unsigned char *u = (const unsigned char *)e;
