@@ -787,11 +787,10 @@ bool rg_count_lines_chars_by(int way, const char *s, size_t n, size_t *lines, si
 /* A place's line and column moved on by the counts of the span to the next. */
 static inline void lines_cols_add(size_t *line, size_t *col, size_t lines, size_t chars)
 {
-    if (lines) {
-        *line += lines;
-        *col = 1;
-    }
-    *col += chars;
+    /* the column restarts after a line break: by a conditional move, as
+     * whether a span holds one is no better than a toss */
+    *line += lines;
+    *col = (lines ? 1 : *col) + chars;
 }
 
 /* lines_cols_step() without vectors. */
@@ -825,15 +824,16 @@ CURSOR_TARGET static inline void lines_cols_step(const unsigned char *p, size_t 
             nl &= keep;
             cs &= keep;
         } else {
+            /* moved up as from the block that ends at pos */
             masks_short(p + *at, n, &nl, &cs);
+            nl <<= 64 - n;
+            cs <<= 64 - n;
         }
-        if (nl) {
-            lines = (size_t)__builtin_popcountll(nl);
-            chars = (size_t)__builtin_popcountll(cs >> (63 - __builtin_clzll(nl)) >> 1);
-        } else {
-            lines = 0;
-            chars = (size_t)__builtin_popcountll(cs);
-        }
+        /* the characters after the last line break, or all where there is
+         * none, with no test of which: bit 0 (a byte before the span) is
+         * clear, and stands for the last line break where nl has none */
+        lines = (size_t)__builtin_popcountll(nl);
+        chars = (size_t)__builtin_popcountll(cs >> (63 - __builtin_clzll(nl | 1)) >> 1);
     } else {
         lines = lines_chars_avx2(p + *at, n, &chars);
     }
