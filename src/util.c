@@ -744,16 +744,16 @@ CURSOR_TARGET static size_t newlines_avx2(const unsigned char *p, size_t m)
                  (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(two, two));
     }
 #undef EQ
-    uint64_t nl, cs;
-    for (; m - i >= 64; i += 64) {
-        masks64(p + i, &nl, &cs);
-        total += (size_t)__builtin_popcountll(nl);
-    }
-    if (i < m) {
-        masks64(p + i, &nl, &cs);
-        total += (size_t)__builtin_popcountll(nl & ((1ULL << (m - i)) - 1));
-    }
-    return total;
+    /* the last bytes, fewer than 128: two blocks of 64 (the second at i + 64,
+     * or at i again where there are fewer than 64 bytes) cut by masks, with
+     * no test of how many there are (a loop of no turn or one, no better
+     * than a toss) */
+    size_t r = m - i;
+    uint64_t big = -(uint64_t)(r >= 64), low = (1ULL << (r & 63)) - 1, nl, nl2, cs;
+    masks64(p + i, &nl, &cs);
+    masks64(p + i + (64 & big), &nl2, &cs);
+    return total + (size_t)__builtin_popcountll(nl & (low | big)) +
+           (size_t)__builtin_popcountll(nl2 & low & big);
 }
 
 /* rg_count_lines_chars() by blocks of 64 bytes from the end back to the one
