@@ -301,6 +301,17 @@ static inline uint8_t short_len(const char *s)
     return n;
 }
 
+/* The label and verb of paragraph pa (none without), and their lengths:
+ * labels are shorter than 16 bytes, verbs a few characters. */
+static inline void para_words(const rg_para *pa, const char **para, uint8_t *para_len,
+                              const char **verb, uint8_t *verb_len)
+{
+    *para = pa && pa->label[0] ? pa->label : NULL;
+    *verb = pa && pa->verb[0] ? pa->verb : NULL;
+    *para_len = *para ? short_len(*para) : 0;
+    *verb_len = *verb ? short_len(*verb) : 0;
+}
+
 rg_status rg_place_segment(scan *sc, rg_error *err)
 {
     docscan *ds = sc->ds;
@@ -314,28 +325,36 @@ rg_status rg_place_segment(scan *sc, rg_error *err)
     ds->lines += sc->lines;
     /* each mention's paragraph, and its place in the document; what
      * consecutive mentions share (a paragraph's label and verb) is looked up
-     * and measured when it changes */
+     * and measured when it changes, which is when the test of the next
+     * paragraph's start finds it at or before the mention */
     const rg_para *pa = sc->nparas ? sc->paras : NULL, *pend = sc->paras + sc->nparas;
     const rg_para *const plast = sc->nparas ? pend - 1 : NULL; /* (pa stays NULL without) */
     prep *const ms = sc->ms;
     const char *const text = sc->text;
     const size_t nms = sc->nms, base = sc->base, line_base = sc->line_base + 1,
                  list_base = sc->list_base;
-    const rg_para *last_pa = NULL;
     const char *para = NULL, *verb = NULL;
     uint8_t para_len = 0, verb_len = 0;
+    para_words(pa, &para, &para_len, &verb, &verb_len); /* the first's, and when it changes */
     for (size_t i = 0; i < nms; i++) {
         rg_record_src *r = &ms[i].r;
         size_t at = base + (size_t)(r->surface - text);
-        while (pa != plast && pa[1].start <= at)
+        if (pa != plast && pa[1].start <= at) {
+            /* on to the paragraph it is in: a mention moves on by from one
+             * to a hundred or more, and a test of each had the loop's end
+             * mispredicted nearly every time; eight at a time are counted
+             * instead (their starts rise, so the count is the steps), and
+             * only a move of eight or more goes round again */
             pa++;
-        if (pa != last_pa || i == 0) {
-            /* labels are shorter than 16 bytes, verbs a few characters */
-            para = pa && pa->label[0] ? pa->label : NULL;
-            verb = pa && pa->verb[0] ? pa->verb : NULL;
-            para_len = para ? short_len(para) : 0;
-            verb_len = verb ? short_len(verb) : 0;
-            last_pa = pa;
+            for (size_t k = 8; k == 8 && plast - pa >= 8;) {
+                k = 0;
+                for (int j = 1; j <= 8; j++)
+                    k += pa[j].start <= at;
+                pa += k;
+            }
+            while (pa != plast && pa[1].start <= at)
+                pa++;
+            para_words(pa, &para, &para_len, &verb, &verb_len);
         }
         ms[i].pa = pa;
         r->para = para;
