@@ -1822,10 +1822,9 @@ typedef struct tokenizer {
     const char *text;
     size_t len;
     bool fast;
-    uint32_t options;      /* PCRE2_NOTBOL when the text starts inside a line; PCRE2_NOTEOL
-                            * when len stops before an unfinished last character */
+    uint32_t options;      /* PCRE2_NOTBOL when the text starts inside a line */
     pcre2_code *const *at; /* the anchored alternatives for this text */
-    bool valid;            /* text[0..len) is valid UTF-8: quick_token() may read it */
+    bool valid;            /* the text is valid UTF-8: quick_token() may read it */
     rg_starts starts;
     pcre2_match_data *md;
     pcre2_match_context *mc;
@@ -1840,17 +1839,15 @@ typedef struct tokenizer {
     size_t nparts;
 } tokenizer;
 
-/* valid: the length of the text's valid UTF-8 that the fast path reads as valid
- * text (unfinished_end()), SIZE_MAX for a text it reads as invalid. */
-static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast, size_t valid)
+static bool tokenizer_init(tokenizer *tz, const scan *sc, bool fast)
 {
     memset(tz, 0, sizeof *tz);
     tz->text = sc->text;
-    tz->len = valid != SIZE_MAX ? valid : sc->len;
+    tz->len = sc->len;
     tz->fast = fast; /* the anchored alternatives, as rg_scan_run() compiled them */
-    tz->options = (sc->col0 ? PCRE2_NOTBOL : 0) | (tz->len < sc->len ? PCRE2_NOTEOL : 0);
-    tz->at = valid != SIZE_MAX ? compiled.at_valid : compiled.at;
-    tz->valid = valid != SIZE_MAX;
+    tz->options = sc->col0 ? PCRE2_NOTBOL : 0;
+    tz->at = sc->t->valid ? compiled.at_valid : compiled.at;
+    tz->valid = sc->t->valid;
     rg_starts_init(&tz->starts, sc->text, sc->len);
     kept_match_take(&tz->md, &tz->mc);
     if (tz->md && tz->mc)
@@ -2540,10 +2537,9 @@ static int quick_furn(const unsigned char *s, size_t p, size_t n, size_t *e)
                 q = u;
         }
     }
-    /* [ \t\r]{0,16}(?m:$), the end n a line's end only at the text's NUL (not
-     * before an unfinished last character, unfinished_end()) */
+    /* [ \t\r]{0,16}(?m:$) */
     r = quick_blanks(s, q, n, true);
-    if (r == SIZE_MAX || (r < n ? s[r] != '\n' : s[r] != '\0'))
+    if (r == SIZE_MAX || (r < n && s[r] != '\n'))
         return QUICK_UNSURE;
     *e = r;
     return T_FURN;
@@ -2747,9 +2743,8 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
     if (tz->fast) {
         for (;;) {
             rg_start_class cls;
-            /* (none at or past len: none in an unfinished last character) */
             size_t start = rg_starts_next(&tz->starts, pos, &cls);
-            if (start >= tz->len)
+            if (start == SIZE_MAX)
                 return T_NONE;
             if (tz->valid) {
                 int k = quick_token(tz, cls, start, e);
@@ -2798,42 +2793,14 @@ static int next_token(tokenizer *tz, size_t pos, size_t *s, size_t *e)
     return T_NONE;
 }
 
-/* The length of the valid UTF-8 a text holds, when all it holds after that is
- * its last character left unfinished (an input cut inside one, as `head -c` may
- * cut it), else SIZE_MAX.  No alternative matches an empty string or invalid
- * UTF-8, so no token starts there, none takes a byte of it, and none before it
- * sees it but as a place where every class and word fails, which the end of a
- * shorter subject is too, but for (?m:$): PCRE2_NOTEOL keeps that from
- * matching there, and quick_furn() from taking the end for a line's end.  So
- * the fast path reads the rest as valid text, with the readers and at_valid. */
-static size_t unfinished_end(const scan *sc)
-{
-    const unsigned char *s = (const unsigned char *)sc->text;
-    size_t n = sc->len, k = 0; /* k continuation bytes at the end */
-    while (k < 3 && k < n && (s[n - 1 - k] & 0xC0) == 0x80)
-        k++;
-    if (k == n)
-        return SIZE_MAX;
-    unsigned lead = s[n - 1 - k];
-    size_t more = lead >= 0xC2 && lead <= 0xDF   ? 1
-                  : lead >= 0xE0 && lead <= 0xEF ? 2
-                  : lead >= 0xF0 && lead <= 0xF4 ? 3
-                                                 : 0;
-    if (k >= more) /* not a lead, or a whole character: invalid before the end */
-        return SIZE_MAX;
-    return rg_utf8_valid(sc->text, n - 1 - k) ? n - 1 - k : SIZE_MAX;
-}
-
 rg_status rg_scan_run(scan *sc, rg_error *err)
 {
     pthread_once(&compiled.once, compile_patterns);
     bool fast = false;
-    size_t valid = SIZE_MAX;
     if (!sc->ds->reference) {
-        valid = sc->t->valid ? sc->len : unfinished_end(sc);
-        if (valid == SIZE_MAX)
+        if (!sc->t->valid)
             pthread_once(&compiled.once_at, compile_at);
-        fast = valid != SIZE_MAX ? compiled.jit_valid : compiled.jit_at;
+        fast = sc->t->valid ? compiled.jit_valid : compiled.jit_at;
     }
     if (!fast) { /* the search of every byte */
         pthread_once(&compiled.once_re, compile_re);
@@ -2841,7 +2808,7 @@ rg_status rg_scan_run(scan *sc, rg_error *err)
             return rg_fail(err, RG_ELIB, "%s", compiled.error);
     }
     tokenizer tz;
-    if (!tokenizer_init(&tz, sc, fast, valid)) {
+    if (!tokenizer_init(&tz, sc, fast)) {
         tokenizer_free(&tz);
         return rg_fail(err, RG_ENOMEM, "%s: out of memory", sc->name);
     }

@@ -40,11 +40,11 @@ for ref in "" "--reference"; do
         bad "streamed${ref:+ $ref}: the records differ from the file's ($(wc -l <"$tmp/piped") and $(wc -l <"$tmp/whole"))"
 done
 
-# A text cut inside its last character (as `head -c` cuts one) is read by the
-# prefilter as valid text up to the cut: the records and warnings are the
-# reference scan's, for cuts at random places inside characters, and for a
-# character cut right after a token of each kind (a reference, a closing word,
-# a link, a date, a page footer: the cut is no line end).
+# A text cut inside its last character (as `head -c` cuts one) gives the
+# reference scan's records and warnings, for cuts at random places inside
+# characters, and for a character cut right after a token of each kind (a
+# reference, a closing word, a link, a date, a page footer: the cut is no line
+# end).
 python3 - "$f" "$tmp/cut" <<'PY'
 import random, re, sys
 t = open(sys.argv[1], "rb").read()[:400000]
