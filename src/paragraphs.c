@@ -734,6 +734,17 @@ static void line_blocks(const char *text, size_t *from, size_t len, line_block *
     *from = at + 64 * n;
 }
 
+/* When the block's last newline is taken (*nls is 0), the next block's: by
+ * loads, not a test (whether a line is its block's last is no better than a
+ * toss); at the end of the blocks at hand that is the block of none, which
+ * the caller's test of *nls finds. */
+static inline void next_block_if_taken(const line_block **block, uint64_t *nls)
+{
+    uint64_t taken = *nls == 0;
+    *block += taken;
+    *nls |= (*block)->nls & -taken;
+}
+
 bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t base,
                         rg_para **v, size_t *cap, size_t *count)
 {
@@ -745,7 +756,8 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
     /* the lines' ends: the newlines of a block of 64 bytes as bits, found
      * together and taken one by one, instead of a memchr() a line (most lines
      * are short, and half of them empty) */
-    line_block blocks[BLOCKS + 1], *block = blocks;
+    line_block blocks[BLOCKS + 1];
+    const line_block *block = blocks;
     if (len == 0)
         goto done; /* (text may be NULL) */
     size_t from = 0;
@@ -760,7 +772,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
         while (!nls) {
             /* the blocks at hand are taken: the end of the text, tested here
              * rather than at each line (the last block, which holds the
-             * newline that len counts as, comes alone from newlines_from()) */
+             * newline that len counts as, comes alone from line_blocks()) */
             if (from > len)
                 goto done;
             line_blocks(text, &from, len, blocks);
@@ -775,11 +787,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
         uint64_t empty_after = nls & bit << 1;
         nls ^= empty_after;
         line_at = end + 1 + (empty_after != 0);
-        /* the block's last newline taken: the next block's, by loads (none at
-         * the end of those at hand, which the test above finds) */
-        uint64_t last = nls == 0;
-        block += last;
-        nls |= block->nls & -last;
+        next_block_if_taken(&block, &nls);
         if (end == line) /* an empty line: furniture */
             continue;
         /* most lines open with a character, or an indent of one space and a
@@ -796,9 +804,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
                    !memcmp(line_at, "https://", 8)) {
                 line_at = block->at + __builtin_ctzll(nls) + 1;
                 nls &= nls - 1;
-                uint64_t last_link = nls == 0;
-                block += last_link;
-                nls |= block->nls & -last_link;
+                next_block_if_taken(&block, &nls);
             }
             continue;
         }
