@@ -150,7 +150,7 @@ static const unsigned char id_head_len[][2] = {
 /* The id of rg_ref_id() at out, which has REF_ID_MAX bytes at least; its
  * length.  small: both numbers are known to be below 10000, and are written
  * without a test of their size (rg_ref_id() makes most ids so, in a function
- * that calls nothing and so saves no registers), by rg_put_dec4_over(): such
+ * that calls nothing and so saves no registers), by rg_put_dec4(): such
  * an id is less than 32 bytes, so that the four bytes a number takes there fit
  * (those past its digits are written over, or left past the id's NUL). */
 static inline __attribute__((always_inline)) size_t ref_id_put(const rg_ref *r, rg_body body,
@@ -160,9 +160,9 @@ static inline __attribute__((always_inline)) size_t ref_id_put(const rg_ref *r, 
     char *o = out;
     if (r->shape == RG_SHAPE_YEAR) {
         o = PUT_LIT(o, "S/RES/");
-        o = small ? rg_put_dec4_over(o, (unsigned)r->a) : put_dec(o, r->a);
+        o = small ? rg_put_dec4(o, (unsigned)r->a) : put_dec(o, r->a);
         *o++ = '(';
-        o = small ? rg_put_dec4_over(o, (unsigned)r->b) : put_dec(o, r->b);
+        o = small ? rg_put_dec4(o, (unsigned)r->b) : put_dec(o, r->b);
         *o++ = ')';
         *o = '\0';
         return (size_t)(o - out);
@@ -172,7 +172,7 @@ static inline __attribute__((always_inline)) size_t ref_id_put(const rg_ref *r, 
     memcpy(o, id_heads[b][d], sizeof id_heads[b][d]);
     o += id_head_len[b][d];
     if (r->shape == RG_SHAPE_ROMAN) {
-        o = small ? rg_put_dec4_over(o, (unsigned)r->a) : put_dec(o, r->a);
+        o = small ? rg_put_dec4(o, (unsigned)r->a) : put_dec(o, r->a);
         *o++ = '(';
         o = put_short(o, r->b > 0 && r->b <= MAX_ROMAN ? romans[r->b] : "?", 8);
         *o++ = ')';
@@ -181,9 +181,9 @@ static inline __attribute__((always_inline)) size_t ref_id_put(const rg_ref *r, 
             o = put_short(o, r->prefix, sizeof r->prefix);
             *o++ = '-';
         }
-        o = small ? rg_put_dec4_over(o, (unsigned)r->a) : put_dec(o, r->a);
+        o = small ? rg_put_dec4(o, (unsigned)r->a) : put_dec(o, r->a);
         *o++ = '/';
-        o = small ? rg_put_dec4_over(o, (unsigned)r->b) : put_dec(o, r->b);
+        o = small ? rg_put_dec4(o, (unsigned)r->b) : put_dec(o, r->b);
     }
     if (r->part) {
         o[0] = '[';

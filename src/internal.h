@@ -188,39 +188,17 @@ static inline size_t rg_dec_digits(size_t v)
  * instead of dividing by ten for each digit. */
 extern const char rg_dec_pairs[201];
 
-/* v (below 10000) in decimal at o, as one or two pairs of digits: the place
- * after it.  Most numbers written are this short. */
-static inline char *rg_put_dec4(char *o, unsigned v)
-{
-    if (v < 10) {
-        *o = (char)('0' + v);
-        return o + 1;
-    }
-    if (v < 100) {
-        memcpy(o, rg_dec_pairs + 2 * v, 2);
-        return o + 2;
-    }
-    unsigned hi = v / 100, lo = v - hi * 100;
-    if (hi < 10) {
-        *o = (char)('0' + hi);
-        memcpy(o + 1, rg_dec_pairs + 2 * lo, 2);
-        return o + 3;
-    }
-    memcpy(o, rg_dec_pairs + 2 * hi, 2);
-    memcpy(o + 2, rg_dec_pairs + 2 * lo, 2);
-    return o + 4;
-}
-
 /* The numbers 0 to 999 as their digits (one to three, then zeros) and, in the
  * fourth byte, their count. */
 extern const char rg_dec3[1000][4];
 
-/* rg_put_dec4() where o has room for four bytes whatever the count of digits
- * (the bytes past the number are written over by what follows): below 1000
- * one move from rg_dec3 and its count, without the tests of one, two or
+/* v (below 10000) in decimal at o, which has room for four bytes whatever the
+ * count of digits (the bytes past the number are written over by what
+ * follows): the place after it.  Most numbers written are this short: below
+ * 1000 one move from rg_dec3 and its count, without the tests of one, two or
  * three digits, whose outcome changes from number to number (columns of one
  * digit or two, numbers of resolutions of one to three). */
-static inline char *rg_put_dec4_over(char *o, unsigned v)
+static inline char *rg_put_dec4(char *o, unsigned v)
 {
     if (v < 1000) {
         memcpy(o, rg_dec3[v], 4);

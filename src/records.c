@@ -682,7 +682,7 @@ __attribute__((always_inline))
 static inline char *put_num(char *o, size_t v)
 {
     if (v < 10000) /* lengths, columns, list numbers */
-        return rg_put_dec4_over(o, (unsigned)v);
+        return rg_put_dec4(o, (unsigned)v);
     if (v < 100000000) {
         /* offsets and lines: all eight digits made at once, then moved as one
          * word without the leading zeros (the bytes after the number, zeros,
