@@ -263,11 +263,10 @@ static rg_status prepare_segment(scan *sc, rg_error *err)
             m->body = rg_body_names[body].s;
             m->body_len = (uint8_t)rg_body_names[body].n;
         }
-        /* every date is format_date()'s YYYY-MM-DD; taken or not by
-         * conditional moves (a third of the mentions have none, as the text has it) */
+        /* every date is format_date()'s YYYY-MM-DD */
         bool dated = r->date[0] != 0;
         m->date = dated ? r->date : NULL;
-        m->date_len = (uint8_t)((sizeof r->date - 1) & (0u - dated));
+        m->date_len = dated ? sizeof r->date - 1 : 0;
         m->form = (uint8_t)r->form;
         m->surface = text + r->s; /* the text itself: its length is given */
         m->surface_len = (uint32_t)(r->e - r->s);
@@ -339,21 +338,10 @@ rg_status rg_place_segment(scan *sc, rg_error *err)
     for (size_t i = 0; i < nms; i++) {
         rg_record_src *r = &ms[i].r;
         size_t at = base + (size_t)(r->surface - text);
-        if (pa != plast && pa[1].start <= at) {
-            /* on to the paragraph it is in: a mention moves on by from one
-             * to a hundred or more, and a test of each had the loop's end
-             * mispredicted nearly every time; eight at a time are counted
-             * instead (their starts rise, so the count is the steps), and
-             * only a move of eight or more goes round again */
-            pa++;
-            for (size_t k = 8; k == 8 && plast - pa >= 8;) {
-                k = 0;
-                for (int j = 1; j <= 8; j++)
-                    k += pa[j].start <= at;
-                pa += k;
-            }
-            while (pa != plast && pa[1].start <= at)
+        if (pa != plast && pa[1].start <= at) { /* on to the paragraph it is in */
+            do
                 pa++;
+            while (pa != plast && pa[1].start <= at);
             para_words(pa, &para, &para_len, &verb, &verb_len);
         }
         ms[i].pa = pa;

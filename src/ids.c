@@ -33,12 +33,8 @@ rg_body rg_ref_body(const rg_ref *r, rg_body word, rg_body own)
 {
     /* the body named, or the document's: each answer below only asks whether
      * it is one of three bodies, so that no body and the document's own
-     * (the Assembly's, then) need no test of their own.  Which of the two is
-     * taken by a bit of a mask, not by tests (whether a reference names its
-     * body goes with the text). */
-    unsigned w = (unsigned)word;
-    bool use_own = (1u << RG_BODY_NONE | 1u << RG_BODY_OWN) >> (w < 31 ? w : 31) & 1;
-    rg_body b = use_own ? own : word;
+     * (the Assembly's, then) need no test of their own */
+    rg_body b = word == RG_BODY_OWN || word == RG_BODY_NONE ? own : word;
     if (r->shape == RG_SHAPE_YEAR)
         return RG_BODY_SC; /* 1325(2000): only the Council numbers this way */
     if (r->shape == RG_SHAPE_ROMAN)
