@@ -603,8 +603,7 @@ size_t rg_graphic_span(const char *s, size_t n)
     return i;
 }
 
-/* rg_line_start() without AVX2, and near lo. */
-static inline size_t line_start_sse2(const char *s, size_t lo, size_t at)
+size_t rg_line_start(const char *s, size_t lo, size_t at)
 {
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
     /* sixty-four bytes at a time back to the block that holds it: lines run
@@ -632,41 +631,6 @@ static inline size_t line_start_sse2(const char *s, size_t lo, size_t at)
     while (at > lo && s[at - 1] != '\n')
         at--;
     return at;
-}
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-/* rg_line_start() by 128 bytes a step, where the processor has AVX2: the first
- * step holds the start of nearly all lines (a step of 64 missed a third of
- * them, and the test of whether it did is no better than a toss).  The
- * halves' newlines as bits, the higher half's last taken if any, by a mask
- * (the compilers test high for a conditional expression). */
-__attribute__((target("avx2"))) static size_t line_start_avx2(const char *s, size_t lo,
-                                                              size_t at)
-{
-    const __m256i nl = _mm256_set1_epi8('\n');
-#define NL32(b) ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256(b), nl)))
-    for (; at >= lo + 128; at -= 128) {
-        const __m256i *b = (const __m256i *)(s + at - 128);
-        uint64_t low = NL32(b) | NL32(b + 1) << 32, high = NL32(b + 2) | NL32(b + 3) << 32;
-        if (low | high) {
-            /* after the highest lane set (| 1: no count of an empty half's zeros) */
-            size_t in_high = at - (size_t)__builtin_clzll(high | 1);
-            size_t in_low = at - 64 - (size_t)__builtin_clzll(low | 1);
-            return in_low + ((in_high - in_low) & -(size_t)(high != 0));
-        }
-    }
-#undef NL32
-    return line_start_sse2(s, lo, at);
-}
-#endif
-
-size_t rg_line_start(const char *s, size_t lo, size_t at)
-{
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (rg_cpu_avx2())
-        return line_start_avx2(s, lo, at);
-#endif
-    return line_start_sse2(s, lo, at);
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
