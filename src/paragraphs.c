@@ -260,10 +260,6 @@ static inline int number_at(const char *p, const char *end, const char **after)
         p += 3;
     else
         return 0;
-    /* the space after the number (two numbers in three have one) passed by
-     * arithmetic, any other by skip_space() */
-    if (p < end)
-        p += *p == ' ';
     *after = skip_space(p, end);
     return *after < end ? n : 0;
 }
@@ -888,11 +884,7 @@ bool rg_paragraphs_feed(rg_para_state *ps, const char *text, size_t len, size_t 
          * its bytes, as only "，" "；" "。" "：" of the non-ASCII characters do */
         {
             const char *e = end;
-            /* no test of e > p: *p is no space (skip_space() has passed them);
-             * one space, as two lines in three end with, stepped over by
-             * arithmetic (whether a line has one is no better than a toss), the
-             * loop for any more */
-            e -= trailing_space[(unsigned char)e[-1]];
+            /* no test of e > p: *p is no space (skip_space() has passed them) */
             while (trailing_space[(unsigned char)e[-1]])
                 e--;
             const unsigned char *u = (const unsigned char *)e;
